@@ -1,0 +1,4 @@
+# Programs that run inside guests. Each kind keeps its own fragment.
+-include guest/hvtest/hvtest.mk
+-include guest/rv/rv.mk
+-include guest/init/init.mk

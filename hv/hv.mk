@@ -1,0 +1,1 @@
+# karasu-hv (filled in by the karasu-hv work).

@@ -1,0 +1,1 @@
+# karasu-rv (filled in by the karasu-rv work).
