@@ -25,6 +25,8 @@ include guest/guest.mk
 include tests/unit/unit.mk
 include tests/integration/integration.mk
 include bench/bench.mk
+-include hv/image.mk
+-include tests/fuzz/fuzz.mk
 
 all: $(ALL_TARGETS) | $(DEPS_STAMP)
 $(ALL_TARGETS) $(UNIT_TESTS) $(INTEGRATION_DEPS): | $(DEPS_STAMP)
