@@ -65,5 +65,7 @@ help:
 
 .PHONY: all deps test unit integration bench format-check format clean help run
 .DELETE_ON_ERROR:
+# Objects and test data reached only through pattern rules are not throw-away intermediates: keep them.
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -17,9 +17,12 @@ $(UNIT_DATA_DIR)/%.dtb: tests/unit/data/%.dts | $(DEPS_STAMP)
 	@echo "  DTC     $@"
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
+# Objects of a test's extra sources. A function, not an inline $(patsubst %...): make substitutes the stem
+# for every '%' written in a pattern rule's prerequisites, even inside a function call.
+unit_extra_objs = $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_$(1)))
+
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(LIB_ASAN_OBJS) \
-		$$(patsubst %.c,$(BUILD)/asan/%.o,$$(UNIT_SRCS_$$*)) | $$(UNIT_DATA)
+$(BUILD)/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(LIB_ASAN_OBJS) $$(call unit_extra_objs,$$*) | $$(UNIT_DATA)
 	@mkdir -p $(dir $@)
 	@echo "  LD-ASAN $@"
 	$(Q)$(HOST_CC) $(ASAN_LDFLAGS) $(filter %.o,$^) -lcmocka $(UNIT_LDLIBS_$*) -lm -o $@
