@@ -1,0 +1,201 @@
+/* System register accessors and the EL2 register fields karasu-hv uses.
+ *
+ * Field values are named after the Arm ARM (DDI 0487) register descriptions so callers never write bare
+ * masks. Accessors take the register name as a token: read_sysreg(hcr_el2), write_sysreg(hcr_el2, v).
+ * GICv3 registers that older assemblers do not know by name are given as S<op0>_<op1>_C<n>_C<m>_<op2>.
+ */
+#ifndef KARASU_HV_ARCH_ARM64_SYSREG_H
+#define KARASU_HV_ARCH_ARM64_SYSREG_H
+
+#include <stdint.h>
+
+#define read_sysreg(reg)                                        \
+	({                                                      \
+		uint64_t val_;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(val_)); \
+		val_;                                           \
+	})
+#define write_sysreg(reg, val)                                    \
+	do {                                                      \
+		uint64_t val_ = (uint64_t)(val);                  \
+		__asm__ volatile("msr " #reg ", %0" ::"r"(val_)); \
+	} while (0)
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+static inline void dsb_ish(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
+}
+static inline void dsb_ishst(void)
+{
+	__asm__ volatile("dsb ishst" ::: "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+static inline void wfe(void)
+{
+	__asm__ volatile("wfe" ::: "memory");
+}
+static inline void sev(void)
+{
+	__asm__ volatile("sev" ::: "memory");
+}
+static inline void irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+static inline void irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
+/* CurrentEL */
+#define CURRENTEL_EL_SHIFT 2
+#define CURRENTEL_EL2      (2u << CURRENTEL_EL_SHIFT)
+
+/* HCR_EL2 */
+#define HCR_VM        (1ull << 0)  /* stage-2 translation for EL1/EL0 */
+#define HCR_SWIO      (1ull << 1)  /* set/way invalidate becomes clean+invalidate */
+#define HCR_FMO       (1ull << 3)  /* physical FIQ to EL2, virtual FIQ to EL1 */
+#define HCR_IMO       (1ull << 4)  /* physical IRQ to EL2, virtual IRQ to EL1 */
+#define HCR_AMO       (1ull << 5)  /* SError to EL2 */
+#define HCR_FB        (1ull << 9)  /* broadcast TLB/IC maintenance in the inner shareable domain */
+#define HCR_BSU_INNER (1ull << 10) /* barriers upgraded to inner shareable */
+#define HCR_TWI       (1ull << 13)
+#define HCR_TSC       (1ull << 19) /* trap SMC from EL1 (guest PSCI over smc) */
+#define HCR_TACR      (1ull << 21)
+#define HCR_RW        (1ull << 31) /* EL1 is AArch64 */
+
+/* SPSR_EL2 for entering EL1 */
+#define SPSR_MODE_EL1H   0x5u
+#define SPSR_F           (1u << 6)
+#define SPSR_I           (1u << 7)
+#define SPSR_A           (1u << 8)
+#define SPSR_D           (1u << 9)
+#define SPSR_EL1H_MASKED (SPSR_MODE_EL1H | SPSR_F | SPSR_I | SPSR_A | SPSR_D)
+#define SPSR_MODE_MASK   0xfu
+
+/* SCTLR_EL2 / SCTLR_EL1 */
+#define SCTLR_M         (1ull << 0)
+#define SCTLR_A         (1ull << 1)
+#define SCTLR_C         (1ull << 2)
+#define SCTLR_SA        (1ull << 3)
+#define SCTLR_I         (1ull << 12)
+#define SCTLR_WXN       (1ull << 19)
+#define SCTLR_EE        (1ull << 25)
+/* RES1 bits of SCTLR_EL2 (non-VHE): 4,5,11,16,18,22,23,28,29 */
+#define SCTLR_EL2_RES1  0x30c50830ull
+/* SCTLR_EL1 at reset as Linux expects to find it: MMU and caches off, little-endian, RES1 bits set. */
+#define SCTLR_EL1_RESET 0x30d00800ull
+
+/* CPTR_EL2 (non-VHE) */
+#define CPTR_EL2_RES1 0x33ffull
+#define CPTR_TFP      (1ull << 10)
+
+/* CNTHCTL_EL2 (non-VHE) */
+#define CNTHCTL_EL1PCTEN (1ull << 0)
+#define CNTHCTL_EL1PCEN  (1ull << 1)
+
+/* ESR_EL2 */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_MASK  0x3fu
+#define ESR_IL       (1u << 25)
+#define ESR_ISS_MASK 0x1ffffffu
+static inline unsigned esr_ec(uint64_t esr)
+{
+	return (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+}
+
+#define EC_UNKNOWN    0x00u
+#define EC_WFX        0x01u
+#define EC_CP15_32    0x03u
+#define EC_SIMD_FP    0x07u
+#define EC_HVC64      0x16u
+#define EC_SMC64      0x17u
+#define EC_SYSREG     0x18u
+#define EC_IABT_LOWER 0x20u
+#define EC_IABT_CUR   0x21u
+#define EC_PC_ALIGN   0x22u
+#define EC_DABT_LOWER 0x24u
+#define EC_DABT_CUR   0x25u
+#define EC_SP_ALIGN   0x26u
+#define EC_SERROR     0x2fu
+#define EC_BRK64      0x3cu
+#define EC_COUNT      0x40u
+
+/* Data abort ISS */
+#define DABT_ISV       (1u << 24)
+#define DABT_SAS_SHIFT 22
+#define DABT_SAS_MASK  0x3u
+#define DABT_SSE       (1u << 21)
+#define DABT_SRT_SHIFT 16
+#define DABT_SRT_MASK  0x1fu
+#define DABT_SF        (1u << 15)
+#define DABT_AR        (1u << 14)
+#define DABT_S1PTW     (1u << 7)
+#define DABT_WNR       (1u << 6)
+#define DABT_DFSC_MASK 0x3fu
+
+/* EC 0x18 (MSR/MRS) ISS: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Direction[0] */
+#define SYSREG_ISS_DIR_READ 1u
+#define SYSREG_ISS_RT_SHIFT 5
+#define SYSREG_ISS_RT_MASK  0x1fu
+/* Mask of the register-identifying fields (everything but Rt and direction). */
+#define SYSREG_ISS_ID_MASK  0x3ffc1eu
+#define SYSREG_ISS_ID(op0, op1, crn, crm, op2)                                         \
+	(((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | \
+	 ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+
+/* HPFAR_EL2: FIPA[43:4] holds IPA[55:12] */
+#define HPFAR_FIPA_MASK 0xfffffffffff0ull
+static inline uint64_t hpfar_to_ipa_page(uint64_t hpfar)
+{
+	return (hpfar & HPFAR_FIPA_MASK) << 8;
+}
+
+/* ID_AA64MMFR0_EL1 */
+#define MMFR0_PARANGE_MASK 0xfu
+
+/* MPIDR_EL1 */
+#define MPIDR_AFF_MASK 0xff00ffffffull
+#define MPIDR_AFF0(m)  ((m)&0xffu)
+
+/* TCR_EL2 (non-VHE) */
+#define TCR_EL2_RES1   ((1ull << 31) | (1ull << 23))
+#define TCR_T0SZ(bits) ((uint64_t)(64u - (bits)))
+#define TCR_IRGN0_WBWA (1ull << 8)
+#define TCR_ORGN0_WBWA (1ull << 10)
+#define TCR_SH0_INNER  (3ull << 12)
+#define TCR_TG0_4K     (0ull << 14)
+#define TCR_PS_SHIFT   16
+
+/* MAIR attribute indices used by the EL2 page tables. */
+#define MAIR_IDX_NORMAL   0u
+#define MAIR_IDX_DEVICE   1u
+#define MAIR_NORMAL_WB    0xffull /* inner/outer write-back, read/write-allocate */
+#define MAIR_DEVICE_NGNRE 0x04ull
+#define MAIR_VALUE        (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL) | MAIR_DEVICE_NGNRE << (8 * MAIR_IDX_DEVICE))
+
+/* GICv3 CPU interface registers (S3_x_C12_...). */
+#define ICC_SRE_EL2_SRE    (1ull << 0)
+#define ICC_SRE_EL2_DFB    (1ull << 1)
+#define ICC_SRE_EL2_DIB    (1ull << 2)
+#define ICC_SRE_EL2_ENABLE (1ull << 3)
+#define ICC_CTLR_EOIMODE   (1ull << 1)
+
+#define ICH_HCR_EN   (1ull << 0)
+#define ICH_HCR_UIE  (1ull << 1) /* maintenance interrupt when at most one LR is valid */
+#define ICH_HCR_NPIE (1ull << 3) /* maintenance interrupt when no LR is pending */
+
+#define ICH_VTR_LISTREGS_MASK 0x1fu /* number of LRs minus one */
+
+#endif

@@ -1,0 +1,246 @@
+#include "hv/core/console_port.h"
+
+#include <stdbool.h>
+
+#include "hv/arch/arm64/sysreg.h"
+#include "hv/core/console.h"
+#include "hv/core/log.h"
+#include "hv/core/partition.h"
+#include "hv/core/percpu.h"
+#include "hv/core/platform.h"
+#include "hv/drivers/gicv3.h"
+#include "hv/drivers/pl011.h"
+#include "lib/fmt.h"
+#include "lib/mem.h"
+
+#define INPUT_QUEUE 64u
+
+static struct console_mux con;
+static struct spinlock con_lock = SPINLOCK_INIT;
+static bool ready;
+
+/* Work queued while the console lock is held (see the header). */
+static struct {
+	char input[INPUT_QUEUE];
+	unsigned input_guest[INPUT_QUEUE];
+	unsigned ninput;
+	uint32_t boot_mask;
+	uint32_t poweroff_mask;
+} deferred;
+
+static void hook_write(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++)
+		log_putc_raw(text[i]);
+}
+
+static void hook_guest_input(void *ctx, unsigned guest, char c)
+{
+	(void)ctx;
+	if (deferred.ninput < INPUT_QUEUE) {
+		deferred.input[deferred.ninput] = c;
+		deferred.input_guest[deferred.ninput++] = guest;
+	}
+}
+
+static unsigned hook_guest_count(void *ctx)
+{
+	(void)ctx;
+	return npartitions;
+}
+
+static const char *state_name(enum partition_state s)
+{
+	switch (s) {
+	case PARTITION_RUNNING: return "running";
+	case PARTITION_STOPPED: return "off";
+	default: return "failed";
+	}
+}
+
+static bool hook_guest_info(void *ctx, unsigned guest, struct console_guest_info *info)
+{
+	(void)ctx;
+	if (guest >= npartitions || !partitions[guest])
+		return false;
+	info->name = partitions[guest]->name;
+	info->state = state_name(partitions[guest]->state);
+	info->cpu_mask = partitions[guest]->cfg->cpu_mask;
+	return true;
+}
+
+static const char *hook_boot(void *ctx, unsigned guest)
+{
+	(void)ctx;
+	if (guest >= npartitions || !partitions[guest])
+		return "no such guest";
+	if (partitions[guest]->state == PARTITION_RUNNING)
+		return "already running";
+	deferred.boot_mask |= 1u << guest;
+	return NULL;
+}
+
+static const char *hook_poweroff(void *ctx, unsigned guest)
+{
+	(void)ctx;
+	if (guest >= npartitions || !partitions[guest])
+		return "no such guest";
+	if (partitions[guest]->state != PARTITION_RUNNING)
+		return "not running";
+	deferred.poweroff_mask |= 1u << guest;
+	return NULL;
+}
+
+static void print_stats_locked(const struct partition *p)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	uint64_t uptime_ms = freq ? (read_sysreg(cntpct_el0) - p->boot_started_ticks) * 1000u / freq : 0;
+	for (unsigned c = 0; c < p->nvcpus; c++) {
+		const struct vcpu *v = &p->vcpus[c];
+		const struct vcpu_stats *s = &v->stats;
+		uint64_t sync = 0;
+		for (unsigned ec = 0; ec < EC_COUNT; ec++)
+			sync += s->exits_by_ec[ec];
+		console_mux_printf(
+		    &con,
+		    "karasu: stats %s/%u pe=%u uptime_ms=%llu exits=%llu irq=%llu dabt=%llu mmio=%llu "
+		    "hvc=%llu smc=%llu sysreg=%llu wfx=%llu psci=%llu hypercalls=%llu sgi=%llu timer=%llu "
+		    "injected=%llu\n",
+		    p->name, c, v->pe, (unsigned long long)uptime_ms,
+		    (unsigned long long)(sync + s->irq_exits), (unsigned long long)s->irq_exits,
+		    (unsigned long long)s->exits_by_ec[EC_DABT_LOWER], (unsigned long long)s->mmio,
+		    (unsigned long long)s->exits_by_ec[EC_HVC64],
+		    (unsigned long long)s->exits_by_ec[EC_SMC64],
+		    (unsigned long long)s->exits_by_ec[EC_SYSREG], (unsigned long long)s->exits_by_ec[EC_WFX],
+		    (unsigned long long)s->psci, (unsigned long long)s->hypercalls,
+		    (unsigned long long)s->sgis_sent, (unsigned long long)s->timer_irqs,
+		    (unsigned long long)v->lrq.injected);
+	}
+}
+
+static void hook_stats(void *ctx, struct console_mux *c)
+{
+	(void)ctx;
+	(void)c;
+	for (unsigned i = 0; i < npartitions; i++)
+		if (partitions[i])
+			print_stats_locked(partitions[i]);
+}
+
+static uint64_t now_ms(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	return freq ? read_sysreg(cntpct_el0) * 1000u / freq : 0;
+}
+
+static void lock(void)
+{
+	spin_lock(&con_lock);
+}
+
+/* Releases the console lock, then carries out what the hooks queued. */
+static void unlock_and_run_deferred(void)
+{
+	char input[INPUT_QUEUE];
+	unsigned input_guest[INPUT_QUEUE];
+	unsigned n = deferred.ninput;
+	k_memcpy(input, deferred.input, n);
+	k_memcpy(input_guest, deferred.input_guest, n * sizeof(input_guest[0]));
+	uint32_t boot = deferred.boot_mask, off = deferred.poweroff_mask;
+	deferred.ninput = 0;
+	deferred.boot_mask = deferred.poweroff_mask = 0;
+	spin_unlock(&con_lock);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct partition *p = input_guest[i] < npartitions ? partitions[input_guest[i]] : NULL;
+		if (!p || p->state != PARTITION_RUNNING)
+			continue;
+		spin_lock(&p->uart_lock);
+		vpl011_rx_push(&p->uart, (uint8_t)input[i]);
+		spin_unlock(&p->uart_lock);
+	}
+	for (unsigned g = 0; g < npartitions; g++) {
+		if ((off & (1u << g)) && partitions[g])
+			partition_stop(partitions[g], "console poweroff");
+		if ((boot & (1u << g)) && partitions[g] && !partition_start(partitions[g]))
+			hv_log("%s: could not be started", partitions[g]->name);
+	}
+}
+
+void console_port_init(uint8_t escape_key, unsigned focus)
+{
+	struct console_hooks hooks = {
+	    .ctx = NULL,
+	    .write = hook_write,
+	    .guest_input = hook_guest_input,
+	    .guest_count = hook_guest_count,
+	    .guest_info = hook_guest_info,
+	    .boot_guest = hook_boot,
+	    .poweroff_guest = hook_poweroff,
+	    .stats = hook_stats,
+	};
+	lock();
+	if (!console_mux_init(&con, &hooks, escape_key))
+		console_mux_printf(&con, "karasu: escape key %#x cannot be used; using Ctrl-]\n", escape_key);
+	console_mux_set_focus(&con, focus);
+	ready = true;
+	unlock_and_run_deferred();
+	if (platform.uart_intid) {
+		gic_enable_spi(platform.uart_intid, this_cpu()->mpidr, false);
+		pl011_enable_rx_irq(true);
+	}
+}
+
+void console_port_guest_putc(unsigned guest, char c)
+{
+	if (!ready)
+		return;
+	lock();
+	/* Time first: the multiplexer decides from it whether to write the focused guest's echo at once. */
+	console_mux_tick(&con, now_ms());
+	console_mux_guest_putc(&con, guest, c);
+	unlock_and_run_deferred();
+}
+
+void console_port_hv_write(const char *s, size_t len)
+{
+	if (!ready) {
+		log_lock();
+		for (size_t i = 0; i < len; i++)
+			log_putc_raw(s[i]);
+		log_unlock();
+		return;
+	}
+	lock();
+	console_mux_hv_write(&con, s, len);
+	unlock_and_run_deferred();
+}
+
+void console_port_rx_interrupt(void)
+{
+	int c;
+	lock();
+	console_mux_tick(&con, now_ms());
+	while ((c = pl011_getc()) >= 0)
+		console_mux_input(&con, (char)c);
+	unlock_and_run_deferred();
+}
+
+void console_port_poll(void)
+{
+	if (!ready)
+		return;
+	lock();
+	console_mux_tick(&con, now_ms());
+	unlock_and_run_deferred();
+}
+
+void console_port_print_stats(const struct partition *p)
+{
+	if (!ready)
+		return;
+	lock();
+	print_stats_locked(p);
+	unlock_and_run_deferred();
+}

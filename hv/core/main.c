@@ -1,0 +1,142 @@
+/* karasu-hv start-up: the boot PE probes the platform, sets up memory, interrupts and the other PEs, reads
+ * the configuration and starts the partitions. */
+#include <stdint.h>
+
+#include "hv/arch/arm64/firmware.h"
+#include "hv/arch/arm64/layout.h"
+#include "hv/arch/arm64/mmu.h"
+#include "hv/arch/arm64/smp.h"
+#include "hv/arch/arm64/sysreg.h"
+#include "hv/core/console_port.h"
+#include "hv/core/irq.h"
+#include "hv/core/loader.h"
+#include "hv/core/log.h"
+#include "hv/core/memory.h"
+#include "hv/core/partition.h"
+#include "hv/core/percpu.h"
+#include "hv/core/platform.h"
+#include "hv/drivers/gicv3.h"
+#include "lib/fdt.h"
+#include "lib/mem.h"
+
+struct percpu percpu_table[HV_MAX_CPUS];
+
+extern uint8_t __hv_start[], __hv_end[];
+
+_Noreturn void hv_boot_main(uintptr_t dtb_addr);
+
+/* The DTB comes in x0 (Image boot protocol). A bare ELF loaded by QEMU's -kernel gets no x0; QEMU then puts
+ * the DTB at the start of RAM, which is HV_TEXT_OFFSET below our image. */
+static const void *find_dtb(uintptr_t x0)
+{
+	if (x0 && fdt_peek_total_size((const void *)x0) != 0)
+		return (const void *)x0;
+	uintptr_t ram_start = (uintptr_t)__hv_start - HV_TEXT_OFFSET;
+	if (fdt_peek_total_size((const void *)ram_start) != 0)
+		return (const void *)ram_start;
+	return 0;
+}
+
+static void print_platform(void)
+{
+	hv_log("karasu-hv on PE 0 (MPIDR %#llx), image %p-%p, DTB %p (%zu bytes)",
+	       (unsigned long long)read_sysreg(mpidr_el1), (void *)__hv_start, (void *)__hv_end,
+	       (const void *)platform.dtb, platform.dtb_size);
+	for (unsigned i = 0; i < platform.nmem; i++)
+		hv_log("memory %#llx-%#llx", (unsigned long long)platform.mem[i].base,
+		       (unsigned long long)(platform.mem[i].base + platform.mem[i].size));
+	hv_log("%u CPUs, GICD %#llx GICR %#llx, maintenance INTID %u, vtimer INTID %u, PSCI via %s, %u "
+	       "virtio-mmio "
+	       "slots",
+	       platform.ncpus, (unsigned long long)platform.gicd.base, (unsigned long long)platform.gicr.base,
+	       platform.maint_intid, platform.vtimer_intid, platform.psci_use_smc ? "smc" : "hvc",
+	       platform.nvirtio);
+}
+
+static void map_platform(void)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < platform.nmem; i++)
+		ok &= mmu_map_identity(platform.mem[i].base, platform.mem[i].size, EL2_MAP_NORMAL);
+	ok &= mmu_map_identity(platform.uart.base, platform.uart.size, EL2_MAP_DEVICE);
+	ok &= mmu_map_identity(platform.gicd.base, platform.gicd.size, EL2_MAP_DEVICE);
+	ok &= mmu_map_identity(platform.gicr.base, platform.gicr.size, EL2_MAP_DEVICE);
+	for (unsigned i = 0; i < platform.nvirtio; i++)
+		ok &= mmu_map_identity(platform.virtio[i].regs.base, platform.virtio[i].regs.size,
+		                       EL2_MAP_DEVICE);
+	/* The DTB may lie outside the memory nodes (e.g. in flash); it stays readable. */
+	ok &= mmu_map_identity((uintptr_t)platform.dtb, platform.dtb_size, EL2_MAP_NORMAL);
+	if (!ok)
+		hv_panic("EL2 page tables: out of table pages or address beyond the PA range");
+}
+
+static struct karasu_config config; /* large: static, not on the stack */
+
+/* Reads the config and the guest files, builds the partitions, starts those marked autostart. */
+static void start_partitions(void)
+{
+	if (!loader_mount_boot_disk() || !loader_read_config(&config))
+		return;
+	if (config.nguests == 0)
+		hv_log("karasu.cfg defines no usable guest");
+	unsigned focus = 0;
+	for (unsigned i = 0; i < config.nguests; i++) {
+		const struct karasu_guest_config *g = &config.guests[i];
+		const uint8_t *kernel = NULL, *initrd = NULL;
+		size_t kernel_size = 0, initrd_size = 0;
+		if (!loader_read_file(g->kernel, &kernel, &kernel_size) ||
+		    (g->initrd[0] && !loader_read_file(g->initrd, &initrd, &initrd_size))) {
+			hv_log("%s: guest left out", g->name);
+			continue;
+		}
+		struct partition *p =
+		    partition_create(npartitions, g, kernel, kernel_size, initrd, initrd_size);
+		if (!p) {
+			hv_log("%s: guest left out", g->name);
+			continue;
+		}
+		if (config.focus[0] && k_strcmp(config.focus, g->name) == 0)
+			focus = npartitions;
+		partitions[npartitions++] = p;
+	}
+	console_port_init(config.escape_key, focus);
+	hv_tick_start();
+	for (unsigned i = 0; i < npartitions; i++)
+		if (partitions[i]->cfg->autostart && !partition_start(partitions[i]))
+			hv_log("%s: could not be started", partitions[i]->name);
+}
+
+_Noreturn void hv_boot_main(uintptr_t dtb_addr)
+{
+	percpu_table[0].index = 0;
+	percpu_table[0].mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	percpu_table[0].online = true;
+	write_sysreg(tpidr_el2, (uintptr_t)&percpu_table[0]);
+
+	const void *dtb = find_dtb(dtb_addr);
+	if (!dtb)
+		hv_panic("no devicetree (x0 = %#lx)", (unsigned long)dtb_addr);
+	int err = platform_probe(dtb);
+	if (err)
+		hv_panic("cannot use the platform devicetree at %p (error %d)", dtb, err);
+	print_platform();
+	firmware_set_conduit(platform.psci_use_smc);
+
+	map_platform();
+	mmu_enable();
+	log_enable_locking();
+
+	if (!gic_init_distributor(platform.gicd.base, platform.gicr.base, platform.gicr.size))
+		hv_panic("GIC distributor set-up failed");
+	smp_init_this_pe();
+	unsigned online = platform.psci_present ? smp_start_secondaries() : 1;
+	hv_log("%u of %u PEs online", online, platform.ncpus);
+	memory_init();
+	hv_log("%zu MiB of RAM for guests", memory_free_bytes() >> 20);
+	start_partitions();
+	if (partitions_running() == 0) {
+		hv_log("no guest is running: powering off");
+		firmware_system_off();
+	}
+	pe_idle_loop();
+}

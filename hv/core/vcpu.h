@@ -1,0 +1,52 @@
+/* A virtual CPU: pinned to one physical PE for its whole life (karasu runs one vCPU per PE), so its EL1
+ * system registers and list registers simply stay in the PE while it runs. */
+#ifndef KARASU_HV_CORE_VCPU_H
+#define KARASU_HV_CORE_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/arch/arm64/frame.h"
+#include "hv/arch/arm64/sysreg.h"
+#include "hv/arch/arm64/vgic_lr_queue.h"
+
+struct partition;
+
+struct vcpu_stats {
+	uint64_t exits_by_ec[EC_COUNT]; /* synchronous exits per ESR_EL2.EC */
+	uint64_t irq_exits;             /* physical interrupts taken while the guest ran */
+	uint64_t mmio;                  /* emulated MMIO accesses */
+	uint64_t hypercalls;
+	uint64_t psci;
+	uint64_t sgis_sent;
+	uint64_t timer_irqs; /* virtual timer interrupts forwarded */
+};
+
+struct vcpu {
+	struct partition *part;
+	unsigned index;  /* in the partition, = its position in the guest DTB's /cpus */
+	unsigned pe;     /* physical PE index (percpu_table) */
+	uint64_t vmpidr; /* what the guest reads from MPIDR_EL1 */
+	volatile bool running;
+	uint64_t start_entry; /* where the next start enters the guest (IPA, MMU off) */
+	uint64_t start_x0;
+	uint64_t guest_os_id; /* TLFS GuestOsId, set by the guest through HvCallSetVpRegisters */
+	struct vgic_lr_queue lrq;
+	struct vcpu_stats stats;
+};
+
+/* Runs v on the current PE from its start_entry: resets the EL1 state, programs the EL2 state of its
+ * partition, enters the guest. Never returns (exits come back through the trap handlers). */
+_Noreturn void vcpu_run(struct vcpu *v);
+/* Any PE: asks v's PE to start v at entry with x0 = x0 (PSCI CPU_ON, console boot). */
+void vcpu_request_start(struct vcpu *v, uint64_t entry, uint64_t x0);
+/* On v's PE: stop running the guest and go idle. */
+_Noreturn void vcpu_stop_current(void);
+/* The vCPU running on this PE, or NULL. */
+struct vcpu *vcpu_current(void);
+/* Before returning to the guest from a trap: handles requests (stop), fills list registers. */
+void vcpu_before_entry(struct vcpu *v);
+/* Queues a virtual interrupt for v and kicks its PE if it is another one. */
+void vcpu_inject(struct vcpu *v, const struct vgic_lrq_irq *irq);
+
+#endif

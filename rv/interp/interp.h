@@ -1,0 +1,38 @@
+/* karasu-rv reference interpreter: the oracle for differential tests and the slow path of the JIT.
+ *
+ * Memory accesses go through rv/user/mem.h (checked against cpu->page_prot), so the interpreter never
+ * takes a host fault: a bad access returns RV_EXIT_FAULT with cpu->pc at the faulting instruction. */
+#ifndef KARASU_RV_INTERP_INTERP_H
+#define KARASU_RV_INTERP_INTERP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rv/cpu.h"
+#include "rv/isa/insn.h"
+
+/* Fetches, decodes and executes exactly one instruction at cpu->pc. Returns RV_EXIT_NONE (pc advanced)
+ * or the exit (pc per enum rv_exit). Reaching cpu->exit_pc (nonzero) returns RV_EXIT_HALT before
+ * fetching. */
+enum rv_exit rv_interp_step(struct rv_cpu *cpu);
+
+/* Runs until an exit, at most max_insns instructions (then RV_EXIT_LIMIT; 0 = no limit). Also stops with
+ * RV_EXIT_INTERRUPT when cpu->interrupt_request is set (checked at taken branches/jumps and every few
+ * thousand instructions). Uses a decode cache keyed by pc and checked against the raw bits, so
+ * self-modifying code is always seen. */
+enum rv_exit rv_interp_run(struct rv_cpu *cpu, uint64_t max_insns);
+
+/* Performs ONE decoded instruction `in` located at guest address `pc` (the JIT's helper for anything it
+ * does not translate: FP with fflags, AMOs, CSRs, division edge cases...).
+ * - RV_EXIT_NONE: done. Non-control-flow instructions do not touch cpu->pc; branches and jumps set
+ *   cpu->pc to the next pc (target or pc + len).
+ * - any other exit: cpu->pc = pc (RV_EXIT_FENCE_I: pc + len), nothing architectural changed except that
+ *   RV_EXIT_FAULT sets fault_addr/fault_kind. ECALL/EBREAK/ILLEGAL are returned, not handled.
+ * cpu->insn_count is not changed. */
+enum rv_exit rv_exec_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+
+/* Reads a user-level CSR as csrr would (fflags, frm, fcsr, cycle, time, instret). Returns false for a
+ * CSR that user mode may not access (-> SIGILL). */
+bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value);
+
+#endif

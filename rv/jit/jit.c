@@ -1,0 +1,440 @@
+/* The translator's runtime: block cache, dispatcher loop, chaining, invalidation, statistics.
+ *
+ * rv_jit_run enters translated code through a trampoline at the start of the code cache. Translated code
+ * returns to the dispatcher only for exits the runtime must see, for direct exits whose target was not
+ * translated yet (then the exit is patched to jump straight to the target: chaining), and for indirect
+ * jumps whose target is not in the jump cache. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rv/interp/interp.h"
+#include "rv/jit/jit_internal.h"
+#include "rv/jit/tctx.h"
+
+#define JIT_CODE_CACHE_SIZE (64u << 20)
+/* Instructions the interpreter runs when translated code assumed frm == RNE and it is not. */
+#define JIT_SLOW_INSNS      64
+
+/* Guest registers that start out in host registers: sp, s0, s1, a0..a5 (what gcc -O2 code uses most);
+ * jit_replan then follows the registers the program's hot code actually uses. */
+const struct jit_reg_map jit_default_reg_map[JIT_MAPPED_COUNT] = {
+    {2, X86_RBX},  {8, X86_R12}, {9, X86_R13}, {10, X86_R14}, {11, X86_RSI},
+    {12, X86_RDI}, {13, X86_R8}, {14, X86_R9}, {15, X86_R10},
+};
+
+static void set_mapping(struct rv_jit *j, const struct jit_reg_map *map)
+{
+	memcpy(j->map, map, sizeof(j->map));
+	for (unsigned g = 0; g < 32; g++)
+		j->host_of_guest[g] = X86_NO_REG;
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		j->host_of_guest[map[i].guest] = map[i].host;
+}
+
+typedef uint64_t (*jit_enter_fn)(struct rv_cpu *cpu, uintptr_t host);
+
+static const enum x86_gpr saved_regs[] = {X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15};
+#define N_SAVED (sizeof(saved_regs) / sizeof(saved_regs[0]))
+
+bool jit_emit_stubs(struct rv_jit *j)
+{
+	struct jit_code_cache *cc = &j->cache;
+	struct x86_buf b;
+	x86_buf_init(&b, cc->rw, 4096, jit_code_cache_delta(cc));
+
+	/* epilogue: guest registers back to *cpu, host callee-saved registers restored, return rax */
+	j->epilogue = x86_here(&b);
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		x86_store(&b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)),
+		          (enum x86_gpr)j->map[i].host);
+	j->epilogue_nosave = x86_here(&b);
+	x86_alu_ri(&b, X86_ADD, true, X86_RSP, 8);
+	for (int i = (int)N_SAVED - 1; i >= 0; i--)
+		x86_pop(&b, saved_regs[i]);
+	x86_ret(&b);
+
+	/* enter(cpu = rdi, host code = rsi): 6 pushes + 8 keep rsp 16-byte aligned for helper calls */
+	b.p = b.start + ((b.p - b.start + 15) & ~15);
+	j->enter = x86_here(&b);
+	for (unsigned i = 0; i < N_SAVED; i++)
+		x86_push(&b, saved_regs[i]);
+	x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
+	x86_lea(&b, true, JIT_REG_CPU, x86_mem_bd(X86_RDI, JIT_CPU_BIAS));
+	x86_load(&b, 8, false, JIT_REG_MEM, x86_mem_bd(X86_RDI, (int32_t)offsetof(struct rv_cpu, mem_base)));
+	x86_mov_rr(&b, true, X86_RAX, X86_RSI);
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		x86_load(&b, 8, false, (enum x86_gpr)j->map[i].host,
+		         x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)));
+	x86_jmp_r(&b, X86_RAX);
+	if (b.overflow)
+		return false;
+	cc->used = ((size_t)(b.p - b.start) + 63) & ~(size_t)63;
+	j->blocks_start = (uintptr_t)cc->rx + cc->used;
+	return true;
+}
+
+static void clear_jump_cache(struct rv_jit *j)
+{
+	for (unsigned i = 0; i < JIT_JUMP_CACHE_SIZE; i++) {
+		j->jump_cache[i].pc = 1; /* odd: never a jump target */
+		j->jump_cache[i].host = 0;
+	}
+}
+
+struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
+{
+	struct rv_jit *j = calloc(1, sizeof(*j));
+	if (!j) {
+		fprintf(stderr, "karasu-rv: out of memory for the translator\n");
+		return NULL;
+	}
+	if (o)
+		j->opt = *o;
+	set_mapping(j, jit_default_reg_map);
+	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL;
+	j->tctx = malloc(sizeof(*j->tctx));
+	if (!j->tctx || !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE) || !jit_emit_stubs(j) ||
+	    (j->opt.dump && !jit_dump_open(j))) {
+		fprintf(stderr, "karasu-rv: cannot set up the translator\n");
+		rv_jit_destroy(j);
+		return NULL;
+	}
+	clear_jump_cache(j);
+	j->code_lo = UINT64_MAX;
+	return j;
+}
+
+static void free_blocks(struct rv_jit *j)
+{
+	for (size_t i = 0; i < j->n_blocks; i++)
+		jit_block_free(j->blocks[i]);
+	j->n_blocks = 0;
+	memset(j->hash, 0, sizeof(j->hash));
+}
+
+void rv_jit_destroy(struct rv_jit *j)
+{
+	if (!j)
+		return;
+	free_blocks(j);
+	free(j->blocks);
+	jit_dump_close(j);
+	jit_code_cache_fini(&j->cache);
+	free(j->tctx);
+	free(j);
+}
+
+static unsigned hash_pc(uint64_t pc)
+{
+	return (unsigned)(((pc >> 1) * 0x9e3779b97f4a7c15ull) >> (64 - JIT_HASH_BITS));
+}
+
+static unsigned jump_cache_index(uint64_t pc)
+{
+	return (unsigned)(pc >> 1) & (JIT_JUMP_CACHE_SIZE - 1);
+}
+
+static struct jit_block *lookup(struct rv_jit *j, uint64_t pc)
+{
+	for (struct jit_block *b = j->hash[hash_pc(pc)]; b; b = b->hash_next)
+		if (b->pc == pc)
+			return b;
+	return NULL;
+}
+
+/* Drops every translation (the code cache is reused from the start). */
+static void flush(struct rv_jit *j)
+{
+	free_blocks(j);
+	clear_jump_cache(j);
+	j->cache.used = j->blocks_start - (uintptr_t)j->cache.rx;
+	j->code_lo = UINT64_MAX;
+	j->code_hi = 0;
+	j->generation++;
+	j->stats.flushes++;
+}
+
+static bool remember(struct rv_jit *j, struct jit_block *b)
+{
+	if (j->n_blocks == j->cap_blocks) {
+		size_t cap = j->cap_blocks ? 2 * j->cap_blocks : 1024;
+		struct jit_block **nb = realloc(j->blocks, cap * sizeof(*nb));
+		if (!nb)
+			return false;
+		j->blocks = nb;
+		j->cap_blocks = cap;
+	}
+	j->blocks[j->n_blocks++] = b;
+	unsigned h = hash_pc(b->pc);
+	b->hash_next = j->hash[h];
+	j->hash[h] = b;
+	if (b->pc < j->code_lo)
+		j->code_lo = b->pc;
+	if (b->end_pc > j->code_hi)
+		j->code_hi = b->end_pc;
+	if (j->opt.dump)
+		jit_dump_block(j, b);
+	return true;
+}
+
+/* The block for pc, translated if needed. NULL: *exit says why (RV_EXIT_FAULT for a bad fetch). */
+static struct jit_block *get_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
+{
+	struct jit_block *b = lookup(j, pc);
+	if (b) {
+		j->stats.lookups_hit++;
+		return b;
+	}
+	j->stats.lookups_miss++;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		b = jit_translate(j, cpu, pc, exit);
+		if (b) {
+			if (remember(j, b))
+				return b;
+			jit_block_free(b);
+			b = NULL;
+		}
+		if (*exit != RV_EXIT_NONE)
+			return NULL;
+		flush(j); /* out of code space (or memory): start over once */
+	}
+	fprintf(stderr, "karasu-rv: cannot translate the block at 0x%llx\n", (unsigned long long)pc);
+	abort();
+}
+
+/* Reconsiders the global register mapping from the profile weights: if the guest registers hot code
+ * uses most are not the mapped ones (by a clear margin), remap and retranslate everything. */
+static void jit_replan(struct rv_jit *j)
+{
+	bool want[32] = {false};
+	uint64_t w_new = 0, w_cur = 0;
+	for (unsigned k = 0; k < JIT_MAPPED_COUNT; k++) {
+		int best = -1;
+		for (unsigned g = 1; g < 32; g++)
+			if (!want[g] && (best < 0 || j->weight[g] > j->weight[best]))
+				best = (int)g;
+		want[best] = true;
+		w_new += j->weight[best];
+	}
+	unsigned incoming = 0;
+	for (unsigned g = 1; g < 32; g++) {
+		if (j->host_of_guest[g] != X86_NO_REG)
+			w_cur += j->weight[g];
+		if (want[g] && j->host_of_guest[g] == X86_NO_REG)
+			incoming++;
+	}
+	if (incoming >= 2 && w_new > w_cur + w_cur / 4) {
+		/* registers that stay keep their host register; the others take the freed ones */
+		struct jit_reg_map map[JIT_MAPPED_COUNT];
+		memcpy(map, j->map, sizeof(map));
+		for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++) {
+			if (want[map[i].guest]) {
+				want[map[i].guest] = false;
+				continue;
+			}
+			map[i].guest = 0; /* free */
+		}
+		for (unsigned i = 0, g = 1; i < JIT_MAPPED_COUNT; i++) {
+			if (map[i].guest)
+				continue;
+			while (!want[g])
+				g++;
+			map[i].guest = (uint8_t)g;
+			want[g] = false;
+		}
+		set_mapping(j, map);
+		flush(j);
+		jit_emit_stubs(j); /* the enter/epilogue stubs load and store the mapped registers */
+		j->stats.remaps++;
+	}
+	for (unsigned g = 0; g < 32; g++)
+		j->weight[g] /= 2; /* older phases of the program count less */
+}
+
+static void profile_block(struct rv_jit *j, struct jit_block *b)
+{
+	b->hot_counter = JIT_HOT_PERIOD;
+	for (unsigned g = 0; g < 32; g++)
+		j->weight[g] += b->uses[g];
+	j->stats.hot_events++;
+	if (!j->fixed_mapping && ++j->events_since_plan >= JIT_REPLAN_EVENTS) {
+		j->events_since_plan = 0;
+		jit_replan(j);
+	}
+}
+
+static void chain(struct rv_jit *j, struct jit_exit *e, struct jit_block *to)
+{
+	if (e->to || !to->valid)
+		return;
+	if (!x86_patch_rel32(jit_code_cache_delta(&j->cache), e->patch, to->host))
+		return;
+	e->to = to;
+	e->next_in = to->incoming;
+	to->incoming = e;
+	j->stats.chained++;
+}
+
+static void unchain(struct rv_jit *j, struct jit_exit *e)
+{
+	x86_patch_rel32(jit_code_cache_delta(&j->cache), e->patch, e->stub);
+	e->to = NULL;
+	e->next_in = NULL;
+}
+
+enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
+{
+	if (cpu->exit_pc != j->exit_pc) {
+		flush(j); /* translations assumed the old exit_pc */
+		j->exit_pc = cpu->exit_pc;
+	}
+	unsigned host_mxcsr = 0;
+	__asm__ volatile("stmxcsr %0" : "=m"(host_mxcsr));
+	jit_reset_host_fp();
+	jit_enter_fn enter = (jit_enter_fn)j->enter;
+	enum rv_exit result;
+	for (;;) {
+		if (cpu->interrupt_request) {
+			result = RV_EXIT_INTERRUPT;
+			break;
+		}
+		if (cpu->exit_pc && cpu->pc == cpu->exit_pc) {
+			result = RV_EXIT_HALT;
+			break;
+		}
+		enum rv_exit why;
+		struct jit_block *b = get_block(j, cpu, cpu->pc, &why);
+		if (!b) {
+			result = why;
+			break;
+		}
+		uint64_t r = enter(cpu, b->host);
+		jit_fold_host_fp_flags(cpu);
+		if (r >= JIT_RET_MAX_CODE && (r & JIT_RET_HOT_TAG)) {
+			struct jit_block *hot =
+			    (struct jit_block *)(uintptr_t)(r & ~(uint64_t)JIT_RET_HOT_TAG);
+			cpu->pc = hot->pc; /* left at its entry, before any guest instruction */
+			profile_block(j, hot);
+			continue;
+		}
+		if (r >= JIT_RET_MAX_CODE) {
+			struct jit_exit *e = (struct jit_exit *)(uintptr_t)r;
+			uint64_t target = e->target_pc;
+			uint64_t generation = j->generation;
+			cpu->pc = target;
+			if (cpu->interrupt_request || (cpu->exit_pc && target == cpu->exit_pc))
+				continue;
+			struct jit_block *to = get_block(j, cpu, target, &why);
+			if (to && generation == j->generation)
+				chain(j, e, to);
+			continue;
+		}
+		if (r == JIT_RET_LOOKUP) {
+			j->stats.indirect_misses++;
+			if (cpu->exit_pc && cpu->pc == cpu->exit_pc)
+				continue;
+			struct jit_block *to = get_block(j, cpu, cpu->pc, &why);
+			if (to) {
+				struct jit_jump_entry *je = &j->jump_cache[jump_cache_index(to->pc)];
+				je->pc = to->pc;
+				je->host = to->host;
+			}
+			continue;
+		}
+		if (r == JIT_RET_SLOW) {
+			/* frm is not round-to-nearest: the interpreter runs the next instructions */
+			enum rv_exit e = RV_EXIT_NONE;
+			for (unsigned n = 0; n < JIT_SLOW_INSNS && e == RV_EXIT_NONE; n++)
+				e = rv_interp_step(cpu);
+			jit_reset_host_fp();
+			if (e == RV_EXIT_NONE)
+				continue;
+			r = e;
+		}
+		if (r == RV_EXIT_FENCE_I) {
+			flush(j); /* cpu->pc is already the next instruction */
+			continue;
+		}
+		result = (enum rv_exit)r;
+		break;
+	}
+	__asm__ volatile("ldmxcsr %0" : : "m"(host_mxcsr));
+	return result;
+}
+
+static void invalidate_block(struct rv_jit *j, struct jit_block *b)
+{
+	/* remove from the hash chain */
+	struct jit_block **pp = &j->hash[hash_pc(b->pc)];
+	while (*pp && *pp != b)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = b->hash_next;
+	/* exits of other blocks that jump here go back to their stubs */
+	for (struct jit_exit *e = b->incoming, *next; e; e = next) {
+		next = e->next_in;
+		unchain(j, e);
+	}
+	b->incoming = NULL;
+	/* this block's own chained exits leave their targets' incoming lists */
+	for (unsigned i = 0; i < b->n_exits; i++) {
+		struct jit_exit *e = &b->exits[i];
+		if (!e->to)
+			continue;
+		struct jit_exit **ep = &e->to->incoming;
+		while (*ep && *ep != e)
+			ep = &(*ep)->next_in;
+		if (*ep)
+			*ep = e->next_in;
+		unchain(j, e);
+	}
+	b->valid = false;
+	j->stats.invalidated++;
+}
+
+void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len)
+{
+	if (!j || len == 0)
+		return;
+	uint64_t end = guest_addr + len < guest_addr ? UINT64_MAX : guest_addr + len;
+	if (end <= j->code_lo || guest_addr >= j->code_hi)
+		return;
+	bool any = false;
+	for (size_t i = 0; i < j->n_blocks; i++) {
+		struct jit_block *b = j->blocks[i];
+		if (b->valid && b->pc < end && b->end_pc > guest_addr) {
+			invalidate_block(j, b);
+			any = true;
+		}
+	}
+	if (any)
+		clear_jump_cache(j);
+}
+
+bool rv_jit_owns_host_pc(const struct rv_jit *j, uintptr_t host_pc)
+{
+	return j && jit_code_cache_contains(&j->cache, host_pc);
+}
+
+void rv_jit_print_stats(struct rv_jit *j, FILE *out)
+{
+	const struct jit_stats *s = &j->stats;
+	fprintf(out, "jit: blocks translated      %llu (%llu guest instructions, %.1f per block)\n",
+	        (unsigned long long)s->blocks, (unsigned long long)s->guest_insns,
+	        s->blocks ? (double)s->guest_insns / (double)s->blocks : 0.0);
+	fprintf(out, "jit: block cache hits       %llu (misses %llu)\n", (unsigned long long)s->lookups_hit,
+	        (unsigned long long)s->lookups_miss);
+	fprintf(out, "jit: chained jumps          %llu\n", (unsigned long long)s->chained);
+	fprintf(out, "jit: jump-cache misses      %llu\n", (unsigned long long)s->indirect_misses);
+	fprintf(out, "jit: loop blocks            %llu\n", (unsigned long long)s->loop_blocks);
+	fprintf(out, "jit: profile events         %llu, register remaps %llu (mapped now:",
+	        (unsigned long long)s->hot_events, (unsigned long long)s->remaps);
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		fprintf(out, " x%u", j->map[i].guest);
+	fprintf(out, ")\n");
+	fprintf(out, "jit: helper instructions    %llu\n", (unsigned long long)s->helper_insns);
+	fprintf(out, "jit: blocks invalidated     %llu, cache flushes %llu\n",
+	        (unsigned long long)s->invalidated, (unsigned long long)s->flushes);
+	fprintf(out, "jit: code cache             %zu of %zu KiB used (%s)\n", j->cache.used >> 10,
+	        j->cache.size >> 10, j->cache.dual_mapped ? "W^X: separate RW and RX views" : "RWX fallback");
+}

@@ -1,0 +1,52 @@
+/* karasu-rv translator: RV64GC guest basic blocks -> x86-64 host code, run from a code cache.
+ *
+ * One struct rv_jit owns one code cache and is used by one host thread at a time (create one per host
+ * thread that runs guest code). See docs/karasu-rv-jit.md for the internals.
+ */
+#ifndef KARASU_RV_JIT_JIT_H
+#define KARASU_RV_JIT_JIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rv/cpu.h"
+
+struct rv_jit_options {
+	FILE *dump; /* --dump-jit: every translated block is printed here (NULL: off) */
+	bool stats; /* --stats: count blocks, cache hits and chained jumps */
+};
+
+struct rv_jit;
+
+/* Returns NULL (with a message on stderr) if the code cache cannot be mapped. */
+struct rv_jit *rv_jit_create(const struct rv_jit_options *o);
+void rv_jit_destroy(struct rv_jit *j);
+
+/* Runs translated code from cpu->pc until an exit that the runtime must handle. On return cpu->pc is
+ * the instruction that caused the exit (ECALL/EBREAK/ILLEGAL/FAULT/FENCE_I) and every guest register is
+ * in *cpu (nothing stays cached in host registers between calls). FENCE.I is handled inside (all
+ * translations are dropped and execution continues after it), so RV_EXIT_FENCE_I is not returned. */
+enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu);
+
+/* Guest code in [guest_addr, guest_addr + len) was written, unmapped or remapped: drop every
+ * translation that contains an instruction from it (and unchain the blocks that jump to them).
+ * Must not be called while rv_jit_run is executing translated code on this jit (call it from the
+ * runtime's exit handling, e.g. in the syscall layer). */
+void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len);
+
+/* Blocks translated, block-cache hits/misses, chained jumps, indirect-jump cache hits/misses. */
+void rv_jit_print_stats(struct rv_jit *j, FILE *out);
+
+/* Called by the runtime's SIGSEGV/SIGBUS handler with the handler's ucontext. If the host pc is inside
+ * this jit's code cache (a guest load/store hit an unmapped or protected page): writes the guest
+ * registers cached in host registers back to *cpu, sets cpu->pc to the guest instruction that faulted,
+ * and rewrites the ucontext so that returning from the signal handler leaves the translated code and
+ * makes rv_jit_run return RV_EXIT_FAULT. The handler fills cpu->fault_addr/fault_kind itself (from
+ * siginfo) and simply returns. Returns false if the host pc is not in translated code (a host bug). */
+bool rv_jit_recover_fault(struct rv_jit *j, struct rv_cpu *cpu, void *ucontext);
+
+/* True if host_pc is inside this jit's code cache (for the runtime's fault handler). */
+bool rv_jit_owns_host_pc(const struct rv_jit *j, uintptr_t host_pc);
+
+#endif

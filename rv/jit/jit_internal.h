@@ -1,0 +1,186 @@
+/* karasu-rv translator internals shared by the files of rv/jit (not a public interface). */
+#ifndef KARASU_RV_JIT_JIT_INTERNAL_H
+#define KARASU_RV_JIT_JIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rv/cpu.h"
+#include "rv/isa/insn.h"
+#include "rv/jit/codecache.h"
+#include "rv/jit/jit.h"
+#include "rv/jit/x86_emit.h"
+
+/* Fixed host registers while translated code runs. */
+#define JIT_REG_CPU X86_RBP /* = (uint8_t *)cpu + JIT_CPU_BIAS */
+#define JIT_REG_MEM X86_R15 /* = cpu->mem_base */
+/* Scratch registers: never hold guest state across guest instructions. */
+#define JIT_TMP0    X86_RAX
+#define JIT_TMP1    X86_RCX
+#define JIT_TMP2    X86_RDX
+#define JIT_TMP3    X86_R11
+
+/* rbp points 128 bytes into struct rv_cpu so that all of x[0..31] is reachable with a disp8. */
+#define JIT_CPU_BIAS       128
+#define JIT_CPU_OFF(field) ((int32_t)offsetof(struct rv_cpu, field) - JIT_CPU_BIAS)
+#define JIT_X_OFF(reg)     ((int32_t)(offsetof(struct rv_cpu, x) + 8 * (reg)) - JIT_CPU_BIAS)
+#define JIT_F_OFF(reg)     ((int32_t)(offsetof(struct rv_cpu, f) + 8 * (reg)) - JIT_CPU_BIAS)
+
+/* Guest integer registers that live in host registers for the whole time translated code runs
+ * (static mapping, see docs/karasu-rv-jit.md); all others are read and written in *cpu directly. */
+#define JIT_MAPPED_COUNT 9
+struct jit_reg_map {
+	uint8_t guest;
+	int8_t host;
+};
+/* The mapping translated code starts with (the jit adapts it to the program, see jit_replan). */
+extern const struct jit_reg_map jit_default_reg_map[JIT_MAPPED_COUNT];
+
+/* Values translated code returns to rv_jit_run besides enum rv_exit and exit-record pointers. */
+#define JIT_RET_LOOKUP    0x100  /* indirect jump whose target is not in the jump cache; cpu->pc = target */
+#define JIT_RET_SLOW      0x101  /* frm is not RNE: interpret from cpu->pc for a while */
+#define JIT_RET_MAX_CODE  0x1000 /* values >= this are struct jit_exit pointers... */
+#define JIT_RET_HOT_TAG   1      /* ...or, with this bit set, a struct jit_block whose counter ran out */
+/* Profile of which guest registers hot code uses: every JIT_HOT_PERIOD entries of a block add its
+ * register uses to the weights; every JIT_REPLAN_EVENTS such events the mapping is reconsidered. */
+#define JIT_HOT_PERIOD    (1u << 14)
+#define JIT_REPLAN_EVENTS 32
+
+/* One direct exit of a block: a patchable rel32 (jmp or jcc) that goes to the exit stub until the
+ * target is translated, then straight to the target block's code. */
+struct jit_exit {
+	uint8_t *patch;           /* writable address of the rel32 field */
+	uintptr_t stub;           /* executable address of the unchained destination */
+	uint64_t target_pc;       /* guest pc the exit continues at */
+	struct jit_block *from;   /* block holding this exit */
+	struct jit_block *to;     /* block chained to, or NULL */
+	struct jit_exit *next_in; /* next exit chained into the same block */
+};
+
+/* Loop blocks lend host registers of global mappings their block does not use to guest registers
+ * that live in *cpu otherwise (see docs/karasu-rv-jit.md, "register views"). */
+struct jit_remap {
+	uint8_t host;  /* enum x86_gpr */
+	uint8_t guest; /* guest register held there inside the block */
+	uint8_t orig;  /* guest register the host register holds outside (spilled to *cpu meanwhile) */
+};
+
+/* FP registers cached in xmm registers inside a block: xmm JIT_XMM_FIRST.. */
+#define JIT_XMM_FIRST 3
+#define JIT_XMM_COUNT 13
+
+/* A host instruction that can fault on a guest access: for precise recovery. */
+struct jit_mem_site {
+	uint32_t host_off; /* offset of the access instruction from the block's host start */
+	uint8_t addr_reg;  /* host register holding the guest address */
+	uint8_t kind;      /* enum rv_fault_kind */
+	uint16_t insn_off; /* guest pc - block pc */
+};
+
+/* Host code range generated for one guest instruction (for --dump-jit). */
+struct jit_insn_span {
+	uint64_t pc;
+	struct rv_insn insn;
+	uint32_t host_start, host_end; /* offsets from the block's host start */
+};
+
+#define JIT_BLOCK_MAX_EXITS 2
+
+struct jit_block {
+	uint64_t pc, end_pc; /* guest code [pc, end_pc) */
+	uintptr_t host;      /* executable address of the entry */
+	uint8_t *host_rw;    /* writable address of the entry */
+	uint32_t host_len;   /* bytes of code incl. cold stubs */
+	uint32_t main_len;   /* bytes before the cold stubs */
+	uint32_t n_insns;
+	bool valid;
+	struct jit_block *hash_next;
+	struct jit_exit *incoming; /* exits of other blocks chained to this one */
+	unsigned n_exits;
+	struct jit_exit exits[JIT_BLOCK_MAX_EXITS];
+	bool loop;       /* translated as a loop: back edge inside the block */
+	uint8_t n_remap; /* register view of the block body (for fault recovery) */
+	struct jit_remap remap[JIT_MAPPED_COUNT];
+	int8_t xmm_of[32];    /* guest f reg -> xmm, or -1 */
+	uint32_t hot_counter; /* decremented on every entry; at 0 the dispatcher profiles the block */
+	uint16_t uses[32];    /* how often each guest x register appears in the block */
+	unsigned n_sites;
+	struct jit_mem_site *sites;
+	struct rv_insn *helper_insns; /* decoded instructions passed to helpers (addresses are in the code) */
+	unsigned n_helper_insns;
+	struct jit_insn_span *spans; /* only with --dump-jit */
+};
+
+/* Direct-mapped cache guest pc -> host code used by translated indirect jumps. */
+#define JIT_JUMP_CACHE_BITS 12
+#define JIT_JUMP_CACHE_SIZE (1u << JIT_JUMP_CACHE_BITS)
+struct jit_jump_entry {
+	uint64_t pc;
+	uintptr_t host;
+};
+
+#define JIT_HASH_BITS 16
+
+struct jit_stats {
+	uint64_t blocks;          /* translated */
+	uint64_t guest_insns;     /* translated */
+	uint64_t lookups_hit;     /* dispatcher found the block */
+	uint64_t lookups_miss;    /* dispatcher had to translate */
+	uint64_t chained;         /* exits patched to jump block to block */
+	uint64_t indirect_misses; /* jump-cache misses that returned to the dispatcher */
+	uint64_t flushes;         /* whole-cache flushes (full cache, fence.i, exit_pc change) */
+	uint64_t invalidated;     /* blocks dropped by rv_jit_invalidate */
+	uint64_t helper_insns;    /* instructions translated as interpreter-helper calls */
+	uint64_t loop_blocks;     /* blocks translated as loops (back edge inside, registers lent) */
+	uint64_t hot_events;      /* profile events (block counters running out) */
+	uint64_t remaps;          /* global register mapping changes (each flushes the cache) */
+};
+
+struct rv_jit {
+	struct rv_jit_options opt;
+	struct jit_code_cache cache;
+	uintptr_t enter;           /* uint64_t enter(struct rv_cpu *, uintptr_t host) */
+	uintptr_t epilogue;        /* stores the mapped registers, returns rax */
+	uintptr_t epilogue_nosave; /* returns rax; the guest registers are in *cpu already (faults) */
+	uintptr_t blocks_start;    /* first byte after the fixed stubs */
+	struct jit_block *hash[1u << JIT_HASH_BITS];
+	struct jit_block **blocks; /* in host-address order (the cache is a bump allocator) */
+	size_t n_blocks, cap_blocks;
+	uint64_t generation;       /* incremented by every flush */
+	uint64_t exit_pc;          /* cpu->exit_pc the translations were made for */
+	uint64_t code_lo, code_hi; /* guest range holding translated code (for quick invalidate) */
+	struct jit_stats stats;
+	struct jit_jump_entry jump_cache[JIT_JUMP_CACHE_SIZE];
+	void *disasm;          /* capstone handle for --dump-jit */
+	struct jit_tctx *tctx; /* scratch state of the translation in progress */
+	/* global register mapping (guest <-> host registers between blocks) and its profile */
+	struct jit_reg_map map[JIT_MAPPED_COUNT];
+	int8_t host_of_guest[32];
+	uint64_t weight[32];
+	unsigned events_since_plan;
+	bool fixed_mapping; /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
+};
+
+/* translate.c: translates the block at pc. Returns NULL with *exit set when the first instruction
+ * cannot be fetched (RV_EXIT_FAULT, cpu->fault_* set), or with *exit = RV_EXIT_NONE when the code
+ * cache is full (the caller flushes and retries). */
+struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit);
+/* Emits the enter trampoline and the epilogue at the start of the cache. */
+bool jit_emit_stubs(struct rv_jit *j);
+/* The C function translated code calls for instructions it does not translate inline. */
+uint64_t jit_helper_exec(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+/* Moves the x86 MXCSR exception flags into cpu->fflags and clears them. */
+void jit_fold_host_fp_flags(struct rv_cpu *cpu);
+/* Sets MXCSR to round-to-nearest, all exceptions masked, flags clear. */
+void jit_reset_host_fp(void);
+
+/* dump.c */
+bool jit_dump_open(struct rv_jit *j);
+void jit_dump_close(struct rv_jit *j);
+void jit_dump_block(struct rv_jit *j, const struct jit_block *b);
+
+void jit_block_free(struct jit_block *b);
+
+#endif

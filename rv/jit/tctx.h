@@ -1,0 +1,110 @@
+/* The state of one block translation, shared by the translator files (translate*.c). */
+#ifndef KARASU_RV_JIT_TCTX_H
+#define KARASU_RV_JIT_TCTX_H
+
+#include "rv/jit/jit_internal.h"
+
+#define JIT_BLOCK_MAX_INSNS   64
+/* Worst-case bytes one block may need (checked before translating; overflow is detected anyway). */
+#define JIT_BLOCK_MAX_BYTES   (64 * 1024)
+#define JIT_MAX_COLD          (JIT_BLOCK_MAX_INSNS * 5 + 4)
+#define JIT_BLOCK_MAX_HELPERS (JIT_BLOCK_MAX_INSNS * 4)
+
+/* Out-of-line code emitted after the block's main path, reached by a jcc/jmp whose rel32 is patched. */
+enum jit_cold_kind {
+	COLD_FAULT,          /* guest address out of range: RV_EXIT_FAULT */
+	COLD_EXIT,           /* unchained direct exit: return the exit record */
+	COLD_INTERRUPT,      /* interrupt_request set at block entry */
+	COLD_LOOP_INTERRUPT, /* interrupt_request set at a loop block head */
+	COLD_HOT,            /* the block's profile counter ran out: return the block to the dispatcher */
+	COLD_SLOW,           /* frm is not RNE: the dispatcher interprets from pc (at block entry) */
+	COLD_SLOW_VIEW,      /* the same inside the block body (after a CSR write) */
+	COLD_LOOKUP_MISS,    /* indirect jump target not in the jump cache (target in rax) */
+	COLD_DIV_ZERO,       /* division by zero: RISC-V result, then resume */
+	COLD_DIV_OVERFLOW,   /* signed division by -1: RISC-V result, then resume */
+	COLD_FP_NAN,         /* FP result is NaN: store the canonical NaN, then resume */
+	COLD_HELPER,         /* do this instruction with the interpreter helper, then resume */
+};
+
+struct jit_cold {
+	enum jit_cold_kind kind;
+	uint8_t *field; /* rel32 to point at the stub */
+	uintptr_t resume;
+	uint64_t pc;
+	uint8_t reg; /* COLD_FAULT: host register with the address */
+	uint8_t fault_kind;
+	uint16_t op; /* COLD_DIV_*: the guest op; COLD_FP_NAN: destination FP reg in rd */
+	uint8_t rd;
+	bool dbl;
+	struct jit_exit *exit;
+	struct rv_insn insn; /* COLD_HELPER */
+};
+
+struct jit_tctx {
+	struct rv_jit *j;
+	struct rv_cpu *cpu;
+	struct jit_block *b;
+	struct x86_buf buf;
+	uint64_t pc; /* of the instruction being translated */
+	const struct rv_insn *in;
+	/* the block's instructions, decoded before translation */
+	unsigned n_insns;
+	struct rv_insn insns[JIT_BLOCK_MAX_INSNS];
+	uint64_t pcs[JIT_BLOCK_MAX_INSNS];
+	/* register view of the block body */
+	int8_t host_of[32];  /* guest x reg -> host reg, X86_NO_REG: in *cpu */
+	int8_t xmm_of[32];   /* guest f reg -> xmm, -1: in *cpu */
+	uint32_t fp_written; /* cached f regs the block writes (stored back at every exit) */
+	unsigned n_remap;
+	struct jit_remap remap[JIT_MAPPED_COUNT];
+	bool loop;
+	uintptr_t loop_head;
+	unsigned uses[64]; /* uses of x regs (0..31) and f regs (32..63) in the block */
+	bool frm_checked;  /* frm == RNE is checked at entry (and after CSR helpers): dynamic rm is RNE */
+	unsigned n_cold;
+	struct jit_cold cold[JIT_MAX_COLD];
+	unsigned n_sites;
+	struct jit_mem_site sites[JIT_BLOCK_MAX_INSNS];
+};
+
+/* A guest integer operand: a host register, the register's slot in *cpu, or a constant (x0). */
+enum jit_opnd_kind { OPND_REG, OPND_MEM, OPND_IMM };
+struct jit_opnd {
+	enum jit_opnd_kind kind;
+	enum x86_gpr reg;
+	struct x86_mem mem;
+	int64_t imm;
+};
+
+struct jit_opnd jit_gpr(const struct jit_tctx *t, unsigned g);
+struct jit_opnd jit_imm(int64_t v);
+void jit_load_opnd(struct jit_tctx *t, enum x86_gpr dst, struct jit_opnd o);
+/* Writes host register src to guest register g (x0: nothing). */
+void jit_store_gpr(struct jit_tctx *t, unsigned g, enum x86_gpr src);
+/* Writes a constant to guest register g. */
+void jit_store_gpr_imm(struct jit_tctx *t, unsigned g, uint64_t v);
+/* The host register to compute guest register g's new value in: its mapped register, else tmp. */
+enum x86_gpr jit_dest_reg(const struct jit_tctx *t, unsigned g, enum x86_gpr tmp);
+/* FP registers: the xmm caching f (or -1), and 64-bit moves between f and a host register. */
+int jit_fp_xmm(const struct jit_tctx *t, unsigned f);
+void jit_fp_get_bits(struct jit_tctx *t, enum x86_gpr dst, unsigned f);
+void jit_fp_set_bits(struct jit_tctx *t, unsigned f, enum x86_gpr src);
+void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr dst, struct jit_opnd src);
+
+struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field);
+/* Calls the interpreter helper for t->in (all mapped registers saved and reloaded around it). */
+void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in);
+
+/* translate_int.c: integer computational instructions (RV64I/M without memory or control flow).
+ * Returns false if the op is not one of them. */
+bool jit_translate_int(struct jit_tctx *t, const struct rv_insn *in);
+/* translate_fp.c: F/D instructions translated inline; false: use the helper. */
+bool jit_translate_fp(struct jit_tctx *t, const struct rv_insn *in);
+/* frflags/fsflags inline; false: use the helper. */
+bool jit_translate_csr(struct jit_tctx *t, const struct rv_insn *in);
+/* translate_mem.c (in translate.c): address computation + bounds check; returns the address register
+ * and records a fault site for the access emitted next by the caller. */
+enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, unsigned fault_kind);
+void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind);
+
+#endif

@@ -1,0 +1,806 @@
+/* The block builder: decodes guest instructions from pc up to the first control transfer (or a
+ * limit), emits x86-64 for each, then the block's out-of-line (cold) stubs. Memory accesses, control
+ * flow and the helper fallback live here; integer ALU ops in translate_int.c, F/D in translate_fp.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rv/interp/interp.h"
+#include "rv/jit/tctx.h"
+#include "rv/user/mem.h"
+
+/* ---- operands ---- */
+
+struct jit_opnd jit_gpr(const struct jit_tctx *t, unsigned g)
+{
+	struct jit_opnd o = {0};
+	if (g == 0) {
+		o.kind = OPND_IMM;
+		o.imm = 0;
+	} else if (t->host_of[g] != X86_NO_REG) {
+		o.kind = OPND_REG;
+		o.reg = (enum x86_gpr)t->host_of[g];
+	} else {
+		o.kind = OPND_MEM;
+		o.mem = x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g));
+	}
+	return o;
+}
+
+struct jit_opnd jit_imm(int64_t v)
+{
+	struct jit_opnd o = {0};
+	o.kind = OPND_IMM;
+	o.imm = v;
+	return o;
+}
+
+static bool fits_s32(int64_t v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+void jit_load_opnd(struct jit_tctx *t, enum x86_gpr dst, struct jit_opnd o)
+{
+	switch (o.kind) {
+	case OPND_REG:
+		if (o.reg != dst)
+			x86_mov_rr(&t->buf, true, dst, o.reg);
+		break;
+	case OPND_MEM: x86_load(&t->buf, 8, false, dst, o.mem); break;
+	case OPND_IMM: x86_mov_ri(&t->buf, dst, (uint64_t)o.imm); break;
+	}
+}
+
+void jit_store_gpr(struct jit_tctx *t, unsigned g, enum x86_gpr src)
+{
+	if (g == 0)
+		return;
+	int8_t h = t->host_of[g];
+	if (h != X86_NO_REG) {
+		if (h != src)
+			x86_mov_rr(&t->buf, true, (enum x86_gpr)h, src);
+	} else {
+		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), src);
+	}
+}
+
+void jit_store_gpr_imm(struct jit_tctx *t, unsigned g, uint64_t v)
+{
+	if (g == 0)
+		return;
+	int8_t h = t->host_of[g];
+	if (h != X86_NO_REG)
+		x86_mov_ri(&t->buf, (enum x86_gpr)h, v);
+	else if (fits_s32((int64_t)v))
+		x86_store_imm(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), (int32_t)v);
+	else {
+		x86_mov_ri(&t->buf, JIT_TMP0, v);
+		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), JIT_TMP0);
+	}
+}
+
+enum x86_gpr jit_dest_reg(const struct jit_tctx *t, unsigned g, enum x86_gpr tmp)
+{
+	int8_t h = g ? t->host_of[g] : X86_NO_REG;
+	return h != X86_NO_REG ? (enum x86_gpr)h : tmp;
+}
+
+void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr dst, struct jit_opnd src)
+{
+	switch (src.kind) {
+	case OPND_REG: x86_alu_rr(&t->buf, op, w64, dst, src.reg); break;
+	case OPND_MEM: x86_alu_rm(&t->buf, op, w64, dst, src.mem); break;
+	case OPND_IMM:
+		if (fits_s32(src.imm)) {
+			x86_alu_ri(&t->buf, op, w64, dst, (int32_t)src.imm);
+		} else {
+			x86_mov_ri(&t->buf, JIT_TMP3, (uint64_t)src.imm);
+			x86_alu_rr(&t->buf, op, w64, dst, JIT_TMP3);
+		}
+		break;
+	}
+}
+
+/* ---- register view ----
+ * Outside translated blocks (and at every block boundary) the guest state is: the globally mapped guest
+ * registers in their host registers (j->map), everything else in *cpu. Inside a block, FP registers
+ * the block uses are cached in xmm3..15, and a loop block lends host registers of mapped guest registers
+ * it does not use to unmapped ones it does use. view_enter switches to the block's view, view_leave
+ * back; every way out of a block body passes through view_leave. */
+
+int jit_fp_xmm(const struct jit_tctx *t, unsigned f)
+{
+	return t->xmm_of[f];
+}
+
+void jit_fp_get_bits(struct jit_tctx *t, enum x86_gpr dst, unsigned f)
+{
+	int x = t->xmm_of[f];
+	if (x >= 0)
+		x86_movq_rx(&t->buf, true, dst, x);
+	else
+		x86_load(&t->buf, 8, false, dst, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)));
+}
+
+void jit_fp_set_bits(struct jit_tctx *t, unsigned f, enum x86_gpr src)
+{
+	int x = t->xmm_of[f];
+	if (x >= 0)
+		x86_movq_xr(&t->buf, true, x, src);
+	else
+		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)), src);
+}
+
+static void emit_view_enter(struct jit_tctx *t)
+{
+	struct x86_buf *b = &t->buf;
+	for (unsigned i = 0; i < t->n_remap; i++) {
+		const struct jit_remap *r = &t->remap[i];
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->orig)), (enum x86_gpr)r->host);
+		x86_load(b, 8, false, (enum x86_gpr)r->host, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->guest)));
+	}
+	for (unsigned f = 0; f < 32; f++)
+		if (t->xmm_of[f] >= 0)
+			x86_sse_load(b, true, t->xmm_of[f], x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)));
+}
+
+static void emit_view_leave(struct jit_tctx *t)
+{
+	struct x86_buf *b = &t->buf;
+	for (unsigned i = 0; i < t->n_remap; i++) {
+		const struct jit_remap *r = &t->remap[i];
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->guest)), (enum x86_gpr)r->host);
+		x86_load(b, 8, false, (enum x86_gpr)r->host, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->orig)));
+	}
+	for (unsigned f = 0; f < 32; f++)
+		if (t->xmm_of[f] >= 0 && (t->fp_written & (1u << f)))
+			x86_sse_store(b, true, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)), t->xmm_of[f]);
+}
+
+/* ---- cold stubs ---- */
+
+struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field)
+{
+	if (t->n_cold >= JIT_MAX_COLD) {
+		t->buf.overflow = true; /* cannot happen with the per-block limits; fail the block safely */
+		return &t->cold[0];
+	}
+	struct jit_cold *c = &t->cold[t->n_cold++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->field = field;
+	c->pc = t->pc;
+	return c;
+}
+
+static void emit_store_pc(struct jit_tctx *t, uint64_t pc)
+{
+	struct x86_mem m = x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc));
+	if (fits_s32((int64_t)pc)) {
+		x86_store_imm(&t->buf, 8, m, (int32_t)pc);
+	} else {
+		x86_mov_ri(&t->buf, JIT_TMP0, pc);
+		x86_store(&t->buf, 8, m, JIT_TMP0);
+	}
+}
+
+/* Leaves translated code: rax = value for rv_jit_run. */
+static void emit_return(struct jit_tctx *t, uint64_t value)
+{
+	x86_mov_ri(&t->buf, JIT_TMP0, value);
+	x86_jmp32(&t->buf, t->j->epilogue);
+}
+
+static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
+{
+	struct x86_buf *b = &t->buf;
+	uintptr_t here = x86_here(b);
+	if (!b->overflow)
+		x86_patch_rel32(b->exec_delta, c->field, here);
+	t->pc = c->pc; /* the instruction the stub belongs to (helpers and exits report it) */
+	switch (c->kind) {
+	case COLD_FAULT:
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_addr)), (enum x86_gpr)c->reg);
+		emit_view_leave(t);
+		x86_store_imm(b, 4, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_kind)), c->fault_kind);
+		emit_store_pc(t, c->pc);
+		emit_return(t, RV_EXIT_FAULT);
+		break;
+	case COLD_EXIT:
+		c->exit->stub = here;
+		emit_return(t, (uint64_t)(uintptr_t)c->exit);
+		break;
+	case COLD_LOOP_INTERRUPT:
+		emit_view_leave(t);
+		/* fall through */
+	case COLD_INTERRUPT:
+		emit_store_pc(t, c->pc);
+		emit_return(t, RV_EXIT_INTERRUPT);
+		break;
+	case COLD_SLOW_VIEW:
+		emit_view_leave(t);
+		/* fall through */
+	case COLD_SLOW:
+		emit_store_pc(t, c->pc);
+		emit_return(t, JIT_RET_SLOW);
+		break;
+	case COLD_HOT: emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
+	case COLD_LOOKUP_MISS:
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
+		emit_return(t, JIT_RET_LOOKUP);
+		break;
+	case COLD_DIV_ZERO:
+		/* quotient: all ones; remainder: the dividend (still in rax) */
+		if (c->op == RV_OP_REM || c->op == RV_OP_REMU || c->op == RV_OP_REMW || c->op == RV_OP_REMUW)
+			x86_mov_rr(b, true, X86_RDX, X86_RAX);
+		else
+			x86_mov_ri(b, X86_RAX, UINT64_MAX);
+		x86_jmp32(b, c->resume);
+		break;
+	case COLD_DIV_OVERFLOW:
+		/* x / -1: quotient -x (INT_MIN stays INT_MIN), remainder 0 */
+		if (c->op == RV_OP_REM || c->op == RV_OP_REMW)
+			x86_alu_rr(b, X86_XOR, false, X86_RDX, X86_RDX);
+		else
+			x86_unary(b, X86_NEG, c->op == RV_OP_DIV, X86_RAX);
+		x86_jmp32(b, c->resume);
+		break;
+	case COLD_FP_NAN:
+		x86_mov_ri(b, JIT_TMP0, c->dbl ? 0x7ff8000000000000ull : 0xffffffff7fc00000ull);
+		jit_fp_set_bits(t, c->rd, JIT_TMP0);
+		x86_jmp32(b, c->resume);
+		break;
+	case COLD_HELPER:
+		jit_emit_helper_call(t, &c->insn);
+		x86_jmp32(b, c->resume);
+		break;
+	}
+}
+
+/* ---- helper fallback ---- */
+
+static void emit_save_mapped(const struct rv_jit *j, struct x86_buf *b)
+{
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)),
+		          (enum x86_gpr)j->map[i].host);
+}
+
+static void emit_load_mapped(const struct rv_jit *j, struct x86_buf *b)
+{
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
+		x86_load(b, 8, false, (enum x86_gpr)j->map[i].host,
+		         x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)));
+}
+
+void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	struct jit_block *blk = t->b;
+	/* the decoded instruction must outlive the code: keep a copy in the block */
+	if (blk->n_helper_insns >= JIT_BLOCK_MAX_HELPERS) {
+		b->overflow = true; /* cannot happen within the per-block limits; fail the block safely */
+		return;
+	}
+	struct rv_insn *copy = &blk->helper_insns[blk->n_helper_insns++];
+	*copy = *in;
+	emit_view_leave(t); /* the helper sees and may change any register in *cpu */
+	emit_save_mapped(t->j, b);
+	x86_lea(b, true, X86_RDI, x86_mem_bd(JIT_REG_CPU, -JIT_CPU_BIAS));
+	x86_mov_ri(b, X86_RSI, (uint64_t)(uintptr_t)copy);
+	x86_mov_ri(b, X86_RDX, t->pc);
+	x86_mov_ri(b, X86_RAX, (uint64_t)(uintptr_t)jit_helper_exec);
+	x86_call_r(b, X86_RAX);
+	emit_load_mapped(t->j, b);
+	x86_test_rr(b, false, X86_RAX, X86_RAX);
+	x86_jcc32(b, X86_CC_NE, t->j->epilogue); /* the helper set cpu->pc for its exit */
+	emit_view_enter(t);
+	if (t->frm_checked && (rv_op_flags(in->op) & RV_OPF_CSR)) {
+		/* the CSR op may have changed frm, which the block's inline FP code assumes is RNE */
+		x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
+		struct jit_cold *c = jit_add_cold(t, COLD_SLOW_VIEW, x86_jcc32(b, X86_CC_NE, x86_here(b)));
+		c->pc = t->pc + in->len;
+	}
+	t->j->stats.helper_insns++;
+}
+
+/* ---- memory ---- */
+
+void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind)
+{
+	if (t->n_sites >= JIT_BLOCK_MAX_INSNS) {
+		t->buf.overflow = true;
+		return;
+	}
+	struct jit_mem_site *s = &t->sites[t->n_sites++];
+	s->host_off = (uint32_t)(t->buf.p - t->b->host_rw);
+	s->addr_reg = (uint8_t)addr_reg;
+	s->kind = (uint8_t)fault_kind;
+	s->insn_off = (uint16_t)(t->pc - t->b->pc);
+}
+
+enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, unsigned fault_kind)
+{
+	struct x86_buf *b = &t->buf;
+	struct jit_opnd base = jit_gpr(t, rs1);
+	enum x86_gpr a;
+	if (base.kind == OPND_REG && imm == 0) {
+		a = base.reg;
+	} else if (base.kind == OPND_REG) {
+		a = JIT_TMP0;
+		x86_lea(b, true, a, x86_mem_bd(base.reg, (int32_t)imm));
+	} else {
+		a = JIT_TMP0;
+		if (base.kind == OPND_IMM) {
+			x86_mov_ri(b, a, (uint64_t)imm);
+		} else {
+			x86_load(b, 8, false, a, base.mem);
+			if (imm)
+				x86_alu_ri(b, X86_ADD, true, a, (int32_t)imm);
+		}
+	}
+	/* guest addresses at or above mem_limit are never mapped: leave with a fault */
+	x86_alu_rm(b, X86_CMP, true, a, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(mem_limit)));
+	uint8_t *f = x86_jcc32(b, X86_CC_AE, x86_here(b));
+	struct jit_cold *c = jit_add_cold(t, COLD_FAULT, f);
+	c->reg = (uint8_t)a;
+	c->fault_kind = (uint8_t)fault_kind;
+	return a;
+}
+
+static void translate_load(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	unsigned size = rv_op_mem_size(in->op);
+	bool sign = (rv_op_flags(in->op) & RV_OPF_SIGNED) != 0;
+	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_LOAD);
+	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
+	if (in->op == RV_OP_FLD && jit_fp_xmm(t, in->rd) >= 0) {
+		jit_record_site(t, a, RV_FAULT_LOAD);
+		x86_sse_load(b, true, jit_fp_xmm(t, in->rd), m);
+		return;
+	}
+	if (in->op == RV_OP_FLD || in->op == RV_OP_FLW) {
+		jit_record_site(t, a, RV_FAULT_LOAD);
+		x86_load(b, size, false, JIT_TMP1, m);
+		if (in->op == RV_OP_FLW) {
+			x86_mov_ri(b, JIT_TMP2, 0xffffffff00000000ull);
+			x86_alu_rr(b, X86_OR, true, JIT_TMP1, JIT_TMP2);
+		}
+		jit_fp_set_bits(t, in->rd, JIT_TMP1);
+		return;
+	}
+	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP1);
+	jit_record_site(t, a, RV_FAULT_LOAD);
+	x86_load(b, size, sign, d, m);
+	jit_store_gpr(t, in->rd, d);
+}
+
+static void translate_store(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	unsigned size = rv_op_mem_size(in->op);
+	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_STORE);
+	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
+	enum x86_gpr v;
+	if ((in->op == RV_OP_FSD || in->op == RV_OP_FSW) && jit_fp_xmm(t, in->rs2) >= 0) {
+		jit_record_site(t, a, RV_FAULT_STORE);
+		x86_sse_store(b, in->op == RV_OP_FSD, m, jit_fp_xmm(t, in->rs2));
+		return;
+	}
+	if (in->op == RV_OP_FSD || in->op == RV_OP_FSW) {
+		v = JIT_TMP1;
+		jit_fp_get_bits(t, v, in->rs2);
+	} else {
+		struct jit_opnd src = jit_gpr(t, in->rs2);
+		if (src.kind == OPND_IMM) {
+			jit_record_site(t, a, RV_FAULT_STORE);
+			x86_store_imm(b, size, m, 0);
+			return;
+		}
+		v = src.kind == OPND_REG ? src.reg : JIT_TMP1;
+		jit_load_opnd(t, v, src);
+	}
+	jit_record_site(t, a, RV_FAULT_STORE);
+	x86_store(b, size, m, v);
+}
+
+/* ---- control flow ---- */
+
+/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc. */
+static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
+{
+	struct jit_block *blk = t->b;
+	if (blk->n_exits >= JIT_BLOCK_MAX_EXITS) {
+		t->buf.overflow = true;
+		return;
+	}
+	struct jit_exit *e = &blk->exits[blk->n_exits++];
+	e->target_pc = target_pc;
+	e->from = blk;
+	uintptr_t placeholder = x86_here(&t->buf);
+	e->patch =
+	    cc < 0 ? x86_jmp32(&t->buf, placeholder) : x86_jcc32(&t->buf, (enum x86_cc)cc, placeholder);
+	struct jit_cold *c = jit_add_cold(t, COLD_EXIT, e->patch);
+	c->exit = e;
+}
+
+static enum x86_cc branch_cc(unsigned op)
+{
+	switch (op) {
+	case RV_OP_BEQ: return X86_CC_E;
+	case RV_OP_BNE: return X86_CC_NE;
+	case RV_OP_BLT: return X86_CC_L;
+	case RV_OP_BGE: return X86_CC_GE;
+	case RV_OP_BLTU: return X86_CC_B;
+	default: return X86_CC_AE; /* BGEU */
+	}
+}
+
+static void translate_branch(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
+	/* stores of the view's registers do not touch the flags, but remapped registers are reloaded:
+	 * leave the view first unless the block loops (then only the exit path leaves it) */
+	if (!t->loop) {
+		emit_view_leave(t);
+		a = jit_gpr(t, in->rs1);
+		c = jit_gpr(t, in->rs2);
+	}
+	enum x86_gpr ra;
+	if (a.kind == OPND_REG) {
+		ra = a.reg;
+	} else {
+		ra = JIT_TMP0;
+		jit_load_opnd(t, ra, a);
+	}
+	if (c.kind == OPND_IMM && c.imm == 0)
+		x86_test_rr(b, true, ra, ra);
+	else
+		jit_alu_opnd(t, X86_CMP, true, ra, c);
+	if (t->loop) {
+		/* the back edge stays inside the block, in the block's register view */
+		x86_jcc32(b, branch_cc(in->op), t->loop_head);
+		emit_view_leave(t);
+		emit_direct_exit(t, -1, t->pc + in->len);
+		return;
+	}
+	emit_direct_exit(t, branch_cc(in->op), t->pc + (uint64_t)in->imm);
+	emit_direct_exit(t, -1, t->pc + in->len);
+}
+
+/* Jumps to the host code of the guest pc in rax through the jump cache, or leaves to the dispatcher. */
+static void emit_indirect_jump(struct jit_tctx *t)
+{
+	struct x86_buf *b = &t->buf;
+	/* entry = jump_cache[(pc >> 1) & (SIZE-1)], 16 bytes each: byte offset (pc << 3) & ((SIZE-1) << 4) */
+	x86_mov_rr(b, false, X86_RDX, X86_RAX);
+	x86_shift_ri(b, X86_SHL, false, X86_RDX, 3);
+	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)((JIT_JUMP_CACHE_SIZE - 1) << 4));
+	x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
+	x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+	uint8_t *miss = x86_jcc32(b, X86_CC_NE, x86_here(b));
+	jit_add_cold(t, COLD_LOOKUP_MISS, miss);
+	x86_jmp_m(b, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 8));
+}
+
+static void translate_jalr(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	jit_load_opnd(t, X86_RAX, jit_gpr(t, in->rs1));
+	if (in->imm)
+		x86_alu_ri(b, X86_ADD, true, X86_RAX, (int32_t)in->imm);
+	x86_alu_ri(b, X86_AND, true, X86_RAX, -2);
+	jit_store_gpr_imm(t, in->rd, t->pc + in->len);
+	emit_view_leave(t);
+	if (t->cpu->exit_pc) {
+		/* bare mode: a return to exit_pc must reach the dispatcher, never a cached block */
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), X86_RAX);
+		emit_return(t, JIT_RET_LOOKUP);
+		return;
+	}
+	emit_indirect_jump(t);
+}
+
+static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
+{
+	emit_view_leave(t);
+	emit_store_pc(t, pc);
+	emit_return(t, why);
+}
+
+/* Translates one instruction; returns true if it ends the block. */
+static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in)
+{
+	uint32_t flags = rv_op_flags(in->op);
+	switch (in->op) {
+	case RV_OP_JAL:
+		jit_store_gpr_imm(t, in->rd, t->pc + in->len);
+		emit_view_leave(t);
+		emit_direct_exit(t, -1, t->pc + (uint64_t)in->imm);
+		return true;
+	case RV_OP_JALR: translate_jalr(t, in); return true;
+	case RV_OP_ECALL: emit_exit_at(t, t->pc, RV_EXIT_ECALL); return true;
+	case RV_OP_EBREAK: emit_exit_at(t, t->pc, RV_EXIT_EBREAK); return true;
+	case RV_OP_ILLEGAL: emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); return true;
+	case RV_OP_FENCE_I: emit_exit_at(t, t->pc + in->len, RV_EXIT_FENCE_I); return true;
+	case RV_OP_FENCE:
+		/* guest threads are host threads: a full barrier covers every pred/succ combination */
+		x86_mfence(&t->buf);
+		return false;
+	default: break;
+	}
+	if (flags & RV_OPF_BRANCH) {
+		translate_branch(t, in);
+		return true;
+	}
+	if (jit_translate_int(t, in))
+		return false;
+	bool atomic = (flags & (RV_OPF_ATOMIC | (RV_OPF_AMO & ~(RV_OPF_LOAD | RV_OPF_STORE)))) != 0;
+	if (!atomic && (flags & RV_OPF_LOAD)) {
+		translate_load(t, in);
+		return false;
+	}
+	if (!atomic && (flags & RV_OPF_STORE)) {
+		translate_store(t, in);
+		return false;
+	}
+	if ((flags & RV_OPF_FP) && jit_translate_fp(t, in))
+		return false;
+	if ((flags & RV_OPF_CSR) && jit_translate_csr(t, in))
+		return false;
+	/* everything else (CSRs, AMOs, LR/SC, most F/D, privileged ops): the interpreter's semantics */
+	jit_emit_helper_call(t, in);
+	return (flags & RV_OPF_SYSTEM) != 0;
+}
+
+static bool ends_block(const struct rv_insn *in)
+{
+	return in->op == RV_OP_ILLEGAL || (rv_op_flags(in->op) & (RV_OPF_CONTROL | RV_OPF_SYSTEM)) != 0;
+}
+
+/* Decodes the block's instructions; false if the first one cannot be fetched. */
+static bool decode_block(struct jit_tctx *t, uint64_t pc)
+{
+	t->n_insns = 0;
+	for (;;) {
+		uint32_t raw;
+		if (!rv_mem_fetch(t->cpu, pc, &raw))
+			return t->n_insns > 0; /* a later one: the next block reports the fault */
+		struct rv_insn *in = &t->insns[t->n_insns];
+		rv_decode(raw, in);
+		t->pcs[t->n_insns++] = pc;
+		pc += in->len;
+		if (ends_block(in) || t->n_insns == JIT_BLOCK_MAX_INSNS || pc == t->cpu->exit_pc)
+			return true;
+	}
+}
+
+/* How often each guest register appears in the block (x regs 0..31, f regs 32..63). */
+static void count_uses(const struct jit_tctx *t, unsigned uses[64])
+{
+	memset(uses, 0, 64 * sizeof(uses[0]));
+	for (unsigned i = 0; i < t->n_insns; i++) {
+		const struct rv_insn *in = &t->insns[i];
+		for (const char *o = rv_op_operands(in->op); *o; o++) {
+			switch (*o) {
+			case 'd': uses[in->rd]++; break;
+			case 's':
+			case 'o':
+			case 'a': uses[in->rs1]++; break;
+			case 't': uses[in->rs2]++; break;
+			case 'D': uses[32 + in->rd]++; break;
+			case 'S': uses[32 + in->rs1]++; break;
+			case 'T': uses[32 + in->rs2]++; break;
+			case 'R': uses[32 + in->rs3]++; break;
+			default: break;
+			}
+		}
+	}
+}
+
+static uint32_t fp_regs_written(const struct jit_tctx *t)
+{
+	uint32_t w = 0;
+	for (unsigned i = 0; i < t->n_insns; i++)
+		if (strchr(rv_op_operands(t->insns[i].op), 'D'))
+			w |= 1u << t->insns[i].rd;
+	return w;
+}
+
+/* Index of the largest count among those with pick[i] set, or -1 if all are zero. */
+static int most_used(const unsigned *uses, const bool *pick, unsigned n)
+{
+	int best = -1;
+	for (unsigned i = 0; i < n; i++)
+		if (pick[i] && uses[i] && (best < 0 || uses[i] > uses[best]))
+			best = (int)i;
+	return best;
+}
+
+/* Chooses the block's register view (see emit_view_enter). */
+static void plan_view(struct jit_tctx *t)
+{
+	unsigned *uses = t->uses;
+	count_uses(t, uses);
+	for (unsigned g = 0; g < 32; g++) {
+		t->host_of[g] = t->j->host_of_guest[g];
+		t->xmm_of[g] = -1;
+	}
+	t->n_remap = 0;
+	/* FP registers: the most used ones in xmm3..15 */
+	bool fp_pick[32];
+	for (unsigned f = 0; f < 32; f++)
+		fp_pick[f] = true;
+	for (unsigned x = 0; x < JIT_XMM_COUNT; x++) {
+		int f = most_used(uses + 32, fp_pick, 32);
+		if (f < 0)
+			break;
+		t->xmm_of[f] = (int8_t)(JIT_XMM_FIRST + x);
+		fp_pick[f] = false;
+	}
+	t->fp_written = fp_regs_written(t);
+	if (!t->loop)
+		return;
+	/* loops: lend the host registers of mapped guest registers the loop does not use */
+	bool unmapped[32];
+	for (unsigned g = 0; g < 32; g++)
+		unmapped[g] = g != 0 && t->j->host_of_guest[g] == X86_NO_REG;
+	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++) {
+		unsigned orig = t->j->map[i].guest;
+		if (uses[orig])
+			continue;
+		int g = most_used(uses, unmapped, 32);
+		if (g < 0)
+			break;
+		unmapped[g] = false;
+		struct jit_remap *r = &t->remap[t->n_remap++];
+		r->host = (uint8_t)t->j->map[i].host;
+		r->guest = (uint8_t)g;
+		r->orig = (uint8_t)orig;
+		t->host_of[g] = t->j->map[i].host;
+		t->host_of[orig] = X86_NO_REG;
+	}
+}
+
+static struct jit_block *block_alloc(struct rv_jit *j, uint64_t pc)
+{
+	struct jit_block *blk = calloc(1, sizeof(*blk));
+	if (!blk)
+		return NULL;
+	blk->pc = pc;
+	blk->helper_insns = calloc(JIT_BLOCK_MAX_HELPERS, sizeof(*blk->helper_insns));
+	if (j->opt.dump)
+		blk->spans = calloc(JIT_BLOCK_MAX_INSNS, sizeof(*blk->spans));
+	if (!blk->helper_insns || (j->opt.dump && !blk->spans)) {
+		jit_block_free(blk);
+		return NULL;
+	}
+	return blk;
+}
+
+void jit_block_free(struct jit_block *b)
+{
+	if (!b)
+		return;
+	free(b->helper_insns);
+	free(b->spans);
+	free(b->sites);
+	free(b);
+}
+
+struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
+{
+	*exit = RV_EXIT_NONE;
+	struct jit_code_cache *cc = &j->cache;
+	if (cc->size - cc->used < JIT_BLOCK_MAX_BYTES)
+		return NULL; /* full: the caller flushes */
+	struct jit_tctx *t = j->tctx;
+	memset(t, 0, offsetof(struct jit_tctx, cold));
+	t->n_sites = 0;
+	t->j = j;
+	t->cpu = cpu;
+	if (!decode_block(t, pc)) {
+		cpu->pc = pc;
+		*exit = RV_EXIT_FAULT; /* rv_mem_fetch set fault_addr/fault_kind */
+		return NULL;
+	}
+	const struct rv_insn *last = &t->insns[t->n_insns - 1];
+	t->loop =
+	    (rv_op_flags(last->op) & RV_OPF_BRANCH) && t->pcs[t->n_insns - 1] + (uint64_t)last->imm == pc;
+	plan_view(t);
+	t->b = block_alloc(j, pc);
+	if (!t->b)
+		return NULL;
+	struct jit_block *blk = t->b;
+	x86_buf_init(&t->buf, cc->rw + cc->used, JIT_BLOCK_MAX_BYTES, jit_code_cache_delta(cc));
+	blk->host_rw = t->buf.p;
+	blk->host = x86_here(&t->buf);
+	blk->loop = t->loop;
+	blk->n_remap = (uint8_t)t->n_remap;
+	memcpy(blk->remap, t->remap, sizeof(blk->remap));
+	memcpy(blk->xmm_of, t->xmm_of, sizeof(blk->xmm_of));
+	for (unsigned g = 0; g < 32; g++)
+		blk->uses[g] = (uint16_t)(t->uses[g] < UINT16_MAX ? t->uses[g] : UINT16_MAX);
+	blk->hot_counter = JIT_HOT_PERIOD;
+
+	/* the runtime may ask the hart to stop (signals): checked on every block entry, and on every
+	 * iteration of a loop block */
+	t->pc = pc;
+	if (!t->loop) {
+		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)),
+		           0);
+		jit_add_cold(t, COLD_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
+	}
+	/* inline FP code with a dynamic rounding mode assumes frm == RNE: checked once here */
+	for (unsigned i = 0; i < t->n_insns; i++) {
+		const struct rv_insn *in = &t->insns[i];
+		uint32_t fl = rv_op_flags(in->op);
+		if ((fl & RV_OPF_FP) && (fl & RV_OPF_RM) && in->rm == RV_RM_DYN)
+			t->frm_checked = true;
+	}
+	if (t->frm_checked) {
+		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
+		jit_add_cold(t, COLD_SLOW, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
+	}
+	/* profile: every JIT_HOT_PERIOD entries the dispatcher sees the block (see jit_replan) */
+	x86_mov_ri(&t->buf, JIT_TMP3, (uint64_t)(uintptr_t)&blk->hot_counter);
+	x86_alu_mi(&t->buf, X86_SUB, false, x86_mem_bd(JIT_TMP3, 0), 1);
+	jit_add_cold(t, COLD_HOT, x86_jcc32(&t->buf, X86_CC_E, x86_here(&t->buf)));
+	emit_view_enter(t);
+	if (t->loop) {
+		t->loop_head = x86_here(&t->buf);
+		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)),
+		           0);
+		jit_add_cold(t, COLD_LOOP_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
+	}
+
+	bool ended = false;
+	for (unsigned i = 0; i < t->n_insns && !ended; i++) {
+		const struct rv_insn *in = &t->insns[i];
+		t->pc = t->pcs[i];
+		t->in = in;
+		uint32_t start = (uint32_t)(t->buf.p - blk->host_rw);
+		ended = translate_insn(t, in);
+		if (blk->spans) {
+			struct jit_insn_span *s = &blk->spans[blk->n_insns];
+			s->pc = t->pc;
+			s->insn = *in;
+			s->host_start = start;
+			s->host_end = (uint32_t)(t->buf.p - blk->host_rw);
+		}
+		blk->n_insns++;
+	}
+	uint64_t end = t->pcs[t->n_insns - 1] + t->insns[t->n_insns - 1].len;
+	if (!ended) {
+		/* a limit, or the next instruction cannot be fetched: its own block reports the fault */
+		t->pc = end;
+		emit_view_leave(t);
+		emit_direct_exit(t, -1, end);
+	}
+	blk->end_pc = end;
+	blk->main_len = (uint32_t)(t->buf.p - blk->host_rw);
+	for (unsigned i = 0; i < t->n_cold; i++)
+		emit_cold(t, &t->cold[i]);
+	if (t->buf.overflow) {
+		jit_block_free(blk);
+		return NULL;
+	}
+	blk->host_len = (uint32_t)(t->buf.p - blk->host_rw);
+	if (t->n_sites) {
+		blk->sites = malloc(t->n_sites * sizeof(*blk->sites));
+		if (!blk->sites) {
+			jit_block_free(blk);
+			return NULL;
+		}
+		memcpy(blk->sites, t->sites, t->n_sites * sizeof(*blk->sites));
+		blk->n_sites = t->n_sites;
+	}
+	cc->used += (blk->host_len + 15) & ~15u;
+	blk->valid = true;
+	j->stats.blocks++;
+	j->stats.loop_blocks += t->loop;
+	j->stats.guest_insns += blk->n_insns;
+	return blk;
+}

@@ -1,0 +1,121 @@
+/* karasu-rv: runs a static riscv64 Linux program (or a bare RISC-V ELF) on an x86-64 Linux host. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rv/user/loader.h"
+#include "rv/user/runtime.h"
+#include "rv/user/signal.h"
+
+extern char **environ;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: karasu-rv [options] PROGRAM [ARGS...]\n"
+		"Runs a static riscv64 Linux ELF (rv64gc) on this host.\n"
+		"\n"
+		"  --interp        use the reference interpreter only (no translation)\n"
+		"  --bare          no OS: run the ELF from its entry with a stack; stop at ebreak or when it\n"
+		"                  returns to its initial return address (exit status = a0 & 0xff)\n"
+		"  --dump-regs     print x00..x31 and PC on stderr when the program ends\n"
+		"  --dump-jit      print every translated block on stderr\n"
+		"  --strace        print every system call on stderr\n"
+		"  --stats         print instruction/syscall/translation counts on stderr at exit\n"
+		"  --argv0 NAME    the guest's argv[0] (default: PROGRAM)\n"
+		"  --help          this text\n"
+		"\n"
+		"Exit status: the program's; 128+N if it was killed by signal N (the shell's message, e.g.\n"
+		"\"Segmentation fault\", is printed on stderr); %d for errors of karasu-rv itself (e.g. a\n"
+		"file that is not a riscv64 ELF); %d for usage errors.\n",
+		RV_EXIT_STATUS_ERROR, RV_EXIT_STATUS_USAGE);
+}
+
+enum { OPT_INTERP = 256, OPT_BARE, OPT_DUMP_REGS, OPT_DUMP_JIT, OPT_STRACE, OPT_STATS, OPT_HELP, OPT_ARGV0 };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"interp", no_argument, NULL, OPT_INTERP},       {"bare", no_argument, NULL, OPT_BARE},
+		{"dump-regs", no_argument, NULL, OPT_DUMP_REGS}, {"dump-jit", no_argument, NULL, OPT_DUMP_JIT},
+		{"strace", no_argument, NULL, OPT_STRACE},       {"stats", no_argument, NULL, OPT_STATS},
+		{"help", no_argument, NULL, OPT_HELP},           {"argv0", required_argument, NULL, OPT_ARGV0},
+		{NULL, 0, NULL, 0},
+	};
+	static struct rv_process proc;
+	static struct rv_thread main_thread;
+	const char *argv0 = NULL;
+
+	int c;
+	opterr = 0;
+	/* "+": options end at PROGRAM, so the guest's own options pass through untouched */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_INTERP: proc.opt.interp = true; break;
+		case OPT_BARE: proc.opt.bare = true; break;
+		case OPT_DUMP_REGS: proc.opt.dump_regs = true; break;
+		case OPT_DUMP_JIT: proc.opt.dump_jit = true; break;
+		case OPT_STRACE: proc.opt.strace = true; break;
+		case OPT_STATS: proc.opt.stats = true; break;
+		case OPT_ARGV0: argv0 = optarg; break;
+		case OPT_HELP:
+		case 'h': usage(stdout); return 0;
+		default:
+			if (optopt == OPT_ARGV0 || (optind > 0 && strcmp(argv[optind - 1], "--argv0") == 0))
+				fprintf(stderr, "karasu-rv: --argv0 needs a value\n");
+			else
+				fprintf(stderr, "karasu-rv: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return RV_EXIT_STATUS_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "karasu-rv: no PROGRAM given\n");
+		usage(stderr);
+		return RV_EXIT_STATUS_USAGE;
+	}
+	const char *path = argv[optind];
+	rv_reexec_info.self = "/proc/self/exe";
+	rv_reexec_info.option_argv = argv + 1;
+	rv_reexec_info.option_argc = optind - 1;
+	/* the re-exec passes "--" before PROGRAM; drop any --argv0 it would duplicate */
+	for (int i = 1; i < optind; i++)
+		if (strcmp(argv[i], "--argv0") == 0 || strcmp(argv[i], "--") == 0) {
+			rv_reexec_info.option_argc = i - 1;
+			break;
+		}
+
+	proc.log = stderr;
+	pthread_mutex_init(&proc.lock, NULL);
+	int err = rv_mem_init(&proc.mem, 0);
+	if (err != 0) {
+		fprintf(stderr, "karasu-rv: cannot reserve the guest address space: %s\n", strerror(-err));
+		return RV_EXIT_STATUS_ERROR;
+	}
+	main_thread.proc = &proc;
+	main_thread.altstack_flags = 2; /* SS_DISABLE */
+	proc.nthreads = 1;
+
+	int guest_argc = argc - optind;
+	char **guest_argv = argv + optind;
+	if (argv0)
+		guest_argv[0] = (char *)argv0;
+	char msg[256];
+	if (rv_load_program(&proc, &main_thread, path, guest_argc, guest_argv, environ, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "karasu-rv: %s: %s\n", path, msg);
+		return RV_EXIT_STATUS_ERROR;
+	}
+	main_thread.tid = getpid();
+	rv_signal_init_process(&proc);
+	rv_fault_handlers_install();
+	if (rv_thread_host_init(&main_thread) != 0) {
+		fprintf(stderr, "karasu-rv: cannot set up the fault handler stack\n");
+		return RV_EXIT_STATUS_ERROR;
+	}
+	rv_thread_run(&main_thread);
+	/* the main thread ended with others still running: they end the process */
+	for (;;)
+		pause();
+}

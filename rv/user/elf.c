@@ -1,0 +1,188 @@
+/* ELF loading: every header field the kernel would check is checked here first, so a truncated or
+ * foreign file gets a clear message instead of a crash. */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rv/user/elf.h"
+
+#ifndef EM_RISCV
+#define EM_RISCV 243
+#endif
+#define MAX_PHNUM 128
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_pow2(uint64_t x)
+{
+	return x != 0 && (x & (x - 1)) == 0;
+}
+
+static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
+{
+	if (size < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0)
+		return fail(err, errlen, "not an ELF file (bad magic)");
+	if (data[EI_CLASS] != ELFCLASS64)
+		return fail(err, errlen, "not a 64-bit ELF (class %u)", data[EI_CLASS]);
+	if (data[EI_DATA] != ELFDATA2LSB)
+		return fail(err, errlen, "not a little-endian ELF (data encoding %u)", data[EI_DATA]);
+	if (data[EI_VERSION] != EV_CURRENT)
+		return fail(err, errlen, "unknown ELF version %u", data[EI_VERSION]);
+	if (size < sizeof(Elf64_Ehdr))
+		return fail(err, errlen, "truncated ELF header (%zu bytes)", size);
+	Elf64_Ehdr eh;
+	memcpy(&eh, data, sizeof(eh));
+	if (eh.e_machine != EM_RISCV)
+		return fail(err, errlen, "not a RISC-V ELF (e_machine %u, expected %u)", eh.e_machine, EM_RISCV);
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		return fail(err, errlen, "not an executable (e_type %u)", eh.e_type);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr))
+		return fail(err, errlen, "bad program header size %u", eh.e_phentsize);
+	if (eh.e_phnum == 0 || eh.e_phnum > MAX_PHNUM)
+		return fail(err, errlen, "bad program header count %u", eh.e_phnum);
+	if (eh.e_phoff > size || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > size - eh.e_phoff)
+		return fail(err, errlen, "truncated: program headers end past the file (%zu bytes)", size);
+
+	/* the kernel ignores section headers, but a table past the end means the file was cut short */
+	if (eh.e_shnum != 0 && (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+				(uint64_t)eh.e_shnum * sizeof(Elf64_Shdr) > size - eh.e_shoff))
+		return fail(err, errlen, "truncated or corrupt: section headers end past the file (%zu bytes)", size);
+
+	bool entry_ok = false;
+	int loads = 0;
+	uint64_t prev_end = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, data + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_INTERP)
+			return fail(err, errlen, "dynamically linked (PT_INTERP): only static programs are supported");
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_filesz > ph.p_memsz)
+			return fail(err, errlen, "segment %u: file size 0x%llx > memory size 0x%llx", i,
+				    (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
+		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+			return fail(err, errlen, "truncated: segment %u data ends past the file (%zu bytes)", i, size);
+		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
+			return fail(err, errlen, "segment %u: address range wraps", i);
+		if (ph.p_align > 1 && !is_pow2(ph.p_align))
+			return fail(err, errlen, "segment %u: alignment 0x%llx is not a power of two", i,
+				    (unsigned long long)ph.p_align);
+		if ((ph.p_vaddr & 0xfff) != (ph.p_offset & 0xfff))
+			return fail(err, errlen, "segment %u: address and file offset differ modulo the page size", i);
+		if (loads > 0 && ph.p_vaddr < prev_end)
+			return fail(err, errlen, "segment %u overlaps or is out of order with the previous one", i);
+		prev_end = ph.p_vaddr + ph.p_memsz;
+		loads++;
+		if ((ph.p_flags & PF_X) && eh.e_entry >= ph.p_vaddr && eh.e_entry < ph.p_vaddr + ph.p_memsz)
+			entry_ok = true;
+	}
+	if (loads == 0)
+		return fail(err, errlen, "no loadable segment");
+	if (!entry_ok)
+		return fail(err, errlen, "entry point 0x%llx is not in an executable segment",
+			    (unsigned long long)eh.e_entry);
+	return 0;
+}
+
+int rv_elf_check(const uint8_t *data, size_t size, char *err, size_t errlen)
+{
+	return check(data, size, err, errlen);
+}
+
+static unsigned seg_prot(uint32_t pf)
+{
+	unsigned p = 0;
+	if (pf & PF_R)
+		p |= RV_PROT_READ;
+	if (pf & PF_W)
+		p |= RV_PROT_WRITE;
+	if (pf & PF_X)
+		p |= RV_PROT_EXEC;
+	return p;
+}
+
+int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_elf_image *img, char *err,
+		size_t errlen)
+{
+	if (check(data, size, err, errlen) != 0)
+		return -1;
+	Elf64_Ehdr eh;
+	memcpy(&eh, data, sizeof(eh));
+	memset(img, 0, sizeof(*img));
+	img->load_bias = eh.e_type == ET_DYN ? RV_ELF_DYN_BASE : 0;
+	img->lowest = UINT64_MAX;
+
+	Elf64_Phdr ph[MAX_PHNUM];
+	memcpy(ph, data + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		uint64_t start = (ph[i].p_vaddr + img->load_bias) & ~(RV_PAGE_SIZE - 1);
+		uint64_t end = ph[i].p_vaddr + img->load_bias + ph[i].p_memsz;
+		if (end > m->limit || end < start)
+			return fail(err, errlen, "segment %u at 0x%llx lies outside the guest address space", i,
+				    (unsigned long long)(ph[i].p_vaddr + img->load_bias));
+		if (start < img->lowest)
+			img->lowest = start;
+		if (end > img->highest)
+			img->highest = end;
+	}
+	if (img->lowest < RV_PAGE_SIZE)
+		return fail(err, errlen, "a segment maps page zero");
+
+	/* Map every page writable, copy, then apply the final permissions: the union of the segments that
+	 * share a page (a data segment may start in the page where the text ends). */
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		uint64_t vaddr = ph[i].p_vaddr + img->load_bias;
+		uint64_t start = vaddr & ~(RV_PAGE_SIZE - 1);
+		uint64_t end = (vaddr + ph[i].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
+		for (uint64_t a = start; a < end; a += RV_PAGE_SIZE) {
+			if (rv_mem_is_mapped(m, a))
+				continue; /* shared with the previous segment: keep its contents */
+			if (rv_mem_map(m, a, RV_PAGE_SIZE, RV_PROT_READ | RV_PROT_WRITE) != 0)
+				return fail(err, errlen, "cannot map guest memory at 0x%llx", (unsigned long long)a);
+		}
+		memcpy(m->base + vaddr, data + ph[i].p_offset, ph[i].p_filesz);
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		uint64_t vaddr = ph[i].p_vaddr + img->load_bias;
+		uint64_t start = vaddr & ~(RV_PAGE_SIZE - 1);
+		uint64_t end = (vaddr + ph[i].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
+		for (uint64_t a = start; a < end; a += RV_PAGE_SIZE) {
+			unsigned prot = seg_prot(ph[i].p_flags);
+			/* the union with any other segment touching this page */
+			for (unsigned j = 0; j < eh.e_phnum; j++) {
+				if (j == i || ph[j].p_type != PT_LOAD || ph[j].p_memsz == 0)
+					continue;
+				uint64_t v = ph[j].p_vaddr + img->load_bias;
+				uint64_t s = v & ~(RV_PAGE_SIZE - 1);
+				uint64_t e = (v + ph[j].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
+				if (a >= s && a < e)
+					prot |= seg_prot(ph[j].p_flags);
+			}
+			rv_mem_protect(m, a, RV_PAGE_SIZE, prot);
+		}
+		if (eh.e_phoff >= ph[i].p_offset && eh.e_phoff < ph[i].p_offset + ph[i].p_filesz)
+			img->phdr_addr = vaddr + (eh.e_phoff - ph[i].p_offset);
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_PHDR)
+			img->phdr_addr = ph[i].p_vaddr + img->load_bias;
+	img->entry = eh.e_entry + img->load_bias;
+	img->phnum = eh.e_phnum;
+	img->phent = sizeof(Elf64_Phdr);
+	return 0;
+}

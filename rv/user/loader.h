@@ -1,0 +1,20 @@
+/* karasu-rv: building a process image (ELF + initial stack) the way Linux execve does. */
+#ifndef KARASU_RV_USER_LOADER_H
+#define KARASU_RV_USER_LOADER_H
+
+#include <stddef.h>
+
+#include "rv/user/process.h"
+
+/* Guest layout (Sv39-like): the stack ends one page below the top of the address space, mmap areas are
+ * found top-down below the stack's maximum size, the heap (brk) follows the program. */
+#define RV_STACK_SIZE (8ull << 20)
+#define RV_STACK_GAP (256ull << 20) /* between the stack top and the first mmap area */
+
+/* Sets up proc (memory, brk, trampoline) and thread (registers) to run the program at path with argv
+ * (argv[0] is the guest's argv[0]) and envp. Returns 0, or -1 with a message in err. In bare mode the
+ * stack holds no argc/argv and ra = cpu->exit_pc. */
+int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const char *path, int argc,
+		    char *const argv[], char *const envp[], char *err, size_t errlen);
+
+#endif

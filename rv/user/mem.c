@@ -1,0 +1,223 @@
+/* Guest address space: the reserved host region and the per-page permission table. */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "rv/user/mem.h"
+
+static int host_prot(unsigned prot)
+{
+	int p = PROT_NONE;
+	/* Linux maps write-only as read-write, and executable pages must be readable for our fetches. */
+	if (prot & (RV_PROT_READ | RV_PROT_EXEC))
+		p |= PROT_READ;
+	if (prot & RV_PROT_WRITE)
+		p |= PROT_READ | PROT_WRITE;
+	return p;
+}
+
+static unsigned table_prot(unsigned prot)
+{
+	unsigned t = prot & (RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
+	if (t & RV_PROT_WRITE)
+		t |= RV_PROT_READ;
+	return t | RV_PAGE_MAPPED;
+}
+
+int rv_mem_init(struct rv_mem *m, uint64_t limit)
+{
+	if (limit == 0)
+		limit = RV_MEM_DEFAULT_LIMIT;
+	if (limit & (RV_PAGE_SIZE - 1))
+		return -EINVAL;
+	m->limit = limit;
+	m->region_len = limit + RV_MEM_GUARD;
+	void *base = mmap(NULL, m->region_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	size_t table_len = limit >> RV_PAGE_SHIFT;
+	void *table = mmap(NULL, table_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			   -1, 0);
+	if (table == MAP_FAILED) {
+		int e = -errno;
+		munmap(base, m->region_len);
+		return e;
+	}
+	m->base = base;
+	m->prot = table;
+	return 0;
+}
+
+void rv_mem_fini(struct rv_mem *m)
+{
+	if (m->base)
+		munmap(m->base, m->region_len);
+	if (m->prot)
+		munmap(m->prot, m->limit >> RV_PAGE_SHIFT);
+	m->base = NULL;
+	m->prot = NULL;
+}
+
+void rv_mem_attach(const struct rv_mem *m, struct rv_cpu *cpu)
+{
+	cpu->mem_base = m->base;
+	cpu->mem_limit = m->limit;
+	cpu->page_prot = m->prot;
+}
+
+static bool range_in(const struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	return addr < m->limit && len <= m->limit - addr;
+}
+
+static uint64_t page_round_up(uint64_t len)
+{
+	return (len + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
+}
+
+int rv_mem_map(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot)
+{
+	return rv_mem_map_host(m, addr, len, prot, false, -1, 0);
+}
+
+int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
+		    uint64_t offset)
+{
+	len = page_round_up(len);
+	if ((addr & (RV_PAGE_SIZE - 1)) || len == 0 || !range_in(m, addr, len))
+		return -EINVAL;
+	int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE) | (fd < 0 ? MAP_ANONYMOUS : 0);
+	void *p = mmap(m->base + addr, len, host_prot(prot), flags, fd, (off_t)offset);
+	if (p == MAP_FAILED) {
+		int e = -errno;
+		/* MAP_FIXED may have replaced the old pages even on failure: mark them gone */
+		rv_mem_unmap(m, addr, len);
+		return e;
+	}
+	memset(m->prot + (addr >> RV_PAGE_SHIFT), (int)table_prot(prot), len >> RV_PAGE_SHIFT);
+	return 0;
+}
+
+int rv_mem_protect(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot)
+{
+	len = page_round_up(len);
+	if ((addr & (RV_PAGE_SIZE - 1)) || !range_in(m, addr, len))
+		return -ENOMEM;
+	for (uint64_t a = addr; a < addr + len; a += RV_PAGE_SIZE)
+		if (!(m->prot[a >> RV_PAGE_SHIFT] & RV_PAGE_MAPPED))
+			return -ENOMEM;
+	if (len && mprotect(m->base + addr, len, host_prot(prot)) != 0)
+		return -errno;
+	memset(m->prot + (addr >> RV_PAGE_SHIFT), (int)table_prot(prot), len >> RV_PAGE_SHIFT);
+	return 0;
+}
+
+int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	len = page_round_up(len);
+	if ((addr & (RV_PAGE_SIZE - 1)) || !range_in(m, addr, len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	/* Replace with fresh inaccessible reserved pages: frees the memory, keeps the region reserved. */
+	void *p = mmap(m->base + addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+		       0);
+	if (p == MAP_FAILED)
+		return -errno;
+	memset(m->prot + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
+	return 0;
+}
+
+bool rv_mem_is_mapped(const struct rv_mem *m, uint64_t addr)
+{
+	return addr < m->limit && (m->prot[addr >> RV_PAGE_SHIFT] & RV_PAGE_MAPPED);
+}
+
+uint64_t rv_mem_find_free(const struct rv_mem *m, uint64_t len, uint64_t lo, uint64_t hi, bool top_down)
+{
+	len = page_round_up(len);
+	if (hi > m->limit)
+		hi = m->limit;
+	if (len == 0 || lo >= hi || hi - lo < len)
+		return UINT64_MAX;
+	uint64_t need = len >> RV_PAGE_SHIFT;
+	uint64_t run = 0;
+	if (top_down) {
+		for (uint64_t page = hi >> RV_PAGE_SHIFT; page > (lo >> RV_PAGE_SHIFT); page--) {
+			run = (m->prot[page - 1] & RV_PAGE_MAPPED) ? 0 : run + 1;
+			if (run == need)
+				return (page - 1) << RV_PAGE_SHIFT;
+		}
+	} else {
+		for (uint64_t page = lo >> RV_PAGE_SHIFT; page < (hi >> RV_PAGE_SHIFT); page++) {
+			run = (m->prot[page] & RV_PAGE_MAPPED) ? 0 : run + 1;
+			if (run == need)
+				return (page + 1 - need) << RV_PAGE_SHIFT;
+		}
+	}
+	return UINT64_MAX;
+}
+
+bool rv_mem_range_ok(const struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot)
+{
+	if (len == 0)
+		return true;
+	if (!range_in(m, addr, len))
+		return false;
+	uint64_t first = addr >> RV_PAGE_SHIFT, last = (addr + len - 1) >> RV_PAGE_SHIFT;
+	for (uint64_t p = first; p <= last; p++)
+		if ((m->prot[p] & prot) != prot || !(m->prot[p] & RV_PAGE_MAPPED))
+			return false;
+	return true;
+}
+
+bool rv_mem_fetch(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw)
+{
+	if (!rv_mem_access_ok(cpu, addr, 2, RV_PROT_EXEC)) {
+		cpu->fault_addr = addr;
+		cpu->fault_kind = RV_FAULT_FETCH;
+		return false;
+	}
+	uint16_t lo;
+	memcpy(&lo, cpu->mem_base + addr, 2);
+	if ((lo & 3) != 3) {
+		*raw = lo;
+		return true;
+	}
+	if (!rv_mem_access_ok(cpu, addr + 2, 2, RV_PROT_EXEC)) {
+		cpu->fault_addr = addr + 2;
+		cpu->fault_kind = RV_FAULT_FETCH;
+		return false;
+	}
+	uint16_t hi;
+	memcpy(&hi, cpu->mem_base + addr + 2, 2);
+	*raw = (uint32_t)lo | ((uint32_t)hi << 16);
+	return true;
+}
+
+bool rv_mem_read(const struct rv_mem *m, uint64_t addr, void *dst, size_t len)
+{
+	if (!rv_mem_range_ok(m, addr, len, RV_PROT_READ))
+		return false;
+	memcpy(dst, m->base + addr, len);
+	return true;
+}
+
+bool rv_mem_write(const struct rv_mem *m, uint64_t addr, const void *src, size_t len)
+{
+	if (!rv_mem_range_ok(m, addr, len, RV_PROT_WRITE))
+		return false;
+	memcpy(m->base + addr, src, len);
+	return true;
+}
+
+long rv_mem_read_string(const struct rv_mem *m, uint64_t addr, char *dst, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (!rv_mem_range_ok(m, addr + i, 1, RV_PROT_READ))
+			return -EFAULT;
+		dst[i] = (char)m->base[addr + i];
+		if (dst[i] == '\0')
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}

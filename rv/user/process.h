@@ -1,0 +1,78 @@
+/* karasu-rv user mode: the emulated Linux process and its threads. */
+#ifndef KARASU_RV_USER_PROCESS_H
+#define KARASU_RV_USER_PROCESS_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rv/cpu.h"
+#include "rv/user/mem.h"
+
+/* Exit status of karasu-rv's own errors (bad ELF, out of memory...), distinct from guest statuses that
+ * come from exit(): 125 like `env`/`timeout` use for their own failures. Usage errors exit 2. */
+#define RV_EXIT_STATUS_ERROR 125
+#define RV_EXIT_STATUS_USAGE 2
+
+#define RV_NSIG 64 /* guest signals 1..64 */
+
+struct rv_options {
+	bool interp;    /* --interp: reference interpreter only */
+	bool dump_regs; /* --dump-regs: print the registers at exit */
+	bool dump_jit;  /* --dump-jit */
+	bool bare;      /* --bare: no OS; stop at ebreak or return */
+	bool strace;    /* --strace: one line per syscall on stderr */
+	bool stats;     /* --stats */
+};
+
+/* riscv64 struct sigaction as the kernel sees it (no sa_restorer on riscv). */
+struct rv_guest_sigaction {
+	uint64_t handler; /* 0 = SIG_DFL, 1 = SIG_IGN */
+	uint64_t flags;
+	uint64_t mask;
+};
+
+struct rv_process {
+	struct rv_mem mem;
+	struct rv_options opt;
+	FILE *log; /* --strace and diagnostics (stderr) */
+
+	uint64_t brk_start, brk_cur; /* program break: [brk_start, brk_cur) is mapped */
+	uint64_t mmap_top;           /* top-down mmap search starts below this */
+	uint64_t stack_top;
+	uint64_t sigreturn_tramp; /* guest address of `li a7,139; ecall` (rt_sigreturn) */
+	char exe_path[PATH_MAX];  /* absolute host path of the program (/proc/self/exe) */
+
+	pthread_mutex_t lock; /* mappings, brk, sigactions, thread list */
+	struct rv_guest_sigaction sigact[RV_NSIG + 1];
+	uint64_t pending; /* process-wide pending guest signals (bit sig-1) */
+	uint8_t unknown_syscall_reported[512];
+	int nthreads;
+
+	uint64_t syscall_count, insn_count_exited; /* --stats */
+};
+
+/* One guest thread = one host thread. */
+struct rv_thread {
+	struct rv_cpu cpu;
+	struct rv_process *proc;
+	struct rv_jit *jit; /* NULL: interpreter */
+	int tid;            /* host tid, which the guest sees */
+	uint64_t clear_child_tid;
+	uint64_t sigmask;             /* blocked guest signals (bit sig-1) */
+	uint64_t pending;             /* thread-directed pending signals */
+	uint64_t saved_sigmask;       /* rt_sigsuspend: the mask to restore after the handler */
+	bool restore_sigmask;
+	uint64_t altstack_sp, altstack_size;
+	uint32_t altstack_flags;
+	uint64_t robust_list, robust_list_len;
+	bool exited;
+	int exit_code;
+};
+
+/* The guest thread running on this host thread (for the host fault/signal handlers). */
+extern _Thread_local struct rv_thread *rv_current_thread;
+
+#endif

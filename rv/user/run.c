@@ -1,0 +1,230 @@
+/* The user-mode run loop: run guest code (JIT or interpreter) until an exit, then handle the exit by
+ * cause from a table; also the host fault handler and process exit. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/futex.h>
+
+#include "rv/interp/interp.h"
+#include "rv/jit/jit.h"
+#include "rv/user/runtime.h"
+#include "rv/user/signal.h"
+#include "rv/user/syscall.h"
+
+/* The translator may not be linked yet: its entry points are weak and the interpreter runs instead. */
+#pragma weak rv_jit_create
+#pragma weak rv_jit_destroy
+#pragma weak rv_jit_run
+#pragma weak rv_jit_invalidate
+#pragma weak rv_jit_print_stats
+#pragma weak rv_jit_recover_fault
+#pragma weak rv_jit_owns_host_pc
+
+_Thread_local struct rv_thread *rv_current_thread;
+struct rv_reexec rv_reexec_info;
+
+#define FAULT_STACK_SIZE (64u * 1024u)
+
+/* ---- exits ---- */
+
+static void exit_none(struct rv_thread *t)
+{
+	(void)t;
+}
+
+static void exit_ecall(struct rv_thread *t)
+{
+	rv_syscall(t);
+}
+
+static void exit_ebreak(struct rv_thread *t)
+{
+	if (t->proc->opt.bare)
+		rv_process_exit(t, (int)(t->cpu.x[10] & 0xff));
+	rv_signal_fault(t, SIGTRAP, TRAP_BRKPT, t->cpu.pc);
+}
+
+static void exit_illegal(struct rv_thread *t)
+{
+	struct rv_process *p = t->proc;
+	if (p->opt.strace || p->opt.bare) {
+		uint32_t raw = 0;
+		char text[80] = "?";
+		if (rv_mem_fetch(&t->cpu, t->cpu.pc, &raw)) {
+			struct rv_insn in;
+			rv_decode(raw, &in);
+			rv_disasm(&in, t->cpu.pc, text, sizeof(text));
+		}
+		fprintf(p->log, "karasu-rv: illegal instruction at pc 0x%llx: %s (0x%08x)\n",
+			(unsigned long long)t->cpu.pc, text, raw);
+	}
+	rv_signal_fault(t, SIGILL, ILL_ILLOPC, t->cpu.pc);
+}
+
+static void exit_fault(struct rv_thread *t)
+{
+	struct rv_cpu *cpu = &t->cpu;
+	struct rv_process *p = t->proc;
+	if (p->opt.strace || p->opt.bare) {
+		static const char *const kinds[] = {"load from", "store to", "instruction fetch at",
+						    "misaligned atomic at"};
+		fprintf(p->log, "karasu-rv: guest fault: %s 0x%llx (pc 0x%llx)\n", kinds[cpu->fault_kind & 3],
+			(unsigned long long)cpu->fault_addr, (unsigned long long)cpu->pc);
+	}
+	if (cpu->fault_kind == RV_FAULT_MISALIGNED) {
+		rv_signal_fault(t, SIGBUS, BUS_ADRALN, cpu->fault_addr);
+		return;
+	}
+	int code = rv_mem_is_mapped(&p->mem, cpu->fault_addr) ? SEGV_ACCERR : SEGV_MAPERR;
+	rv_signal_fault(t, SIGSEGV, code, cpu->fault_addr);
+}
+
+static void exit_halt(struct rv_thread *t)
+{
+	rv_process_exit(t, (int)(t->cpu.x[10] & 0xff));
+}
+
+static void exit_fence_i(struct rv_thread *t)
+{
+	rv_runtime_code_changed(t, 0, t->proc->mem.limit);
+}
+
+static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_thread *) = {
+	[RV_EXIT_NONE] = exit_none,       [RV_EXIT_ECALL] = exit_ecall,   [RV_EXIT_EBREAK] = exit_ebreak,
+	[RV_EXIT_ILLEGAL] = exit_illegal, [RV_EXIT_FAULT] = exit_fault,   [RV_EXIT_HALT] = exit_halt,
+	[RV_EXIT_FENCE_I] = exit_fence_i, [RV_EXIT_LIMIT] = exit_none,    [RV_EXIT_INTERRUPT] = exit_none,
+};
+
+void rv_runtime_code_changed(struct rv_thread *t, uint64_t addr, uint64_t len)
+{
+	if (t->jit && rv_jit_invalidate)
+		rv_jit_invalidate(t->jit, addr, len);
+}
+
+/* ---- process exit ---- */
+
+static void dump_regs(const struct rv_cpu *cpu, FILE *out)
+{
+	for (int i = 0; i < 32; i++)
+		fprintf(out, "x%02d = %016llx\n", i, (unsigned long long)cpu->x[i]);
+	fprintf(out, "PC = %016llx\n", (unsigned long long)cpu->pc);
+}
+
+noreturn void rv_process_exit(struct rv_thread *t, int status)
+{
+	struct rv_process *p = t->proc;
+	fflush(stdout);
+	if (p->opt.dump_regs)
+		dump_regs(&t->cpu, stderr);
+	if (p->opt.stats) {
+		fprintf(stderr, "karasu-rv: %llu instructions (this thread), %llu syscalls, engine %s\n",
+			(unsigned long long)t->cpu.insn_count, (unsigned long long)p->syscall_count,
+			t->jit ? "jit" : "interpreter");
+		if (t->jit && rv_jit_print_stats)
+			rv_jit_print_stats(t->jit, stderr);
+	}
+	fflush(stderr);
+	_exit(status);
+}
+
+/* ---- host faults ---- */
+
+static void host_fault_handler(int sig, siginfo_t *info, void *ucontext)
+{
+	struct rv_thread *t = rv_current_thread;
+	int saved = errno;
+	if (t) {
+		struct rv_mem *m = &t->proc->mem;
+		uintptr_t addr = (uintptr_t)info->si_addr;
+		bool in_guest = addr >= (uintptr_t)m->base && addr < (uintptr_t)m->base + m->region_len;
+		if (in_guest && t->jit && rv_jit_recover_fault && rv_jit_recover_fault(t->jit, &t->cpu, ucontext)) {
+			t->cpu.fault_addr = addr - (uintptr_t)m->base;
+			/* a store to a read-only page and a load from an unmapped one look alike on the host:
+			 * the page table tells them apart only by the access; SIGSEGV either way */
+			t->cpu.fault_kind = RV_FAULT_LOAD;
+			errno = saved;
+			return;
+		}
+	}
+	/* not a guest access from translated code: a bug in karasu-rv itself */
+	static const char msg[] = "karasu-rv: internal error: host fault outside guest code\n";
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+	}
+	signal(sig, SIG_DFL);
+	errno = saved;
+}
+
+void rv_fault_handlers_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = host_fault_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+int rv_thread_host_init(struct rv_thread *t)
+{
+	stack_t ss;
+	ss.ss_sp = malloc(FAULT_STACK_SIZE);
+	if (!ss.ss_sp)
+		return -1;
+	ss.ss_size = FAULT_STACK_SIZE;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) != 0)
+		return -1;
+	rv_current_thread = t;
+	rv_mem_attach(&t->proc->mem, &t->cpu);
+	return 0;
+}
+
+/* ---- running a thread ---- */
+
+static void thread_exit(struct rv_thread *t)
+{
+	struct rv_process *p = t->proc;
+	if (t->clear_child_tid) {
+		uint32_t *ctid = rv_guest_ptr(t, t->clear_child_tid, 4, RV_PROT_WRITE);
+		if (ctid) {
+			__atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);
+			syscall(SYS_futex, ctid, FUTEX_WAKE, 1, NULL, NULL, 0);
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	int left = --p->nthreads;
+	pthread_mutex_unlock(&p->lock);
+	if (left == 0)
+		rv_process_exit(t, t->exit_code);
+	if (t->jit)
+		rv_jit_destroy(t->jit);
+	/* the thread's struct stays allocated: other threads may still read its tid */
+}
+
+void rv_thread_run(struct rv_thread *t)
+{
+	struct rv_process *p = t->proc;
+	struct rv_cpu *cpu = &t->cpu;
+	if (!p->opt.interp && rv_jit_create && rv_jit_run) {
+		struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats};
+		t->jit = rv_jit_create(&o);
+	}
+	while (!t->exited) {
+		__atomic_store_n(&cpu->interrupt_request, 0, __ATOMIC_SEQ_CST);
+		if (rv_signal_ready(t))
+			rv_signal_deliver(t);
+		enum rv_exit e = t->jit ? rv_jit_run(t->jit, cpu) : rv_interp_run(cpu, 0);
+		if ((unsigned)e >= RV_EXIT_COUNT) {
+			fprintf(stderr, "karasu-rv: internal error: unknown exit %d at pc 0x%llx\n", (int)e,
+				(unsigned long long)cpu->pc);
+			rv_process_exit(t, RV_EXIT_STATUS_ERROR);
+		}
+		exit_handlers[e](t);
+	}
+	thread_exit(t);
+}

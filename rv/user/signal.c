@@ -1,0 +1,486 @@
+/* Guest signals: the rt_sig* syscalls, riscv64 signal frames and default actions.
+ *
+ * Signals reach a guest thread only between guest instructions: at syscall returns, after faults, and
+ * when a host signal sets cpu->interrupt_request. Host signals the guest handles get a host handler that
+ * records them; ignored ones are ignored on the host too (so SIGPIPE becomes EPIPE); default ones keep
+ * the host default action, which matches the guest's. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rv/user/runtime.h"
+#include "rv/user/signal.h"
+#include "rv/user/syscall.h"
+
+/* Per-signal details of a pending signal (one instance per signal, as for standard signals). */
+static struct {
+	int code;
+	uint64_t addr; /* fault address, or sender pid/uid packed for kill */
+} pending_info[RV_NSIG + 1];
+
+static struct rv_process *signal_proc;
+
+#define RV_SS_AUTODISARM (1u << 31)
+#define RV_MINSIGSTKSZ 2048u /* the process (one per karasu-rv) */
+
+/* Signals karasu-rv needs for itself on the host. */
+static bool host_reserved(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGKILL || sig == SIGSTOP;
+}
+
+const char *rv_signal_message(int sig)
+{
+	switch (sig) {
+	case SIGHUP: return "Hangup";
+	case SIGQUIT: return "Quit";
+	case SIGILL: return "Illegal instruction";
+	case SIGTRAP: return "Trace/breakpoint trap";
+	case SIGABRT: return "Aborted";
+	case SIGBUS: return "Bus error";
+	case SIGFPE: return "Floating point exception";
+	case SIGKILL: return "Killed";
+	case SIGUSR1: return "User defined signal 1";
+	case SIGSEGV: return "Segmentation fault";
+	case SIGUSR2: return "User defined signal 2";
+	case SIGALRM: return "Alarm clock";
+	case SIGTERM: return "Terminated";
+	case SIGSTKFLT: return "Stack fault";
+	case SIGXCPU: return "CPU time limit exceeded";
+	case SIGXFSZ: return "File size limit exceeded";
+	case SIGVTALRM: return "Virtual timer expired";
+	case SIGPROF: return "Profiling timer expired";
+	case SIGIO: return "I/O possible";
+	case SIGPWR: return "Power failure";
+	case SIGSYS: return "Bad system call";
+	case SIGINT:
+	case SIGPIPE: return NULL; /* shells stay silent for these */
+	default: return sig >= SIGRTMIN && sig <= RV_NSIG ? "Real-time signal" : "Unknown signal";
+	}
+}
+
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT || sig == SIGTSTP ||
+	       sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
+}
+
+noreturn void rv_signal_die(struct rv_thread *t, int sig)
+{
+	const char *msg = rv_signal_message(sig);
+	fflush(stdout);
+	if (msg)
+		fprintf(stderr, "%s\n", msg);
+	rv_process_exit(t, 128 + sig);
+}
+
+void rv_signal_host_async(int sig)
+{
+	struct rv_thread *t = rv_current_thread;
+	if (!signal_proc || sig < 1 || sig > RV_NSIG)
+		return;
+	pending_info[sig].code = SI_USER;
+	pending_info[sig].addr = 0;
+	__atomic_fetch_or(&signal_proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	if (t)
+		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+}
+
+static void host_async_handler(int sig, siginfo_t *info, void *uc)
+{
+	(void)info;
+	(void)uc;
+	int saved = errno;
+	rv_signal_host_async(sig);
+	errno = saved;
+}
+
+/* Mirrors a guest disposition on the host. */
+static void update_host_disposition(int sig, const struct rv_guest_sigaction *act)
+{
+	if (host_reserved(sig) || sig > SIGRTMAX)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigfillset(&sa.sa_mask);
+	if (act->handler == RV_SIG_DFL) {
+		sa.sa_handler = SIG_DFL;
+	} else if (act->handler == RV_SIG_IGN) {
+		sa.sa_handler = SIG_IGN;
+	} else {
+		sa.sa_sigaction = host_async_handler;
+		sa.sa_flags = SA_SIGINFO | ((act->flags & RV_SA_RESTART) ? SA_RESTART : 0);
+	}
+	/* SIGILL/SIGFPE/SIGTRAP never arise from guest code on the host: the interpreter/JIT report them */
+	sigaction(sig, &sa, NULL);
+}
+
+void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool process_wide)
+{
+	pending_info[sig].code = code;
+	pending_info[sig].addr = addr;
+	if (process_wide)
+		__atomic_fetch_or(&t->proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	else
+		t->pending |= rv_sigbit(sig);
+	__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+}
+
+bool rv_signal_ready(struct rv_thread *t)
+{
+	uint64_t p = t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST);
+	return (p & ~t->sigmask) != 0;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* Builds the riscv64 rt_sigframe and points the registers at the handler. False if the frame cannot be
+ * written (bad stack): the caller then kills the process with SIGSEGV, as Linux does. */
+static bool setup_frame(struct rv_thread *t, int sig, const struct rv_guest_sigaction *act)
+{
+	struct rv_cpu *cpu = &t->cpu;
+	uint64_t sp = cpu->x[2];
+	bool on_alt = t->altstack_size && sp - t->altstack_sp <= t->altstack_size;
+	if ((act->flags & RV_SA_ONSTACK) && t->altstack_size && !on_alt && !(t->altstack_flags & SS_DISABLE))
+		sp = t->altstack_sp + t->altstack_size;
+	uint64_t frame = (sp - RV_SIGFRAME_SIZE) & ~15ull;
+	uint8_t *f = rv_guest_ptr(t, frame, RV_SIGFRAME_SIZE, RV_PROT_WRITE);
+	if (!f)
+		return false;
+	memset(f, 0, RV_SIGFRAME_SIZE);
+
+	/* siginfo */
+	int32_t head[3] = {sig, 0, pending_info[sig].code};
+	memcpy(f, head, sizeof(head));
+	put64(f + 16, pending_info[sig].addr); /* si_addr, or si_pid/si_uid */
+
+	uint8_t *uc = f + RV_SIGFRAME_UC;
+	put64(uc + RV_UC_STACK, t->altstack_sp);
+	uint32_t ss_flags = t->altstack_size ? (on_alt ? SS_ONSTACK : 0) : SS_DISABLE;
+	memcpy(uc + RV_UC_STACK + 8, &ss_flags, 4);
+	put64(uc + RV_UC_STACK + 16, t->altstack_size);
+	put64(uc + RV_UC_SIGMASK, t->restore_sigmask ? t->saved_sigmask : t->sigmask);
+	t->restore_sigmask = false;
+	put64(uc + RV_UC_MCONTEXT, cpu->pc);
+	for (int i = 1; i < 32; i++)
+		put64(uc + RV_UC_MCONTEXT + 8 * i, cpu->x[i]);
+	for (int i = 0; i < 32; i++)
+		put64(uc + RV_UC_FPREGS + 8 * i, cpu->f[i]);
+	uint32_t fcsr = ((cpu->frm & 7) << 5) | (cpu->fflags & RV_FFLAGS_MASK);
+	memcpy(uc + RV_UC_FPREGS + 256, &fcsr, 4);
+
+	t->sigmask |= act->mask;
+	if (!(act->flags & RV_SA_NODEFER))
+		t->sigmask |= rv_sigbit(sig);
+	t->sigmask &= ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+
+	cpu->x[1] = t->proc->sigreturn_tramp;
+	cpu->x[2] = frame;
+	cpu->x[10] = (uint64_t)sig;
+	cpu->x[11] = frame;
+	cpu->x[12] = frame + RV_SIGFRAME_UC;
+	cpu->pc = act->handler;
+	cpu->resv_valid = 0;
+	return true;
+}
+
+/* Delivers one signal: handler frame, ignore, or default action. */
+static void deliver_one(struct rv_thread *t, int sig)
+{
+	struct rv_process *p = t->proc;
+	pthread_mutex_lock(&p->lock);
+	struct rv_guest_sigaction act = p->sigact[sig];
+	if (act.handler > RV_SIG_IGN && (act.flags & RV_SA_RESETHAND)) {
+		p->sigact[sig].handler = RV_SIG_DFL;
+		update_host_disposition(sig, &p->sigact[sig]);
+	}
+	pthread_mutex_unlock(&p->lock);
+
+	if (act.handler == RV_SIG_IGN)
+		return;
+	if (act.handler == RV_SIG_DFL) {
+		if (default_ignored(sig))
+			return;
+		rv_signal_die(t, sig);
+	}
+	if (!setup_frame(t, sig, &act))
+		rv_signal_die(t, SIGSEGV);
+	if (p->opt.strace)
+		fprintf(p->log, "[%d] --- signal %d delivered to handler 0x%llx ---\n", t->tid, sig,
+			(unsigned long long)act.handler);
+}
+
+void rv_signal_deliver(struct rv_thread *t)
+{
+	for (;;) {
+		uint64_t ready = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & ~t->sigmask;
+		if (!ready) {
+			if (t->restore_sigmask) {
+				t->sigmask = t->saved_sigmask;
+				t->restore_sigmask = false;
+			}
+			return;
+		}
+		int sig = __builtin_ctzll(ready) + 1;
+		if (t->pending & rv_sigbit(sig))
+			t->pending &= ~rv_sigbit(sig);
+		else
+			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		deliver_one(t, sig);
+	}
+}
+
+void rv_signal_fault(struct rv_thread *t, int sig, int code, uint64_t addr)
+{
+	struct rv_process *p = t->proc;
+	pending_info[sig].code = code;
+	pending_info[sig].addr = addr;
+	pthread_mutex_lock(&p->lock);
+	uint64_t handler = p->sigact[sig].handler;
+	pthread_mutex_unlock(&p->lock);
+	/* a blocked or ignored fault cannot be delivered: the kernel forces the default action */
+	if ((t->sigmask & rv_sigbit(sig)) || handler <= RV_SIG_IGN)
+		rv_signal_die(t, sig);
+	deliver_one(t, sig);
+}
+
+long rv_sys_rt_sigreturn(struct rv_thread *t, const uint64_t *a)
+{
+	(void)a;
+	struct rv_cpu *cpu = &t->cpu;
+	uint64_t frame = cpu->x[2];
+	const uint8_t *f = rv_guest_ptr(t, frame, RV_SIGFRAME_SIZE, RV_PROT_READ);
+	if (!f)
+		rv_signal_die(t, SIGSEGV);
+	const uint8_t *uc = f + RV_SIGFRAME_UC;
+	cpu->pc = get64(uc + RV_UC_MCONTEXT);
+	for (int i = 1; i < 32; i++)
+		cpu->x[i] = get64(uc + RV_UC_MCONTEXT + 8 * i);
+	for (int i = 0; i < 32; i++)
+		cpu->f[i] = get64(uc + RV_UC_FPREGS + 8 * i);
+	uint32_t fcsr;
+	memcpy(&fcsr, uc + RV_UC_FPREGS + 256, 4);
+	cpu->fflags = fcsr & RV_FFLAGS_MASK;
+	cpu->frm = (fcsr >> 5) & 7;
+	t->sigmask = get64(uc + RV_UC_SIGMASK) & ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+	cpu->resv_valid = 0;
+	return (long)cpu->x[10];
+}
+
+long rv_sys_rt_sigaction(struct rv_thread *t, const uint64_t *a)
+{
+	int sig = (int)a[0];
+	if (sig < 1 || sig > RV_NSIG || a[3] != 8)
+		return -EINVAL;
+	struct rv_process *p = t->proc;
+	struct rv_guest_sigaction *oldp = NULL, newa;
+	if (a[2] && !(oldp = rv_guest_ptr(t, a[2], sizeof(*oldp), RV_PROT_WRITE)))
+		return -EFAULT;
+	if (a[1]) {
+		const struct rv_guest_sigaction *n = rv_guest_ptr(t, a[1], sizeof(*n), RV_PROT_READ);
+		if (!n)
+			return -EFAULT;
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		newa = *n;
+	}
+	pthread_mutex_lock(&p->lock);
+	struct rv_guest_sigaction old = p->sigact[sig];
+	if (a[1]) {
+		p->sigact[sig] = newa;
+		update_host_disposition(sig, &newa);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (oldp)
+		*oldp = old;
+	return 0;
+}
+
+long rv_sys_rt_sigprocmask(struct rv_thread *t, const uint64_t *a)
+{
+	if (a[3] != 8)
+		return -EINVAL;
+	uint64_t *oldp = NULL;
+	if (a[2] && !(oldp = rv_guest_ptr(t, a[2], 8, RV_PROT_WRITE)))
+		return -EFAULT;
+	uint64_t old = t->sigmask;
+	if (a[1]) {
+		const uint64_t *setp = rv_guest_ptr(t, a[1], 8, RV_PROT_READ);
+		if (!setp)
+			return -EFAULT;
+		uint64_t set = *setp;
+		switch ((int)a[0]) {
+		case SIG_BLOCK: t->sigmask |= set; break;
+		case SIG_UNBLOCK: t->sigmask &= ~set; break;
+		case SIG_SETMASK: t->sigmask = set; break;
+		default: return -EINVAL;
+		}
+		t->sigmask &= ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+	}
+	if (oldp)
+		*oldp = old;
+	return 0;
+}
+
+long rv_sys_rt_sigpending(struct rv_thread *t, const uint64_t *a)
+{
+	uint64_t *out = rv_guest_ptr(t, a[0], 8, RV_PROT_WRITE);
+	if (!out)
+		return -EFAULT;
+	*out = (t->pending | t->proc->pending) & t->sigmask;
+	return 0;
+}
+
+long rv_sys_rt_sigsuspend(struct rv_thread *t, const uint64_t *a)
+{
+	const uint64_t *setp = rv_guest_ptr(t, a[0], 8, RV_PROT_READ);
+	if (!setp)
+		return -EFAULT;
+	/* wait under the given mask; the handler frame saves (and sigreturn restores) the old one */
+	t->saved_sigmask = t->sigmask;
+	t->restore_sigmask = true;
+	t->sigmask = *setp & ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+	while (!rv_signal_ready(t))
+		pause();
+	return -EINTR; /* the run loop delivers the signal after a0 is set */
+}
+
+long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
+{
+	const uint64_t *setp = rv_guest_ptr(t, a[0], 8, RV_PROT_READ);
+	if (!setp)
+		return -EFAULT;
+	uint64_t set = *setp;
+	struct timespec deadline, now;
+	const struct timespec *timeout = NULL;
+	if (a[2] && !(timeout = rv_guest_ptr(t, a[2], sizeof(*timeout), RV_PROT_READ)))
+		return -EFAULT;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (timeout) {
+		deadline.tv_sec += timeout->tv_sec;
+		deadline.tv_nsec += timeout->tv_nsec;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+	}
+	for (;;) {
+		uint64_t p = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & set;
+		if (p) {
+			int sig = __builtin_ctzll(p) + 1;
+			t->pending &= ~rv_sigbit(sig);
+			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
+			if (a[1]) {
+				uint8_t *info = rv_guest_ptr(t, a[1], 128, RV_PROT_WRITE);
+				if (info) {
+					memset(info, 0, 128);
+					int32_t head[3] = {sig, 0, pending_info[sig].code};
+					memcpy(info, head, sizeof(head));
+				}
+			}
+			return sig;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (timeout && (now.tv_sec > deadline.tv_sec ||
+				(now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
+			return -EAGAIN;
+		struct timespec nap = {0, 1000000};
+		nanosleep(&nap, NULL);
+	}
+}
+
+long rv_sys_sigaltstack(struct rv_thread *t, const uint64_t *a)
+{
+	struct rv_cpu *cpu = &t->cpu;
+	bool on_alt = t->altstack_size && cpu->x[2] - t->altstack_sp <= t->altstack_size;
+	if (a[1]) {
+		uint8_t *old = rv_guest_ptr(t, a[1], 24, RV_PROT_WRITE);
+		if (!old)
+			return -EFAULT;
+		uint32_t flags = t->altstack_size ? (on_alt ? SS_ONSTACK : 0) : SS_DISABLE;
+		memset(old, 0, 24);
+		put64(old, t->altstack_sp);
+		memcpy(old + 8, &flags, 4);
+		put64(old + 16, t->altstack_size);
+	}
+	if (a[0]) {
+		const uint8_t *n = rv_guest_ptr(t, a[0], 24, RV_PROT_READ);
+		if (!n)
+			return -EFAULT;
+		if (on_alt)
+			return -EPERM;
+		uint32_t flags;
+		memcpy(&flags, n + 8, 4);
+		if (flags & SS_DISABLE) {
+			t->altstack_sp = t->altstack_size = 0;
+			t->altstack_flags = SS_DISABLE;
+			return 0;
+		}
+		if (flags & ~RV_SS_AUTODISARM)
+			return -EINVAL;
+		if (get64(n + 16) < RV_MINSIGSTKSZ)
+			return -ENOMEM;
+		t->altstack_sp = get64(n);
+		t->altstack_size = get64(n + 16);
+		t->altstack_flags = 0;
+	}
+	return 0;
+}
+
+/* kill/tkill/tgkill: to ourselves they are guest signals; to others, host signals. */
+static long send_signal(struct rv_thread *t, int sig, bool to_self, bool process_wide, long host_ret)
+{
+	if (sig < 0 || sig > RV_NSIG)
+		return -EINVAL;
+	if (!to_self)
+		return host_ret;
+	if (sig == 0)
+		return 0;
+	uint64_t sender = (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
+	rv_signal_queue(t, sig, process_wide ? SI_USER : SI_TKILL, sender, process_wide);
+	return 0;
+}
+
+long rv_sys_kill(struct rv_thread *t, const uint64_t *a)
+{
+	int pid = (int)a[0], sig = (int)a[1];
+	bool self = pid == getpid() || pid == 0;
+	if (self && pid == 0) {
+		/* our process group: others get the host signal, we get the guest one */
+		return send_signal(t, sig, true, true, 0);
+	}
+	return send_signal(t, sig, self, true, self ? 0 : rv_host_ret(kill(pid, sig)));
+}
+
+long rv_sys_tkill(struct rv_thread *t, const uint64_t *a)
+{
+	int tid = (int)a[0], sig = (int)a[1];
+	bool self = tid == t->tid;
+	return send_signal(t, sig, self, false, self ? 0 : rv_host_ret(syscall(SYS_tkill, tid, sig)));
+}
+
+long rv_sys_tgkill(struct rv_thread *t, const uint64_t *a)
+{
+	int tgid = (int)a[0], tid = (int)a[1], sig = (int)a[2];
+	bool self = tgid == getpid() && tid == t->tid;
+	return send_signal(t, sig, self, false,
+			   self ? 0 : rv_host_ret(syscall(SYS_tgkill, tgid, tid, sig)));
+}
+
+void rv_signal_init_process(struct rv_process *p)
+{
+	signal_proc = p;
+}

@@ -1,0 +1,59 @@
+/* karasu-rv guest signals: dispositions, masks, riscv64 signal frames, default actions. */
+#ifndef KARASU_RV_USER_SIGNAL_H
+#define KARASU_RV_USER_SIGNAL_H
+
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "rv/user/process.h"
+
+/* riscv64 rt_sigframe: siginfo (128 bytes) then ucontext (960 bytes), 16-byte aligned. */
+#define RV_SIGFRAME_SIZE 1088
+#define RV_SIGFRAME_UC 128        /* ucontext within the frame */
+#define RV_UC_STACK 16            /* uc_stack within ucontext */
+#define RV_UC_SIGMASK 40          /* uc_sigmask */
+#define RV_UC_MCONTEXT 176        /* uc_mcontext: pc, x1..x31 */
+#define RV_UC_FPREGS (176 + 256)  /* f0..f31, then fcsr */
+
+#define RV_SIG_DFL 0
+#define RV_SIG_IGN 1
+
+/* riscv64 sa_flags bits (asm-generic). */
+#define RV_SA_SIGINFO 0x00000004u
+#define RV_SA_ONSTACK 0x08000000u
+#define RV_SA_RESTART 0x10000000u
+#define RV_SA_NODEFER 0x40000000u
+#define RV_SA_RESETHAND 0x80000000u
+
+static inline uint64_t rv_sigbit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+/* Queues a signal for the thread (tkill/tgkill to itself, raise) or the process (kill). */
+void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool process_wide);
+
+/* A synchronous fault (SIGSEGV, SIGBUS, SIGILL, SIGTRAP) at cpu->pc: delivered now; if blocked or
+ * ignored, the default action kills the process (as Linux's force_sig). */
+void rv_signal_fault(struct rv_thread *t, int sig, int code, uint64_t addr);
+
+/* Delivers every pending unblocked signal (sets up a frame, or takes the default action). */
+void rv_signal_deliver(struct rv_thread *t);
+
+/* True if a signal is pending and not blocked. */
+bool rv_signal_ready(struct rv_thread *t);
+
+/* Kills the process the way the default action of sig does: the shell's message on stderr ("Segmentation
+ * fault"), --dump-regs output, exit status 128 + sig. */
+noreturn void rv_signal_die(struct rv_thread *t, int sig);
+
+/* The message a shell prints for a process killed by sig (NULL for SIGINT and SIGPIPE: none). */
+const char *rv_signal_message(int sig);
+
+/* Registers the process whose signals the host handlers record. */
+void rv_signal_init_process(struct rv_process *p);
+
+/* Called by the host handler of asynchronous signals the guest handles. */
+void rv_signal_host_async(int sig);
+
+#endif

@@ -1,0 +1,757 @@
+/* The translator against the reference interpreter: small hand-assembled guest programs (and random
+ * ones) run through rv_interp_run and rv_jit_run from the same start state; registers, pc, fflags, the
+ * exit reason and the data memory must match exactly. Plus the paths only the JIT has: chaining,
+ * the jump cache, invalidation, fence.i, interrupt requests and host-fault recovery. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <time.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rv/interp/interp.h"
+#include "rv/jit/jit.h"
+#include "rv/user/mem.h"
+
+#include "tests/unit/test_jit_asm.h"
+
+enum {
+	MEM_LIMIT = 16 << 20,
+	CODE_ADDR = 0x10000,
+	CODE_SIZE = 0x10000,
+	DATA_ADDR = 0x40000,
+	DATA_SIZE = 0x2000,
+	UNMAPPED_ADDR = 0x80000,
+	RW_BEFORE_RO_ADDR = 0x4f000, /* a writable page followed by a read-only one */
+	RO_ADDR = 0x50000,
+};
+
+static struct rv_mem mem;
+static struct rv_jit *jit;
+static struct rv_cpu *current_jit_cpu; /* for the SIGSEGV handler */
+static uint8_t data_init[DATA_SIZE];
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	if (current_jit_cpu && rv_jit_recover_fault(jit, current_jit_cpu, uc))
+		return;
+	signal(sig, SIG_DFL); /* a real bug: let it crash */
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (rv_mem_init(&mem, MEM_LIMIT) != 0)
+		return -1;
+	if (rv_mem_map(&mem, CODE_ADDR, CODE_SIZE, RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC) != 0 ||
+	    rv_mem_map(&mem, DATA_ADDR, DATA_SIZE, RV_PROT_READ | RV_PROT_WRITE) != 0 ||
+	    rv_mem_map(&mem, RW_BEFORE_RO_ADDR, 0x1000, RV_PROT_READ | RV_PROT_WRITE) != 0 ||
+	    rv_mem_map(&mem, RO_ADDR, 0x1000, RV_PROT_READ) != 0)
+		return -1;
+	struct rv_jit_options o = {0};
+	o.dump = getenv("KARASU_TEST_DUMP_JIT") ? stderr : NULL;
+	jit = rv_jit_create(&o);
+	return jit ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (getenv("KARASU_TEST_DUMP_JIT"))
+		rv_jit_print_stats(jit, stderr);
+	rv_jit_destroy(jit);
+	rv_mem_fini(&mem);
+	return 0;
+}
+
+/* Loads a program at CODE_ADDR (and tells the jit that code there changed). */
+static void load_program(const struct rv_asm *a)
+{
+	assert_true(a->n * 4 <= CODE_SIZE);
+	assert_true(rv_mem_write(&mem, CODE_ADDR, a->code, a->n * 4));
+	rv_jit_invalidate(jit, CODE_ADDR, CODE_SIZE);
+}
+
+static void init_cpu(struct rv_cpu *cpu, uint64_t seed)
+{
+	memset(cpu, 0, sizeof(*cpu));
+	rv_mem_attach(&mem, cpu);
+	cpu->pc = CODE_ADDR;
+	uint64_t s = seed * 0x9e3779b97f4a7c15ull + 1;
+	for (int i = 1; i < 32; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		cpu->x[i] = s;
+	}
+	for (int i = 0; i < 32; i++)
+		cpu->f[i] = 0x3ff0000000000000ull + (uint64_t)i * 0x0001000000000000ull; /* 1.0, 1.0625... */
+}
+
+struct outcome {
+	enum rv_exit exit;
+	struct rv_cpu cpu;
+	uint8_t data[DATA_SIZE];
+};
+
+/* Code and data are reloaded before each engine runs: programs may rewrite both. */
+static void run_both(const struct rv_asm *a, const struct rv_cpu *start, struct outcome *interp,
+                     struct outcome *jitted)
+{
+	load_program(a);
+	assert_true(rv_mem_write(&mem, DATA_ADDR, data_init, DATA_SIZE));
+	interp->cpu = *start;
+	do /* the runtime's answer to fence.i: nothing to drop in the interpreter, go on */
+		interp->exit = rv_interp_run(&interp->cpu, 100000);
+	while (interp->exit == RV_EXIT_FENCE_I);
+	assert_true(rv_mem_read(&mem, DATA_ADDR, interp->data, DATA_SIZE));
+
+	load_program(a);
+	assert_true(rv_mem_write(&mem, DATA_ADDR, data_init, DATA_SIZE));
+	jitted->cpu = *start;
+	/* cmocka installs its own SIGSEGV handler per test: put the runtime's in place around the run */
+	struct sigaction sa, old_segv, old_bus;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = segv_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	current_jit_cpu = &jitted->cpu;
+	jitted->exit = rv_jit_run(jit, &jitted->cpu);
+	current_jit_cpu = NULL;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	assert_true(rv_mem_read(&mem, DATA_ADDR, jitted->data, DATA_SIZE));
+}
+
+static void expect_same(const struct outcome *i, const struct outcome *j, const char *what)
+{
+	bool ok = true;
+	if (i->exit != j->exit) {
+		fprintf(stderr, "%s: exit interp %d jit %d\n", what, i->exit, j->exit);
+		ok = false;
+	}
+	if (i->cpu.pc != j->cpu.pc) {
+		fprintf(stderr, "%s: pc interp %#llx jit %#llx\n", what, (unsigned long long)i->cpu.pc,
+		        (unsigned long long)j->cpu.pc);
+		ok = false;
+	}
+	for (int r = 0; r < 32; r++) {
+		if (i->cpu.x[r] != j->cpu.x[r]) {
+			fprintf(stderr, "%s: x%d interp %#llx jit %#llx\n", what, r,
+			        (unsigned long long)i->cpu.x[r], (unsigned long long)j->cpu.x[r]);
+			ok = false;
+		}
+		if (i->cpu.f[r] != j->cpu.f[r]) {
+			fprintf(stderr, "%s: f%d interp %#llx jit %#llx\n", what, r,
+			        (unsigned long long)i->cpu.f[r], (unsigned long long)j->cpu.f[r]);
+			ok = false;
+		}
+	}
+	if (i->cpu.fflags != j->cpu.fflags) {
+		fprintf(stderr, "%s: fflags interp %#x jit %#x\n", what, i->cpu.fflags, j->cpu.fflags);
+		ok = false;
+	}
+	if (i->exit == RV_EXIT_FAULT &&
+	    (i->cpu.fault_addr != j->cpu.fault_addr || i->cpu.fault_kind != j->cpu.fault_kind)) {
+		fprintf(stderr, "%s: fault interp %#llx/%u jit %#llx/%u\n", what,
+		        (unsigned long long)i->cpu.fault_addr, i->cpu.fault_kind,
+		        (unsigned long long)j->cpu.fault_addr, j->cpu.fault_kind);
+		ok = false;
+	}
+	if (memcmp(i->data, j->data, DATA_SIZE) != 0) {
+		for (int k = 0; k < DATA_SIZE; k++)
+			if (i->data[k] != j->data[k]) {
+				fprintf(stderr, "%s: data byte %#x interp %#x jit %#x\n", what, k, i->data[k],
+				        j->data[k]);
+				break;
+			}
+		ok = false;
+	}
+	if (!ok)
+		fail_msg("%s: interpreter and translator disagree", what);
+}
+
+/* Runs the program from a seeded register state on both engines and compares everything. */
+static struct outcome out_interp, out_jit;
+
+static void check_program(const struct rv_asm *a, uint64_t seed, const char *what, struct outcome *out)
+{
+	struct rv_cpu start;
+	struct outcome *i = &out_interp, *j = &out_jit;
+	init_cpu(&start, seed);
+	start.x[3] = DATA_ADDR;          /* gp: data base (unmapped in host regs) */
+	start.x[12] = DATA_ADDR + 0x100; /* a2: data base (mapped in a host reg) */
+	run_both(a, &start, i, j);
+	expect_same(i, j, what);
+	if (out)
+		*out = *j;
+}
+
+static void test_alu_directed(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	/* every integer op with mapped (a0..a5, s0, s1, sp) and memory (t0.., s2..) registers */
+	static const unsigned regs[] = {2, 5, 8, 10, 11, 13, 14, 15, 17, 20, 31};
+	unsigned n = sizeof(regs) / sizeof(regs[0]);
+	for (unsigned k = 0; k < n; k++) {
+		unsigned d = regs[k], s1 = regs[(k + 3) % n], s2 = regs[(k + 5) % n];
+		asm_r(&a, RVA_ADD, d, s1, s2);
+		asm_r(&a, RVA_SUB, regs[(k + 1) % n], s2, s1);
+		asm_r(&a, RVA_SUB, s1, d, s1); /* rd == rs2 for a non-commutative op */
+		asm_r(&a, RVA_SLL, d, s1, s2);
+		asm_r(&a, RVA_SRL, s2, s1, s2);
+		asm_r(&a, RVA_SRA, d, d, s1);
+		asm_r(&a, RVA_SLT, d, s1, s2);
+		asm_r(&a, RVA_SLTU, s1, s2, d);
+		asm_r(&a, RVA_XOR, d, s1, d);
+		asm_r(&a, RVA_OR, s2, s2, s1);
+		asm_r(&a, RVA_AND, d, s2, s1);
+		asm_r(&a, RVA_ADDW, d, s1, s2);
+		asm_r(&a, RVA_SUBW, s2, d, s2);
+		asm_r(&a, RVA_SLLW, d, s1, s2);
+		asm_r(&a, RVA_SRLW, d, s1, d);
+		asm_r(&a, RVA_SRAW, s1, s2, d);
+		asm_i(&a, RVA_ADDI, d, s1, -2048);
+		asm_i(&a, RVA_ADDI, s1, s1, 2047);
+		asm_i(&a, RVA_SLTI, d, s2, -5);
+		asm_i(&a, RVA_SLTIU, d, s2, -5);
+		asm_i(&a, RVA_XORI, d, s1, -1);
+		asm_i(&a, RVA_ORI, s2, d, 0x555);
+		asm_i(&a, RVA_ANDI, d, s2, -16);
+		asm_i(&a, RVA_ADDIW, s1, d, 100);
+		asm_shift(&a, RVA_SLLI, d, s1, 63);
+		asm_shift(&a, RVA_SRLI, s2, d, 1);
+		asm_shift(&a, RVA_SRAI, d, s1, 35);
+		asm_shift(&a, RVA_SLLIW, s1, s2, 31);
+		asm_shift(&a, RVA_SRLIW, d, s1, 0);
+		asm_shift(&a, RVA_SRAIW, s2, d, 7);
+		asm_u(&a, RVA_LUI, d, 0x80000000u);
+		asm_u(&a, RVA_AUIPC, s1, 0x7ffff000u);
+		asm_r(&a, RVA_MUL, d, s1, s2);
+		asm_r(&a, RVA_MULH, d, d, s2);
+		asm_r(&a, RVA_MULHSU, s1, d, s2);
+		asm_r(&a, RVA_MULHU, s2, s1, d);
+		asm_r(&a, RVA_MULW, d, s1, s2);
+		asm_r(&a, RVA_DIV, d, s1, s2);
+		asm_r(&a, RVA_DIVU, s1, d, s2);
+		asm_r(&a, RVA_REM, s2, s1, d);
+		asm_r(&a, RVA_REMU, d, s2, s1);
+		asm_r(&a, RVA_DIVW, d, s1, s2);
+		asm_r(&a, RVA_DIVUW, s1, d, s2);
+		asm_r(&a, RVA_REMW, s2, s1, d);
+		asm_r(&a, RVA_REMUW, d, s2, s1);
+		/* x0 as source and destination */
+		asm_r(&a, RVA_ADD, 0, s1, s2);
+		asm_r(&a, RVA_SUB, d, 0, s1);
+		asm_i(&a, RVA_ADDI, s2, 0, -7);
+		asm_r(&a, RVA_SLTU, d, 0, s1);
+	}
+	asm_ebreak(&a);
+	for (uint64_t seed = 1; seed <= 8; seed++)
+		check_program(&a, seed, "alu directed", NULL);
+}
+
+static void test_division_edges(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	/* a0 = INT64_MIN, a1 = -1, a3 = 0, t0 = INT32_MIN (sign-extended), t1 = 7 */
+	asm_i(&a, RVA_ADDI, 10, 0, 1);
+	asm_shift(&a, RVA_SLLI, 10, 10, 63);
+	asm_i(&a, RVA_ADDI, 11, 0, -1);
+	asm_i(&a, RVA_ADDI, 13, 0, 0);
+	asm_u(&a, RVA_LUI, 5, 0x80000000u);
+	asm_i(&a, RVA_ADDI, 6, 0, 7);
+	static const uint32_t ops[] = {RVA_DIV,  RVA_DIVU,  RVA_REM,  RVA_REMU,
+	                               RVA_DIVW, RVA_DIVUW, RVA_REMW, RVA_REMUW};
+	unsigned d = 16;
+	for (unsigned k = 0; k < 8; k++) {
+		asm_r(&a, ops[k], d, 10, 11);     /* INT64_MIN / -1 */
+		asm_r(&a, ops[k], d + 1, 10, 13); /* x / 0 */
+		asm_r(&a, ops[k], d + 2, 5, 11);  /* INT32_MIN / -1 */
+		asm_r(&a, ops[k], 14, 6, 0);      /* 7 / x0 */
+		asm_r(&a, ops[k], 15, 5, 6);
+		d = d + 3 > 28 ? 16 : d + 3;
+	}
+	asm_ebreak(&a);
+	check_program(&a, 3, "division edges", NULL);
+}
+
+static void test_loads_stores(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	static const uint32_t stores[] = {RVA_SB, RVA_SH, RVA_SW, RVA_SD};
+	static const uint32_t loads[] = {RVA_LB, RVA_LH, RVA_LW, RVA_LD, RVA_LBU, RVA_LHU, RVA_LWU};
+	int off = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		asm_s(&a, stores[k], 3, 10 + k, off); /* base gp (memory), value a0.. (mapped) */
+		asm_s(&a, stores[k], 12, 20 + k,
+		      off + 3);                       /* base a2 (mapped), value s4.. (memory), misaligned */
+		asm_s(&a, stores[k], 3, 0, off + 16); /* x0 value */
+		off += 32;
+	}
+	for (unsigned k = 0; k < 7; k++) {
+		asm_i(&a, loads[k], 10 + (k % 6), 3, (int)(k * 9));
+		asm_i(&a, loads[k], 20 + k, 12, -(int)(k * 5));
+		asm_i(&a, loads[k], 0, 3, 1); /* to x0: still an access */
+	}
+	/* load into the base register itself */
+	asm_i(&a, RVA_LD, 12, 12, 8);
+	asm_ebreak(&a);
+	for (int i = 0; i < DATA_SIZE; i++)
+		data_init[i] = (uint8_t)(i * 37 + 0x81);
+	for (uint64_t seed = 1; seed <= 4; seed++)
+		check_program(&a, seed, "loads and stores", NULL);
+}
+
+static void test_loop_and_calls(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	/* t0 = 1000; loop: s0 += t0; call f; t0 -= 1; bnez t0, loop; ebreak.  f: a0 = a0*3 + s0; ret */
+	asm_i(&a, RVA_ADDI, 5, 0, 1000);
+	asm_i(&a, RVA_ADDI, 8, 0, 0);
+	asm_i(&a, RVA_ADDI, 10, 0, 1);
+	unsigned loop = a.n;
+	asm_r(&a, RVA_ADD, 8, 8, 5);
+	unsigned call = asm_jal(&a, 1, 0); /* patched below */
+	asm_i(&a, RVA_ADDI, 5, 5, -1);
+	asm_b(&a, RVA_BNE, 5, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	unsigned f = a.n;
+	asm_i(&a, RVA_ADDI, 6, 0, 3);
+	asm_r(&a, RVA_MUL, 10, 10, 6);
+	asm_r(&a, RVA_ADD, 10, 10, 8);
+	asm_i(&a, RVA_JALR, 0, 1, 0);
+	asm_patch_jal(&a, call, 1, (int)(f - call) * 4);
+	struct outcome o;
+	check_program(&a, 5, "loop with calls", &o);
+	assert_int_equal(o.exit, RV_EXIT_EBREAK);
+	assert_int_equal(o.cpu.x[8], 500500);
+}
+
+static void test_branches(void **state)
+{
+	(void)state;
+	static const uint32_t ops[] = {RVA_BEQ, RVA_BNE, RVA_BLT, RVA_BGE, RVA_BLTU, RVA_BGEU};
+	for (unsigned k = 0; k < 6; k++) {
+		struct rv_asm a = {0};
+		/* pairs: equal, less, greater, signed/unsigned disagreement; count taken branches in s1 */
+		static const int64_t va[] = {5, -3, 7, -1, 0};
+		static const int64_t vb[] = {5, 4, -2, 1, 0};
+		asm_i(&a, RVA_ADDI, 9, 0, 0);
+		for (unsigned p = 0; p < 5; p++) {
+			asm_i(&a, RVA_ADDI, 10, 0, (int)va[p]);
+			asm_i(&a, RVA_ADDI, 7, 0, (int)vb[p]); /* t2: memory operand */
+			asm_b(&a, ops[k], 10, 7, 8);
+			asm_i(&a, RVA_ADDI, 9, 9, 1 << p);
+			asm_b(&a, ops[k], 7, 10, 8);
+			asm_i(&a, RVA_ADDI, 9, 9, 32 << p);
+			asm_b(&a, ops[k], 0, 10, 8);
+			asm_i(&a, RVA_ADDI, 9, 9, 1024 << (p & 1));
+		}
+		asm_ebreak(&a);
+		check_program(&a, 9, "branches", NULL);
+	}
+}
+
+static void test_exits(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 10, 0, 42);
+	asm_i(&a, RVA_ADDI, 17, 0, 93);
+	asm_ecall(&a);
+	asm_i(&a, RVA_ADDI, 10, 0, 43);
+	struct outcome o;
+	check_program(&a, 1, "ecall", &o);
+	assert_int_equal(o.exit, RV_EXIT_ECALL);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 8);
+	assert_int_equal(o.cpu.x[10], 42);
+
+	struct rv_asm ill = {0};
+	asm_i(&ill, RVA_ADDI, 10, 0, 1);
+	asm_word(&ill, 0xffffffffu); /* reserved encoding */
+	check_program(&ill, 1, "illegal", &o);
+	assert_int_equal(o.exit, RV_EXIT_ILLEGAL);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 4);
+}
+
+static void test_faults(void **state)
+{
+	(void)state;
+	struct outcome o;
+	/* unmapped page inside the guest region: a host SIGSEGV recovered precisely */
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 10, 0, 11);
+	asm_i(&a, RVA_ADDI, 20, 0, 12); /* memory-resident register must be in *cpu */
+	asm_u(&a, RVA_LUI, 11, UNMAPPED_ADDR);
+	asm_i(&a, RVA_ADDI, 8, 0, 13);
+	asm_i(&a, RVA_LD, 13, 11, 8);
+	asm_i(&a, RVA_ADDI, 10, 0, 99);
+	asm_ebreak(&a);
+	check_program(&a, 1, "load fault", &o);
+	assert_int_equal(o.exit, RV_EXIT_FAULT);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 16);
+	assert_int_equal(o.cpu.fault_addr, UNMAPPED_ADDR + 8);
+	assert_int_equal(o.cpu.x[10], 11);
+	assert_int_equal(o.cpu.x[8], 13);
+
+	/* a store that straddles into a read-only page: nothing is written, the fault is precise */
+	struct rv_asm s = {0};
+	asm_i(&s, RVA_ADDI, 14, 0, 5);
+	asm_u(&s, RVA_LUI, 7, RW_BEFORE_RO_ADDR);
+	asm_s(&s, RVA_SW, 7, 14, 0x1000 - 2);
+	asm_ebreak(&s);
+	check_program(&s, 2, "store fault", &o);
+	assert_int_equal(o.exit, RV_EXIT_FAULT);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 8);
+	assert_int_equal(o.cpu.fault_kind, RV_FAULT_STORE);
+
+	/* beyond mem_limit: the inline bounds check */
+	struct rv_asm b = {0};
+	asm_i(&b, RVA_ADDI, 15, 0, -8);
+	asm_i(&b, RVA_LBU, 9, 15, 0);
+	asm_ebreak(&b);
+	check_program(&b, 3, "bounds fault", &o);
+	assert_int_equal(o.exit, RV_EXIT_FAULT);
+	assert_int_equal(o.cpu.fault_addr, (uint64_t)-8);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 4);
+
+	/* fetching from a non-executable page */
+	struct rv_asm f = {0};
+	asm_u(&f, RVA_LUI, 5, DATA_ADDR);
+	asm_i(&f, RVA_JALR, 0, 5, 0);
+	check_program(&f, 4, "fetch fault", &o);
+	assert_int_equal(o.exit, RV_EXIT_FAULT);
+	assert_int_equal(o.cpu.pc, DATA_ADDR);
+}
+
+static void test_invalidate_and_fence_i(void **state)
+{
+	(void)state;
+	struct outcome o;
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 10, 0, 1);
+	asm_ebreak(&a);
+	check_program(&a, 1, "before rewrite", &o);
+	assert_int_equal(o.cpu.x[10], 1);
+	/* rewrite from outside + rv_jit_invalidate (done by load_program) */
+	a.code[0] = rv_enc_i(RVA_ADDI, 10, 0, 2);
+	check_program(&a, 1, "after rewrite", &o);
+	assert_int_equal(o.cpu.x[10], 2);
+
+	/* self-modifying code made visible with fence.i: the loop body's first addi is rewritten during
+	 * the first pass, so the second pass must run the new instruction */
+	struct rv_asm s = {0};
+	asm_i(&s, RVA_ADDI, 6, 0, 2); /* passes */
+	unsigned base = asm_u(&s, RVA_AUIPC, 5, 0);
+	unsigned loop = asm_i(&s, RVA_ADDI, 10, 10, 1);
+	unsigned lw = asm_i(&s, RVA_LW, 28, 5, 0); /* offset patched below */
+	asm_s(&s, RVA_SW, 5, 28, (int)(loop - base) * 4);
+	asm_fence_i(&s);
+	asm_i(&s, RVA_ADDI, 6, 6, -1);
+	asm_b(&s, RVA_BNE, 6, 0, (int)(loop - s.n) * 4);
+	asm_ebreak(&s);
+	unsigned literal = asm_word(&s, rv_enc_i(RVA_ADDI, 10, 10, 100));
+	s.code[lw] = rv_enc_i(RVA_LW, 28, 5, (int)(literal - base) * 4);
+	struct rv_cpu start;
+	init_cpu(&start, 2);
+	check_program(&s, 2, "fence.i", &o);
+	assert_int_equal(o.exit, RV_EXIT_EBREAK);
+	assert_int_equal(o.cpu.x[10], start.x[10] + 101);
+}
+
+static void test_interrupt_request(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	unsigned loop = a.n;
+	asm_i(&a, RVA_ADDI, 10, 10, 1);
+	asm_jal(&a, 0, (int)(loop - a.n) * 4); /* endless loop */
+	load_program(&a);
+	struct rv_cpu cpu;
+	init_cpu(&cpu, 1);
+	cpu.interrupt_request = 1;
+	assert_int_equal(rv_jit_run(jit, &cpu), RV_EXIT_INTERRUPT);
+	assert_int_equal(cpu.pc, CODE_ADDR);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Random straight-line and forward-branching programs over all integer ops, loads and stores. */
+static void test_random_programs(void **state)
+{
+	(void)state;
+	static const uint32_t rops[] = {RVA_ADD,   RVA_SUB,   RVA_SLL,  RVA_SLT,  RVA_SLTU, RVA_XOR,
+	                                RVA_SRL,   RVA_SRA,   RVA_OR,   RVA_AND,  RVA_ADDW, RVA_SUBW,
+	                                RVA_SLLW,  RVA_SRLW,  RVA_SRAW, RVA_MUL,  RVA_MULH, RVA_MULHSU,
+	                                RVA_MULHU, RVA_DIV,   RVA_DIVU, RVA_REM,  RVA_REMU, RVA_MULW,
+	                                RVA_DIVW,  RVA_DIVUW, RVA_REMW, RVA_REMUW};
+	static const uint32_t iops[] = {RVA_ADDI, RVA_SLTI, RVA_SLTIU, RVA_XORI,
+	                                RVA_ORI,  RVA_ANDI, RVA_ADDIW};
+	static const uint32_t sops[] = {RVA_SLLI, RVA_SRLI, RVA_SRAI, RVA_SLLIW, RVA_SRLIW, RVA_SRAIW};
+	static const uint32_t lops[] = {RVA_LB, RVA_LH, RVA_LW, RVA_LD, RVA_LBU, RVA_LHU, RVA_LWU};
+	static const uint32_t stops[] = {RVA_SB, RVA_SH, RVA_SW, RVA_SD};
+	static const uint32_t bops[] = {RVA_BEQ, RVA_BNE, RVA_BLT, RVA_BGE, RVA_BLTU, RVA_BGEU};
+	uint64_t s = 0x1234567;
+#define RND() xorshift(&s)
+	for (int prog = 0; prog < 300; prog++) {
+		struct rv_asm a = {0};
+		unsigned len = 20 + (unsigned)(RND() % 60);
+		for (unsigned k = 0; k < len; k++) {
+			unsigned rd = (unsigned)(RND() % 32);
+			if (rd == 3 || rd == 12)
+				rd = 0; /* keep the data bases */
+			unsigned r1 = (unsigned)(RND() % 32), r2 = (unsigned)(RND() % 32);
+			unsigned base = RND() % 2 ? 3 : 12;
+			switch (RND() % 8) {
+			case 0:
+			case 1:
+			case 2: asm_r(&a, rops[RND() % 28], rd, r1, r2); break;
+			case 3: asm_i(&a, iops[RND() % 7], rd, r1, (int)(RND() % 4096) - 2048); break;
+			case 4: asm_shift(&a, sops[RND() % 6], rd, r1, (unsigned)(RND() % 64)); break;
+			case 5: asm_i(&a, lops[RND() % 7], rd, base, (int)(RND() % 256) - 8); break;
+			case 6: asm_s(&a, stops[RND() % 4], base, r2, (int)(RND() % 256) - 8); break;
+			default:
+				if (k + 4 < len)
+					asm_b(&a, bops[RND() % 6], r1, r2, 4 * (int)(1 + RND() % 3));
+				else
+					asm_u(&a, RVA_LUI, rd, (uint32_t)RND() & 0xfffff000u);
+				break;
+			}
+		}
+		asm_ebreak(&a);
+		for (int i = 0; i < DATA_SIZE; i++)
+			data_init[i] = (uint8_t)RND();
+		char what[64];
+		snprintf(what, sizeof(what), "random program %d", prog);
+		check_program(&a, (uint64_t)prog + 100, what, NULL);
+	}
+#undef RND
+}
+
+/* Self-loops: the block keeps unmapped guest registers in borrowed host registers and FP registers in
+ * xmm registers across iterations. Random straight-line bodies (integer, memory, FP) in a counted loop. */
+static void test_random_loops(void **state)
+{
+	(void)state;
+	static const uint32_t rops[] = {RVA_ADD, RVA_SUB,  RVA_XOR,  RVA_OR,   RVA_AND, RVA_SLL, RVA_SRA,
+	                                RVA_MUL, RVA_ADDW, RVA_SUBW, RVA_SLTU, RVA_DIV, RVA_REMW};
+	static const uint32_t fops[] = {RVA_FADD_D, RVA_FMUL_D, RVA_FSUB_D,
+	                                RVA_FADD_S, RVA_FMUL_S, RVA_FSGNJN_D};
+	static const uint32_t lops[] = {RVA_LW, RVA_LD, RVA_LBU, RVA_FLD, RVA_FLW};
+	static const uint32_t stops[] = {RVA_SW, RVA_SD, RVA_SB, RVA_FSD, RVA_FSW};
+	uint64_t s = 0xabcdef12;
+	for (int prog = 0; prog < 150; prog++) {
+		struct rv_asm a = {0};
+		/* t6 (x31) counts iterations; gp (x3) and a2 (x12) are data bases, advanced by 8 per pass */
+		asm_i(&a, RVA_ADDI, 31, 0, 3 + (int)(xorshift(&s) % 20));
+		unsigned loop = a.n;
+		unsigned len = 4 + (unsigned)(xorshift(&s) % 24);
+		for (unsigned k = 0; k < len; k++) {
+			unsigned rd = (unsigned)(xorshift(&s) % 31);
+			if (rd == 3 || rd == 12)
+				rd = 1;
+			unsigned r1 = (unsigned)(xorshift(&s) % 32), r2 = (unsigned)(xorshift(&s) % 32);
+			/* few registers per loop, so some are reused across iterations */
+			r1 = r1 % 4 ? 16 + r1 % 8 : r1;
+			rd = rd % 3 ? 16 + rd % 8 : rd;
+			unsigned fd = (unsigned)(xorshift(&s) % 6), f1 = (unsigned)(xorshift(&s) % 6);
+			unsigned base = xorshift(&s) % 2 ? 3 : 12;
+			int off = (int)(xorshift(&s) % 64) * 8;
+			unsigned pick = (unsigned)(xorshift(&s) % 5);
+			switch (xorshift(&s) % 5) {
+			case 0:
+			case 1: asm_r(&a, rops[xorshift(&s) % 13], rd, r1, r2); break;
+			case 2:
+				asm_r(&a, fops[xorshift(&s) % 6] | (pick < 3 ? RVA_RM_DYN : 0), fd, f1, fd);
+				break;
+			case 3: asm_i(&a, lops[pick], pick >= 3 ? fd : rd, base, off); break;
+			default: asm_s(&a, stops[pick], base, pick >= 3 ? f1 : r2, off); break;
+			}
+		}
+		asm_i(&a, RVA_ADDI, 3, 3, 8);
+		asm_i(&a, RVA_ADDI, 12, 12, 8);
+		asm_i(&a, RVA_ADDI, 31, 31, -1);
+		asm_b(&a, RVA_BNE, 31, 0, (int)(loop - a.n) * 4);
+		asm_ebreak(&a);
+		for (int i = 0; i < DATA_SIZE; i++)
+			data_init[i] = (uint8_t)xorshift(&s);
+		char what[64];
+		snprintf(what, sizeof(what), "random loop %d", prog);
+		check_program(&a, (uint64_t)prog + 1000, what, NULL);
+	}
+}
+
+/* A fault in the middle of a loop block: registers lent to unmapped guest registers and FP registers
+ * cached in xmm must all be back in *cpu, with pc at the faulting instruction. */
+static void test_fault_in_loop(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 20, 3, 0); /* s4 = DATA_ADDR: walks off the end of the data mapping */
+	asm_i(&a, RVA_ADDI, 21, 0, 0); /* s5: iteration count */
+	unsigned loop = a.n;
+	asm_r(&a, RVA_FADD_D | RVA_RM_DYN, 1, 1, 2); /* f1 += f2: cached in xmm, written */
+	asm_i(&a, RVA_ADDI, 21, 21, 1);
+	asm_i(&a, RVA_LD, 22, 20, 0); /* faults once s4 leaves the data mapping */
+	asm_i(&a, RVA_ADDI, 20, 20, 256);
+	asm_b(&a, RVA_BNE, 20, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	struct outcome o;
+	check_program(&a, 11, "fault in a loop", &o);
+	assert_int_equal(o.exit, RV_EXIT_FAULT);
+	assert_int_equal(o.cpu.x[21], DATA_SIZE / 256 + 1);
+	assert_int_equal(o.cpu.fault_addr, DATA_ADDR + DATA_SIZE);
+	assert_int_equal(o.cpu.pc, CODE_ADDR + 16);
+}
+
+/* Another thread sets interrupt_request while translated code spins in a loop block. */
+static void *interrupt_later(void *arg)
+{
+	struct rv_cpu *cpu = arg;
+	struct timespec ts = {0, 20 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	__atomic_store_n(&cpu->interrupt_request, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void test_interrupt_running_loop(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	unsigned loop = a.n;
+	asm_i(&a, RVA_ADDI, 25, 25, 1);
+	asm_b(&a, RVA_BNE, 25, 0, (int)(loop - a.n) * 4); /* ~forever */
+	load_program(&a);
+	static struct rv_cpu cpu;
+	init_cpu(&cpu, 1);
+	cpu.x[25] = 1;
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, interrupt_later, &cpu), 0);
+	enum rv_exit e = rv_jit_run(jit, &cpu);
+	pthread_join(th, NULL);
+	assert_int_equal(e, RV_EXIT_INTERRUPT);
+	assert_int_equal(cpu.pc, CODE_ADDR);
+	assert_true(cpu.x[25] > 1000); /* it really ran, and the lent register was written back */
+}
+
+/* F/D: inline SSE paths and helper fallbacks against the interpreter, over special values. */
+static void test_random_fp(void **state)
+{
+	(void)state;
+	static const uint64_t specials[] = {
+	    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff8000000000000ull,
+	    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff4000000000001ull,
+	    0xfff8000000000123ull, 0x0000000000000001ull, 0x000fffffffffffffull, 0x7fefffffffffffffull,
+	    0x43e0000000000000ull, 0xc3e0000000000000ull, 0x41e0000000000000ull, 0xc1e0000000200000ull,
+	    0x4059000000000000ull, 0x3fb999999999999aull, 0xffffffff3f800000ull, 0xffffffff7fc00000ull,
+	    0xffffffff7f800001ull, 0xffffffff00000001ull, 0x000000003f800000ull, 0xffffffffc2c80000ull,
+	};
+	static const uint32_t rr[] = {RVA_FADD_D, RVA_FSUB_D, RVA_FMUL_D, RVA_FDIV_D,
+	                              RVA_FADD_S, RVA_FSUB_S, RVA_FMUL_S, RVA_FDIV_S};
+	static const uint32_t fixed[] = {RVA_FSGNJ_D, RVA_FSGNJN_D, RVA_FSGNJX_D, RVA_FMIN_D, RVA_FMAX_D};
+	static const uint32_t cmp[] = {RVA_FEQ_D,
+	                               RVA_FLT_D,
+	                               RVA_FLE_D,
+	                               RVA_FEQ_D & ~(1u << 25),
+	                               RVA_FLT_D & ~(1u << 25),
+	                               RVA_FLE_D & ~(1u << 25)};
+	static const uint32_t fma[] = {RVA_FMADD_D, RVA_FMSUB_D, RVA_FNMSUB_D, RVA_FNMADD_D};
+	uint64_t s = 0xfeedface;
+	for (int prog = 0; prog < 200; prog++) {
+		struct rv_asm a = {0};
+		unsigned len = 10 + (unsigned)(xorshift(&s) % 40);
+		for (unsigned k = 0; k < len; k++) {
+			unsigned fd = (unsigned)(xorshift(&s) % 32), f1 = (unsigned)(xorshift(&s) % 32);
+			unsigned f2 = (unsigned)(xorshift(&s) % 32), f3 = (unsigned)(xorshift(&s) % 32);
+			unsigned xd = 5 + (unsigned)(xorshift(&s) % 11);       /* t0..a5: mapped and memory */
+			uint32_t rm = (xorshift(&s) % 4 == 0 ? 0u : 7u) << 12; /* static RNE or dynamic */
+			switch (xorshift(&s) % 9) {
+			case 0:
+			case 1: asm_r(&a, rr[xorshift(&s) % 8] | rm, fd, f1, f2); break;
+			case 2: asm_r(&a, fixed[xorshift(&s) % 5], fd, f1, xorshift(&s) % 3 ? f2 : f1); break;
+			case 3: asm_r(&a, cmp[xorshift(&s) % 6], xd, f1, f2); break;
+			case 4:
+				asm_r4(&a, fma[xorshift(&s) % 4] | (xorshift(&s) % 2 ? 0u : 1u << 25) | rm,
+				       fd, f1, f2, f3);
+				break;
+			case 5:
+				asm_r(&a, (xorshift(&s) % 2 ? RVA_FCVT_W_D : RVA_FCVT_L_D) | 1u << 12, xd, f1,
+				      0);
+				break;
+			case 6:
+				asm_r(&a, (xorshift(&s) % 2 ? RVA_FCVT_D_W : RVA_FCVT_D_L) | rm, fd, xd, 0);
+				break;
+			case 7:
+				if (xorshift(&s) % 8 == 0) {
+					/* fsrmi: change the dynamic rounding mode in the middle of a block */
+					static const unsigned modes[] = {0, 0, 1, 3};
+					asm_word(&a, 0x73 | 5u << 12 | modes[xorshift(&s) % 4] << 15 |
+					                 0x002u << 20);
+				} else if (xorshift(&s) % 2) {
+					asm_r(&a, RVA_FSQRT_D | rm, fd, f1, 0);
+				} else {
+					/* frflags / fsflags, as gcc brackets quiet compares with them */
+					asm_i(&a, RVA_CSRRS, xd, 0, RVA_CSR_FFLAGS);
+					asm_i(&a, RVA_CSRRW, xorshift(&s) % 2 ? xd : 0,
+					      5 + (unsigned)(xorshift(&s) % 11), RVA_CSR_FFLAGS);
+				}
+				break;
+			default:
+				asm_r(&a, xorshift(&s) % 2 ? RVA_FMV_X_D : RVA_FMV_D_X,
+				      xorshift(&s) % 2 ? xd : fd, xorshift(&s) % 2 ? xd : f1, 0);
+				break;
+			}
+		}
+		asm_ebreak(&a);
+		load_program(&a);
+		struct rv_cpu start;
+		init_cpu(&start, (uint64_t)prog + 7);
+		for (int r = 0; r < 32; r++)
+			start.f[r] = specials[xorshift(&s) % (sizeof(specials) / sizeof(specials[0]))];
+		start.frm = prog % 3 == 2 ? RV_RM_RTZ : RV_RM_RNE; /* dynamic rm: inline or helper */
+		start.fflags = 0;
+		run_both(&a, &start, &out_interp, &out_jit);
+		char what[64];
+		snprintf(what, sizeof(what), "random fp program %d", prog);
+		expect_same(&out_interp, &out_jit, what);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_alu_directed),
+	    cmocka_unit_test(test_division_edges),
+	    cmocka_unit_test(test_loads_stores),
+	    cmocka_unit_test(test_loop_and_calls),
+	    cmocka_unit_test(test_branches),
+	    cmocka_unit_test(test_exits),
+	    cmocka_unit_test(test_faults),
+	    cmocka_unit_test(test_invalidate_and_fence_i),
+	    cmocka_unit_test(test_interrupt_request),
+	    cmocka_unit_test(test_random_programs),
+	    cmocka_unit_test(test_random_fp),
+	    cmocka_unit_test(test_random_loops),
+	    cmocka_unit_test(test_fault_in_loop),
+	    cmocka_unit_test(test_interrupt_running_loop),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
