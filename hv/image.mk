@@ -7,6 +7,7 @@ CONFIG ?= configs/karasu.cfg
 GUEST_DIR := $(BUILD)/guest
 GUEST_FETCHED := $(GUEST_DIR)/.fetched
 GUEST_IMAGE := $(GUEST_DIR)/Image
+GUEST_BUSYBOX := $(GUEST_DIR)/busybox
 GUEST_INITRD := $(GUEST_DIR)/initrd.gz
 HVIMG_DIR := $(BUILD)/hvimg
 UBOOT_ENV := $(HVIMG_DIR)/uboot-env.img
@@ -19,9 +20,11 @@ export GUEST_CMD
 $(GUEST_FETCHED): scripts/fetch-guest
 	$(Q)BUILD=$(BUILD) scripts/fetch-guest
 	@touch $@
-$(GUEST_IMAGE): $(GUEST_FETCHED)
+# A deleted Image or busybox is unpacked again from the cached packages.
+$(GUEST_IMAGE) $(GUEST_BUSYBOX): $(GUEST_FETCHED)
+	$(Q)test -f $@ || BUILD=$(BUILD) scripts/fetch-guest
 
-$(GUEST_INITRD): $(GUEST_FETCHED) guest/init/init scripts/mkinitramfs
+$(GUEST_INITRD): $(GUEST_BUSYBOX) guest/init/init scripts/mkinitramfs
 	$(Q)BUILD=$(BUILD) scripts/mkinitramfs --out $@
 
 $(UBOOT_ENV): scripts/uboot-env

@@ -80,6 +80,7 @@ uint64_t ticks_per_ms(void);
 void cases_input_value(void);
 void cases_vp_registers(void);
 void cases_fast_calls(void);
+void cases_messages(void);
 void cases_smccc(void);
 void cases_psci(void);
 void cases_aborts(void);

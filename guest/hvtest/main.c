@@ -131,6 +131,7 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 	cases_input_value();
 	cases_vp_registers();
 	cases_fast_calls();
+	cases_messages();
 	cases_smccc();
 	cases_psci();
 	cases_aborts();

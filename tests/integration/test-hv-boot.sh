@@ -5,8 +5,12 @@
 . tests/integration/lib.sh
 logs=$BUILD/test-logs
 mkdir -p "$logs"
-console=$logs/hv-boot.console.log
-out=$logs/hv-boot.run.log
+# Logs are written in a private directory (another run of this test may be going on) and copied to
+# $logs at the end.
+run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hvtest.XXXXXX")
+trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT
+console=$run/hv-boot.console.log
+out=$run/hv-boot.run.log
 
 run_timeout 420 "$out" scripts/run-hv --no-build --quiet --config configs/karasu.cfg --timeout 400 \
 	--log "$console" --cmd 'echo nproc=$(nproc); echo kernel=$(uname -r)'

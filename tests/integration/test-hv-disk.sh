@@ -5,10 +5,13 @@
 . tests/integration/lib.sh
 logs=$BUILD/test-logs
 mkdir -p "$logs"
-console=$logs/hv-disk.console.log
-out=$logs/hv-disk.run.log
-work=$(mktemp -d "${TMPDIR:-/tmp}/karasu-disktest.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# Logs are written in a private directory (another run of this test may be going on) and copied to
+# $logs at the end.
+run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hvtest.XXXXXX")
+trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT
+console=$run/hv-disk.console.log
+out=$run/hv-disk.run.log
+work=$run
 token="karasu-write-$$-$RANDOM"
 sector=77
 

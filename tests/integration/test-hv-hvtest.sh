@@ -5,15 +5,19 @@
 . tests/integration/lib.sh
 logs=$BUILD/test-logs
 mkdir -p "$logs"
-console=$logs/hv-hvtest.console.log
-out=$logs/hv-hvtest.run.log
+# Logs are written in a private directory (another run of this test may be going on) and copied to
+# $logs at the end.
+run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hvtest.XXXXXX")
+trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT
+console=$run/hv-hvtest.console.log
+out=$run/hv-hvtest.run.log
 
 # --cmd makes the run non-interactive; hvtest ignores it.
 run_timeout 320 "$out" scripts/run-hv --no-build --quiet --config configs/hvtest.cfg --timeout 300 \
 	--log "$console" --cmd true
 rc=$?
 cat "$out" >>"$console"
-clean=$logs/hv-hvtest.console.clean
+clean=$run/hv-hvtest.console.clean
 tr -d '\r' <"$console" >"$clean"
 check_log "hvtest started in its partition" "$clean" 'HVTEST-START name=hvtest'
 cases=$(grep -cE 'HVTEST (PASS|FAIL) [0-9]+ ' "$clean")

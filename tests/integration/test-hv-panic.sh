@@ -4,15 +4,19 @@
 . tests/integration/lib.sh
 logs=$BUILD/test-logs
 mkdir -p "$logs"
-console=$logs/hv-panic.console.log
-out=$logs/hv-panic.run.log
+# Logs are written in a private directory (another run of this test may be going on) and copied to
+# $logs at the end.
+run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hvtest.XXXXXX")
+trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT
+console=$run/hv-panic.console.log
+out=$run/hv-panic.run.log
 
 run_timeout 620 "$out" scripts/run-hv --no-build --quiet --config configs/two-guests.cfg --timeout 600 \
 	--log "$console" --wait beta --guest-cmd alpha='echo c > /proc/sysrq-trigger' \
 	--guest-cmd beta='sleep 20; echo beta-alive-after-panic; nproc'
 rc=$?
 cat "$out" >>"$console"
-clean=$logs/hv-panic.console.clean
+clean=$run/hv-panic.console.clean
 tr -d '\r' <"$console" >"$clean"
 check_log "alpha's kernel panicked" "$clean" 'Kernel panic - not syncing: sysrq triggered crash'
 check_log "beta reached its shell" "$out" 'guest beta: shell=yes'

@@ -4,8 +4,12 @@
 . tests/integration/lib.sh
 logs=$BUILD/test-logs
 mkdir -p "$logs"
-console=$logs/hv-two-guests.console.log
-out=$logs/hv-two-guests.run.log
+# Logs are written in a private directory (another run of this test may be going on) and copied to
+# $logs at the end.
+run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hvtest.XXXXXX")
+trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT
+console=$run/hv-two-guests.console.log
+out=$run/hv-two-guests.run.log
 
 run_timeout 620 "$out" scripts/run-hv --no-build --quiet --config configs/two-guests.cfg --timeout 600 \
 	--log "$console" --cmd 'echo nproc=$(nproc) host=$(hostname)'
