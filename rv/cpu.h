@@ -10,14 +10,14 @@
 /* Why a run of guest code stopped. cpu->pc is the instruction that caused it (for ECALL/EBREAK the
  * ecall/ebreak itself: the runtime advances pc after handling the call). */
 enum rv_exit {
-	RV_EXIT_NONE = 0, /* no exit: keep going (returned by single-instruction helpers) */
-	RV_EXIT_ECALL,    /* environment call: Linux syscall in user mode */
-	RV_EXIT_EBREAK,   /* breakpoint: SIGTRAP, or the end of a --bare run */
-	RV_EXIT_ILLEGAL,  /* illegal/reserved encoding, bad rounding mode, unknown CSR: SIGILL */
-	RV_EXIT_FAULT,    /* memory access outside the guest's mappings: fault_addr/fault_kind set */
-	RV_EXIT_HALT,     /* control reached cpu->exit_pc (bare mode: the program returned) */
-	RV_EXIT_FENCE_I,  /* fence.i executed (pc = the NEXT instruction): translated code may be stale */
-	RV_EXIT_LIMIT,    /* the instruction budget of a run ran out (pc = next instruction to run) */
+	RV_EXIT_NONE = 0,  /* no exit: keep going (returned by single-instruction helpers) */
+	RV_EXIT_ECALL,     /* environment call: Linux syscall in user mode */
+	RV_EXIT_EBREAK,    /* breakpoint: SIGTRAP, or the end of a --bare run */
+	RV_EXIT_ILLEGAL,   /* illegal/reserved encoding, bad rounding mode, unknown CSR: SIGILL */
+	RV_EXIT_FAULT,     /* memory access outside the guest's mappings: fault_addr/fault_kind set */
+	RV_EXIT_HALT,      /* control reached cpu->exit_pc (bare mode: the program returned) */
+	RV_EXIT_FENCE_I,   /* fence.i executed (pc = the NEXT instruction): translated code may be stale */
+	RV_EXIT_LIMIT,     /* the instruction budget of a run ran out (pc = next instruction to run) */
 	RV_EXIT_INTERRUPT, /* the runtime asked the hart to stop (cpu->interrupt_request): signals */
 	RV_EXIT_COUNT
 };
@@ -25,17 +25,18 @@ enum rv_exit {
 /* cpu->fault_kind: what the faulting access was. */
 enum rv_fault_kind {
 	RV_FAULT_LOAD = 0,
-	RV_FAULT_STORE = 1,     /* also AMOs and SC */
-	RV_FAULT_FETCH = 2,     /* instruction fetch */
-	RV_FAULT_MISALIGNED = 3 /* misaligned LR/SC/AMO: SIGBUS (BUS_ADRALN) like Linux */
+	RV_FAULT_STORE = 1,      /* also AMOs and SC */
+	RV_FAULT_FETCH = 2,      /* instruction fetch */
+	RV_FAULT_MISALIGNED = 3, /* misaligned LR/SC/AMO: SIGBUS (BUS_ADRALN) like Linux */
+	RV_FAULT_BUS = 4         /* host SIGBUS on a mapped page (past the end of a mapped file): SIGBUS */
 };
 
 /* fflags bits (fcsr[4:0]). */
-#define RV_FFLAG_NX (1u << 0) /* inexact */
-#define RV_FFLAG_UF (1u << 1) /* underflow */
-#define RV_FFLAG_OF (1u << 2) /* overflow */
-#define RV_FFLAG_DZ (1u << 3) /* divide by zero */
-#define RV_FFLAG_NV (1u << 4) /* invalid */
+#define RV_FFLAG_NX    (1u << 0) /* inexact */
+#define RV_FFLAG_UF    (1u << 1) /* underflow */
+#define RV_FFLAG_OF    (1u << 2) /* overflow */
+#define RV_FFLAG_DZ    (1u << 3) /* divide by zero */
+#define RV_FFLAG_NV    (1u << 4) /* invalid */
 #define RV_FFLAGS_MASK 0x1fu
 
 /* Rounding modes (instruction rm field and frm). */
@@ -50,10 +51,10 @@ enum rv_round {
 
 /* Guest page permissions kept by the runtime for every guest page (cpu->page_prot[addr >> 12]). */
 #define RV_PAGE_SHIFT 12
-#define RV_PAGE_SIZE (1ull << RV_PAGE_SHIFT)
-#define RV_PROT_READ 0x1u
+#define RV_PAGE_SIZE  (1ull << RV_PAGE_SHIFT)
+#define RV_PROT_READ  0x1u
 #define RV_PROT_WRITE 0x2u
-#define RV_PROT_EXEC 0x4u
+#define RV_PROT_EXEC  0x4u
 
 struct rv_cpu {
 	/* Architectural state. */
@@ -73,8 +74,8 @@ struct rv_cpu {
 	const uint8_t *page_prot; /* RV_PROT_* per guest page, indexed by addr >> RV_PAGE_SHIFT */
 
 	/* Exit details. */
-	uint64_t fault_addr; /* RV_EXIT_FAULT: guest address of the faulting access */
-	uint32_t fault_kind; /* enum rv_fault_kind */
+	uint64_t fault_addr;        /* RV_EXIT_FAULT: guest address of the faulting access */
+	uint32_t fault_kind;        /* enum rv_fault_kind */
 	uint32_t interrupt_request; /* nonzero: stop at the next block boundary with RV_EXIT_INTERRUPT */
 	uint64_t exit_pc;           /* reaching this pc ends the run with RV_EXIT_HALT (bare mode); 0: none */
 	uint64_t insn_count;        /* instructions retired (interpreter exact; the JIT may approximate) */

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#if __has_include("rv/debug/gdb_user.h")
+#include "rv/debug/gdb_user.h"
+#define HAVE_GDB_STUB 1
+#endif
 #include "rv/user/loader.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
@@ -13,40 +17,62 @@ extern char **environ;
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: karasu-rv [options] PROGRAM [ARGS...]\n"
-		"Runs a static riscv64 Linux ELF (rv64gc) on this host.\n"
-		"\n"
-		"  --interp        use the reference interpreter only (no translation)\n"
-		"  --bare          no OS: run the ELF from its entry with a stack; stop at ebreak or when it\n"
-		"                  returns to its initial return address (exit status = a0 & 0xff)\n"
-		"  --dump-regs     print x00..x31 and PC on stderr when the program ends\n"
-		"  --dump-jit      print every translated block on stderr\n"
-		"  --strace        print every system call on stderr\n"
-		"  --stats         print instruction/syscall/translation counts on stderr at exit\n"
-		"  --argv0 NAME    the guest's argv[0] (default: PROGRAM)\n"
-		"  --help          this text\n"
-		"\n"
-		"Exit status: the program's; 128+N if it was killed by signal N (the shell's message, e.g.\n"
-		"\"Segmentation fault\", is printed on stderr); %d for errors of karasu-rv itself (e.g. a\n"
-		"file that is not a riscv64 ELF); %d for usage errors.\n",
-		RV_EXIT_STATUS_ERROR, RV_EXIT_STATUS_USAGE);
+	fprintf(
+	    out,
+	    "usage: karasu-rv [options] PROGRAM [ARGS...]\n"
+	    "Runs a static riscv64 Linux ELF (rv64gc) on this host.\n"
+	    "\n"
+	    "  --interp        use the reference interpreter only (no translation)\n"
+	    "  --bare          no OS: run the ELF from its entry with a stack; stop at ebreak or when it\n"
+	    "                  returns to its initial return address (exit status = a0 & 0xff)\n"
+	    "  --dump-regs     print x00..x31 and PC on stderr when the program ends\n"
+	    "  --dump-jit      print every translated block on stderr\n"
+	    "  --strace        print every system call on stderr\n"
+	    "  --stats         print instruction/syscall/translation counts on stderr at exit\n"
+	    "  --argv0 NAME    the guest's argv[0] (default: PROGRAM)\n"
+	    "  --gdb [HOST:]PORT  wait for gdb (target remote) and run under its control (interpreter);\n"
+	    "                  HOST defaults to 127.0.0.1 (see docs/karasu-rv-gdb.md)\n"
+	    "  --help          this text\n"
+	    "\n"
+	    "Exit status: the program's; 128+N if it was killed by signal N (the shell's message, e.g.\n"
+	    "\"Segmentation fault\", is printed on stderr); %d for errors of karasu-rv itself (e.g. a\n"
+	    "file that is not a riscv64 ELF); %d for usage errors.\n",
+	    RV_EXIT_STATUS_ERROR, RV_EXIT_STATUS_USAGE);
 }
 
-enum { OPT_INTERP = 256, OPT_BARE, OPT_DUMP_REGS, OPT_DUMP_JIT, OPT_STRACE, OPT_STATS, OPT_HELP, OPT_ARGV0 };
+enum {
+	OPT_INTERP = 256,
+	OPT_BARE,
+	OPT_DUMP_REGS,
+	OPT_DUMP_JIT,
+	OPT_STRACE,
+	OPT_STATS,
+	OPT_HELP,
+	OPT_ARGV0,
+	OPT_REAL_SIGNAL_DEATH,
+	OPT_GDB
+};
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"interp", no_argument, NULL, OPT_INTERP},       {"bare", no_argument, NULL, OPT_BARE},
-		{"dump-regs", no_argument, NULL, OPT_DUMP_REGS}, {"dump-jit", no_argument, NULL, OPT_DUMP_JIT},
-		{"strace", no_argument, NULL, OPT_STRACE},       {"stats", no_argument, NULL, OPT_STATS},
-		{"help", no_argument, NULL, OPT_HELP},           {"argv0", required_argument, NULL, OPT_ARGV0},
-		{NULL, 0, NULL, 0},
+	    {"interp", no_argument, NULL, OPT_INTERP},
+	    {"bare", no_argument, NULL, OPT_BARE},
+	    {"dump-regs", no_argument, NULL, OPT_DUMP_REGS},
+	    {"dump-jit", no_argument, NULL, OPT_DUMP_JIT},
+	    {"strace", no_argument, NULL, OPT_STRACE},
+	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {"argv0", required_argument, NULL, OPT_ARGV0},
+	    {"gdb", required_argument, NULL, OPT_GDB},
+	    /* internal: set when a guest execve re-runs karasu-rv (see rv_options.real_signal_death) */
+	    {"real-signal-death", no_argument, NULL, OPT_REAL_SIGNAL_DEATH},
+	    {NULL, 0, NULL, 0},
 	};
 	static struct rv_process proc;
 	static struct rv_thread main_thread;
 	const char *argv0 = NULL;
+	const char *gdb_at = NULL;
 
 	int c;
 	opterr = 0;
@@ -60,6 +86,8 @@ int main(int argc, char **argv)
 		case OPT_STRACE: proc.opt.strace = true; break;
 		case OPT_STATS: proc.opt.stats = true; break;
 		case OPT_ARGV0: argv0 = optarg; break;
+		case OPT_REAL_SIGNAL_DEATH: proc.opt.real_signal_death = true; break;
+		case OPT_GDB: gdb_at = optarg; break;
 		case OPT_HELP:
 		case 'h': usage(stdout); return 0;
 		default:
@@ -71,25 +99,42 @@ int main(int argc, char **argv)
 			return RV_EXIT_STATUS_USAGE;
 		}
 	}
+#ifndef HAVE_GDB_STUB
+	if (gdb_at) {
+		fprintf(stderr, "karasu-rv: --gdb: this build has no gdb stub\n");
+		return RV_EXIT_STATUS_USAGE;
+	}
+#endif
 	if (optind >= argc) {
 		fprintf(stderr, "karasu-rv: no PROGRAM given\n");
 		usage(stderr);
 		return RV_EXIT_STATUS_USAGE;
 	}
 	const char *path = argv[optind];
-	rv_reexec_info.self = "/proc/self/exe";
-	rv_reexec_info.option_argv = argv + 1;
-	rv_reexec_info.option_argc = optind - 1;
-	/* the re-exec passes "--" before PROGRAM; drop any --argv0 it would duplicate */
-	for (int i = 1; i < optind; i++)
-		if (strcmp(argv[i], "--argv0") == 0 || strcmp(argv[i], "--") == 0) {
-			rv_reexec_info.option_argc = i - 1;
-			break;
+	/* a guest execve of a RISC-V program re-runs karasu-rv with these options (not --argv0 or "--",
+	 * which the re-exec sets itself) */
+	static char *reexec_opts[64];
+	int nopts = 0;
+	for (int i = 1; i < optind && nopts < 64; i++) {
+		if (strcmp(argv[i], "--argv0") == 0 || strcmp(argv[i], "--gdb") == 0) {
+			i++;
+			continue;
 		}
+		if (strncmp(argv[i], "--argv0=", 8) == 0 || strncmp(argv[i], "--gdb=", 6) == 0 ||
+		    strcmp(argv[i], "--") == 0 || strcmp(argv[i], "--real-signal-death") == 0)
+			continue;
+		reexec_opts[nopts++] = argv[i];
+	}
+	rv_reexec_info.self = "/proc/self/exe";
+	rv_reexec_info.option_argv = reexec_opts;
+	rv_reexec_info.option_argc = nopts;
 
 	proc.log = stderr;
 	pthread_mutex_init(&proc.lock, NULL);
-	int err = rv_mem_init(&proc.mem, 0);
+	/* 256 GiB like Sv39; smaller if the host limits our address space (ulimit -v) */
+	int err = -1;
+	for (unsigned bits = 38; bits >= 32 && err != 0; bits -= 2)
+		err = rv_mem_init(&proc.mem, 1ull << bits);
 	if (err != 0) {
 		fprintf(stderr, "karasu-rv: cannot reserve the guest address space: %s\n", strerror(-err));
 		return RV_EXIT_STATUS_ERROR;
@@ -103,7 +148,8 @@ int main(int argc, char **argv)
 	if (argv0)
 		guest_argv[0] = (char *)argv0;
 	char msg[256];
-	if (rv_load_program(&proc, &main_thread, path, guest_argc, guest_argv, environ, msg, sizeof(msg)) != 0) {
+	if (rv_load_program(&proc, &main_thread, path, guest_argc, guest_argv, environ, msg, sizeof(msg)) !=
+	    0) {
 		fprintf(stderr, "karasu-rv: %s: %s\n", path, msg);
 		return RV_EXIT_STATUS_ERROR;
 	}
@@ -114,6 +160,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "karasu-rv: cannot set up the fault handler stack\n");
 		return RV_EXIT_STATUS_ERROR;
 	}
+#ifdef HAVE_GDB_STUB
+	if (gdb_at) {
+		/* the debugger runs the main thread in the interpreter until it detaches or goes away */
+		struct rv_gdb *g = rv_gdb_new(stderr);
+		if (!g || rv_gdb_listen(g, gdb_at, msg, sizeof(msg)) != 0 ||
+		    rv_gdb_wait_attach(g, msg, sizeof(msg)) != 0) {
+			fprintf(stderr, "karasu-rv: --gdb %s: %s\n", gdb_at, g ? msg : "out of memory");
+			return RV_EXIT_STATUS_ERROR;
+		}
+		rv_gdb_run_thread(g, &main_thread);
+		rv_gdb_free(g);
+	}
+#endif
 	rv_thread_run(&main_thread);
 	/* the main thread ended with others still running: they end the process */
 	for (;;)

@@ -136,7 +136,7 @@ static void merge_sort(uint32_t *v, uint32_t *tmp, size_t n)
 
 int main(int argc, char **argv)
 {
-	long units = bench_units(argc, argv, 70);
+	long units = bench_units(argc, argv, 35);
 	static uint32_t keys[SORT_N], tmp[SORT_N];
 	uint64_t seed = 42, check = 0;
 	for (long u = 0; u < units; u++) {

@@ -100,7 +100,7 @@ static uint32_t state_machine(const uint8_t *text, size_t len, uint32_t counts[S
 
 int main(int argc, char **argv)
 {
-	long units = bench_units(argc, argv, 100000);
+	long units = bench_units(argc, argv, 50000);
 	static struct node nodes[LIST_LEN];
 	static int32_t a[MAT_N][MAT_N], b[MAT_N][MAT_N], c[MAT_N][MAT_N];
 	static uint8_t text[4096];

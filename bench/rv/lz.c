@@ -87,7 +87,7 @@ static size_t decompress(const uint8_t *in, size_t n, uint8_t *out)
 
 int main(int argc, char **argv)
 {
-	long units = bench_units(argc, argv, 70);
+	long units = bench_units(argc, argv, 35);
 	static uint8_t data[DATA_LEN], packed[DATA_LEN + DATA_LEN / 8 + 16], unpacked[DATA_LEN];
 	uint64_t seed = 99, check = 0;
 	/* Phrases with variations: compressible, but not trivially. */

@@ -5,7 +5,11 @@
 # faster karasu-rv is than qemu-riscv64). The interpreter runs 1/INTERP_DIV of the work (it is much
 # slower); its ratio is against a native run of that same smaller size.
 #
-# usage: bench/rv/run.sh [--quick] [WORKLOAD...]     (--quick: 1/10 of every size; env BUILD, KARASU_RV)
+# Each native/qemu/karasu time is the best of REPEAT runs (default 3), taken in turns, which filters out
+# most of the noise of a shared machine; the interpreter runs once.
+#
+# usage: bench/rv/run.sh [--quick] [WORKLOAD...]     (--quick: 1/10 of every size; env BUILD, KARASU_RV,
+#        REPEAT, INTERP_DIV)
 # Exit status: 0, or 1 if any checksum differed or a run failed.
 set -u
 BUILD=${BUILD:-build}
@@ -14,10 +18,11 @@ OUT=$BUILD/bench/rv
 LOGS=$OUT/logs
 INTERP_DIV=${INTERP_DIV:-20}
 TIME_LIMIT=${TIME_LIMIT:-600}
+REPEAT=${REPEAT:-3}
 mkdir -p "$LOGS"
 
-# Work units per workload (each about 0.4-1 s natively on the reference machine).
-declare -A UNITS=([intmix]=100000 [triad]=80 [branchy]=70 [nbody]=500 [strsearch]=70 [lz]=70)
+# Work units per workload (each about 0.3-0.5 s natively on the reference machine).
+declare -A UNITS=([intmix]=50000 [triad]=40 [branchy]=35 [nbody]=250 [strsearch]=35 [lz]=35)
 ORDER=(intmix triad branchy nbody strsearch lz)
 
 quick=1
@@ -63,6 +68,19 @@ timed() {
 }
 
 unit() { [[ "$1" =~ ^[0-9.]+$ ]] && echo "$1$2" || echo "-"; } # a number with its unit, or "-"
+# best TVAR CVAR TIME CHECKSUM: keep the smallest time; a failure or a different checksum sticks.
+best() {
+	local -n bt=$1 bc=$2
+	if [ "$3" = FAIL ] || [ "$bt" = FAIL ]; then
+		[ "$bt" = FAIL ] || { bt=FAIL bc=$4; }
+	elif [ "$bt" = - ]; then
+		bt=$3 bc=$4
+	elif [ "$4" != "$bc" ]; then
+		bc="$bc/$4" # differing checksums between repeats: reported as a mismatch
+	elif awk -v a="$3" -v b="$bt" 'BEGIN { exit !(a < b) }'; then
+		bt=$3
+	fi
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 printf '%-10s %9s | %9s %7s | %9s %7s | %9s %9s | %11s\n' workload native qemu "x nat" karasu "x nat" \
@@ -82,11 +100,20 @@ for w in "${selected[@]}"; do
 	small=$((units / INTERP_DIV))
 	[ "$small" -gt 0 ] || small=1
 	printf '  %s: running %s units (interp %s)...\r' "$w" "$units" "$small" >&2
-	read -r t_nat c_nat < <(timed "$w.native" "$OUT/native/$w" "$units")
-	t_qemu=- c_qemu=- t_k=- c_k=- t_i=- c_i=- t_ns=- c_ns=-
-	[ $have_qemu = 1 ] && read -r t_qemu c_qemu < <(timed "$w.qemu" qemu-riscv64 "$OUT/riscv64/$w" "$units")
+	t_nat=- c_nat=- t_qemu=- c_qemu=- t_k=- c_k=- t_i=- c_i=- t_ns=- c_ns=-
+	for ((r = 0; r < REPEAT; r++)); do
+		read -r t c < <(timed "$w.native" "$OUT/native/$w" "$units")
+		best t_nat c_nat "$t" "$c"
+		if [ $have_qemu = 1 ]; then
+			read -r t c < <(timed "$w.qemu" qemu-riscv64 "$OUT/riscv64/$w" "$units")
+			best t_qemu c_qemu "$t" "$c"
+		fi
+		if [ $have_karasu = 1 ]; then
+			read -r t c < <(timed "$w.karasu" "$KARASU_RV" "$OUT/riscv64/$w" "$units")
+			best t_k c_k "$t" "$c"
+		fi
+	done
 	if [ $have_karasu = 1 ]; then
-		read -r t_k c_k < <(timed "$w.karasu" "$KARASU_RV" "$OUT/riscv64/$w" "$units")
 		read -r t_ns c_ns < <(timed "$w.native-small" "$OUT/native/$w" "$small")
 		read -r t_i c_i < <(timed "$w.interp" "$KARASU_RV" --interp "$OUT/riscv64/$w" "$small")
 	fi

@@ -42,7 +42,7 @@ static size_t horspool(const uint8_t *text, size_t n, const uint8_t *pat, size_t
 
 int main(int argc, char **argv)
 {
-	long units = bench_units(argc, argv, 70);
+	long units = bench_units(argc, argv, 35);
 	static uint8_t text[TEXT_LEN];
 	static struct slot table[TABLE];
 	uint64_t seed = 7, check = 0;

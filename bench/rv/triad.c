@@ -6,7 +6,7 @@
 
 int main(int argc, char **argv)
 {
-	long units = bench_units(argc, argv, 80);
+	long units = bench_units(argc, argv, 40);
 	double *a = malloc(N * sizeof(double)), *b = malloc(N * sizeof(double)),
 	       *c = malloc(N * sizeof(double));
 	if (!a || !b || !c) {

@@ -5,8 +5,8 @@
 #                           NAME.qemu.elf for `qemu-riscv64` (exit status = number of the failing case)
 #   guest/rv/programs/*.c   real C programs (glibc, -O2 -static); outputs are compared with qemu-riscv64
 #   guest/rv/badinput/*     programs that must die of a signal (wild loads/stores/jumps, SIGILL, SIGBUS),
-#                           *.c with glibc, bare-*.S for --bare
-# Outputs: $(BUILD)/guest/rv/isa/ and $(BUILD)/guest/rv/programs/.
+#                           *.c with glibc, bare_*.S for --bare
+# Outputs: $(BUILD)/guest/rv/{isa,programs,badinput}/. `make rv-guests` builds them all.
 
 RV_GUEST_OUT := $(BUILD)/guest/rv
 RV_ISA_SRCS := $(sort $(wildcard guest/rv/isa/*.S))

@@ -4,6 +4,7 @@
 
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/core/console.h"
+#include "hv/core/irq.h"
 #include "hv/core/log.h"
 #include "hv/core/partition.h"
 #include "hv/core/percpu.h"
@@ -139,7 +140,14 @@ static void lock(void)
 	spin_lock(&con_lock);
 }
 
-/* Releases the console lock, then carries out what the hooks queued. */
+/* For every path but input: only console_mux_input queues deferred work (the hooks run from it), and only
+ * the input path may run it — a guest's putc path holds that guest's vPL011 lock, which feeding input takes. */
+static void unlock(void)
+{
+	spin_unlock(&con_lock);
+}
+
+/* Releases the console lock, then carries out what the hooks queued (input path only). */
 static void unlock_and_run_deferred(void)
 {
 	char input[INPUT_QUEUE];
@@ -156,9 +164,7 @@ static void unlock_and_run_deferred(void)
 		struct partition *p = input_guest[i] < npartitions ? partitions[input_guest[i]] : NULL;
 		if (!p || p->state != PARTITION_RUNNING)
 			continue;
-		spin_lock(&p->uart_lock);
-		vpl011_rx_push(&p->uart, (uint8_t)input[i]);
-		spin_unlock(&p->uart_lock);
+		partition_uart_input(p, (uint8_t)input[i]);
 	}
 	for (unsigned g = 0; g < npartitions; g++) {
 		if ((off & (1u << g)) && partitions[g])
@@ -166,6 +172,15 @@ static void unlock_and_run_deferred(void)
 		if ((boot & (1u << g)) && partitions[g] && !partition_start(partitions[g]))
 			hv_log("%s: could not be started", partitions[g]->name);
 	}
+}
+
+/* Whether a guest's partial line still waits to be written (call with the lock held). */
+static bool output_pending(void)
+{
+	for (unsigned g = 0; g < CONSOLE_MAX_GUESTS; g++)
+		if (con.guests[g].len > con.guests[g].shown)
+			return true;
+	return false;
 }
 
 void console_port_init(uint8_t escape_key, unsigned focus)
@@ -200,7 +215,10 @@ void console_port_guest_putc(unsigned guest, char c)
 	/* Time first: the multiplexer decides from it whether to write the focused guest's echo at once. */
 	console_mux_tick(&con, now_ms());
 	console_mux_guest_putc(&con, guest, c);
-	unlock_and_run_deferred();
+	bool pending = output_pending();
+	unlock();
+	if (pending)
+		hv_tick_arm();
 }
 
 void console_port_hv_write(const char *s, size_t len)
@@ -214,7 +232,7 @@ void console_port_hv_write(const char *s, size_t len)
 	}
 	lock();
 	console_mux_hv_write(&con, s, len);
-	unlock_and_run_deferred();
+	unlock();
 }
 
 void console_port_rx_interrupt(void)
@@ -227,13 +245,15 @@ void console_port_rx_interrupt(void)
 	unlock_and_run_deferred();
 }
 
-void console_port_poll(void)
+bool console_port_poll(void)
 {
 	if (!ready)
-		return;
+		return false;
 	lock();
 	console_mux_tick(&con, now_ms());
-	unlock_and_run_deferred();
+	bool pending = output_pending();
+	unlock();
+	return pending;
 }
 
 void console_port_print_stats(const struct partition *p)
@@ -242,5 +262,5 @@ void console_port_print_stats(const struct partition *p)
 		return;
 	lock();
 	print_stats_locked(p);
-	unlock_and_run_deferred();
+	unlock();
 }

@@ -5,6 +5,7 @@
 #ifndef KARASU_HV_CORE_CONSOLE_PORT_H
 #define KARASU_HV_CORE_CONSOLE_PORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,8 +20,9 @@ void console_port_guest_putc(unsigned guest, char c);
 void console_port_hv_write(const char *s, size_t len);
 /* UART receive interrupt: consumes every waiting byte. */
 void console_port_rx_interrupt(void);
-/* Periodic (hypervisor tick): writes partial guest lines that waited longer than the flush delay. */
-void console_port_poll(void);
+/* Hypervisor tick: writes partial guest lines that waited longer than the flush delay. Returns whether
+ * some are still waiting (then tick again). */
+bool console_port_poll(void);
 /* One "karasu: stats GUEST/N key=value ..." line per vCPU of p (through the console). */
 void console_port_print_stats(const struct partition *p);
 

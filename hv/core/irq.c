@@ -10,13 +10,12 @@
 
 #define CNTV_CTL_IMASK   (1ull << 1)
 #define CNTHP_CTL_ENABLE (1ull << 0)
-#define HV_TICKS_PER_SEC 20u /* console flushes of partial guest lines */
+#define HV_TICKS_PER_SEC 20u /* console flushes of partial guest lines, while any wait */
 
-void hv_tick_start(void)
+void hv_tick_arm(void)
 {
-	if (!platform.htimer_intid)
+	if (!platform.htimer_intid || (read_sysreg(cnthp_ctl_el2) & CNTHP_CTL_ENABLE))
 		return;
-	gic_enable_private(platform.htimer_intid, false);
 	write_sysreg(cnthp_tval_el2, read_sysreg(cntfrq_el0) / HV_TICKS_PER_SEC);
 	write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
 	isb();
@@ -24,8 +23,10 @@ void hv_tick_start(void)
 
 void hv_tick(void)
 {
-	write_sysreg(cnthp_tval_el2, read_sysreg(cntfrq_el0) / HV_TICKS_PER_SEC);
-	console_port_poll();
+	write_sysreg(cnthp_ctl_el2, 0); /* one-shot: lowers the timer's interrupt line */
+	isb();
+	if (console_port_poll())
+		hv_tick_arm();
 }
 
 /* The EL1 virtual timer fired while the guest ran: hand it to the guest with HW = 1, so the guest's

@@ -3,8 +3,9 @@
 #ifndef KARASU_HV_CORE_IRQ_H
 #define KARASU_HV_CORE_IRQ_H
 
-/* The hypervisor's own periodic tick (EL2 physical timer) on the calling PE, and its handler. */
-void hv_tick_start(void);
+/* The hypervisor's own one-shot tick (EL2 physical timer, 50 ms) on the calling PE while guest output waits
+ * in the console multiplexer (partial lines are flushed after a delay), and its handler. */
+void hv_tick_arm(void);
 void hv_tick(void);
 /* Handles every pending physical interrupt of this PE. */
 void irq_handle_physical(void);

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "hv/arch/arm64/sysreg.h"
+#include "hv/arch/arm64/firmware.h"
 #include "hv/core/console_port.h"
 #include "hv/core/partition.h"
 #include "hv/core/percpu.h"
@@ -88,6 +89,8 @@ _Noreturn void hv_panic(const char *fmt, ...)
 	k_vformat(putc_cb, 0, fmt, ap);
 	log_putc_raw('\n');
 	va_end(ap);
-	for (;;)
-		wfe();
+	/* Nothing can be trusted any more: switch the machine off rather than leave a test runner waiting for a
+	 * timeout (the message above says why). */
+	k_format(putc_cb, 0, "karasu: powering off after the panic\n");
+	firmware_system_off();
 }

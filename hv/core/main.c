@@ -39,9 +39,11 @@ static const void *find_dtb(uintptr_t x0)
 
 static void print_platform(void)
 {
-	hv_log("karasu-hv on PE 0 (MPIDR %#llx), image %p-%p, DTB %p (%zu bytes)",
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	hv_log("karasu-hv on PE 0 (MPIDR %#llx), image %p-%p, DTB %p (%zu bytes), %llu ms since power-on",
 	       (unsigned long long)read_sysreg(mpidr_el1), (void *)__hv_start, (void *)__hv_end,
-	       (const void *)platform.dtb, platform.dtb_size);
+	       (const void *)platform.dtb, platform.dtb_size,
+	       (unsigned long long)(freq ? read_sysreg(cntpct_el0) * 1000u / freq : 0));
 	for (unsigned i = 0; i < platform.nmem; i++)
 		hv_log("memory %#llx-%#llx", (unsigned long long)platform.mem[i].base,
 		       (unsigned long long)(platform.mem[i].base + platform.mem[i].size));
@@ -100,7 +102,6 @@ static void start_partitions(void)
 		partitions[npartitions++] = p;
 	}
 	console_port_init(config.escape_key, focus);
-	hv_tick_start();
 	for (unsigned i = 0; i < npartitions; i++)
 		if (partitions[i]->cfg->autostart && !partition_start(partitions[i]))
 			hv_log("%s: could not be started", partitions[i]->name);

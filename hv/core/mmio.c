@@ -84,7 +84,7 @@ static bool fetch_instruction(struct vcpu *v, const struct trap_frame *f, uint32
 	write_sysreg(par_el1, saved_par);
 	if (par & PAR_F)
 		return false;
-	uint64_t ipa = (par & PAR_PA_MASK) | (f->elr & 0xfffu);
+	uint64_t ipa = (par & PAR_PA_MASK) | (f->elr & PAGE_OFFSET_MASK);
 	return partition_read_gpa(v->part, ipa, insn, sizeof(*insn));
 }
 
@@ -124,8 +124,16 @@ static void emulate_decoded(struct vcpu *v, struct trap_frame *f, uint64_t esr, 
 
 void mmio_handle_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & 0xfffu);
+	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & PAGE_OFFSET_MASK);
 	struct mmio_device *d = partition_find_mmio(v->part, ipa);
+	if (esr & DABT_S1PTW) {
+		/* The guest's own page-table walk left its RAM: no device answers table walks. */
+		hv_guest_log(
+		    v, "stage-1 table walk at IPA %#llx outside its RAM (PC %#llx): external abort injected",
+		    (unsigned long long)ipa, (unsigned long long)f->elr);
+		guest_inject_abort(v, f, esr, true);
+		return;
+	}
 	if (!d) {
 		hv_guest_log(
 		    v, "%s IPA %#llx outside its memory and devices (PC %#llx): external abort injected",
@@ -153,7 +161,7 @@ void mmio_handle_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 		if (esr & DABT_SSE)
 			val = sign_extend(val, size);
 		if (!(esr & DABT_SF))
-			val &= 0xffffffffu;
+			val &= size_mask(4); /* W register: upper half zero */
 		frame_set_reg(f, rt, val);
 	}
 	skip_instruction(f, esr);

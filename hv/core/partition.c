@@ -135,6 +135,8 @@ static void vgic_deliver(void *ctx, unsigned vcpu, uint32_t intid, uint8_t prior
 	vcpu_inject(&p->vcpus[vcpu], &irq);
 }
 
+static void stop_vcpus(struct partition *p, const char *why, bool power_off_if_last);
+
 static int psci_start_vcpu(void *ctx, unsigned vcpu, uint64_t entry, uint64_t context_id)
 {
 	struct partition *p = ctx;
@@ -166,7 +168,7 @@ static void psci_system_reset(void *ctx, unsigned caller)
 {
 	struct partition *p = ctx;
 	hv_guest_log(&p->vcpus[caller], "PSCI SYSTEM_RESET: restarting the guest");
-	partition_stop(p, "reset");
+	stop_vcpus(p, "reset", false);
 	if (!partition_start(p))
 		hv_log("%s: restart failed", p->name);
 	vcpu_stop_current();
@@ -202,6 +204,28 @@ static bool gicr_write(struct vcpu *v, void *dev, uint64_t off, unsigned size, u
 {
 	return vgicr_mmio_write(dev, v->index, off, size, val);
 }
+/* Moves waiting console input into the vPL011 FIFO as far as it has room. Call with uart_lock held. */
+static void drain_rx_backlog(struct partition *p)
+{
+	while (p->rx_count && vpl011_rx_push(&p->uart, p->rx_backlog[p->rx_head])) {
+		p->rx_head = (p->rx_head + 1) % PARTITION_RX_BACKLOG;
+		p->rx_count--;
+	}
+}
+
+void partition_uart_input(struct partition *p, uint8_t c)
+{
+	spin_lock(&p->uart_lock);
+	if (p->rx_count < PARTITION_RX_BACKLOG) {
+		p->rx_backlog[(p->rx_head + p->rx_count) % PARTITION_RX_BACKLOG] = c;
+		p->rx_count++;
+	} else {
+		p->rx_dropped++;
+	}
+	drain_rx_backlog(p);
+	spin_unlock(&p->uart_lock);
+}
+
 /* Linux's PL011 driver uses 16-bit accesses for the ARM-vendor PL011 (every register fits in 16 bits); the
  * model takes 32-bit accesses, so narrower ones to the low half of a register are widened here and the upper
  * half of a 32-bit register reads as zero and ignores writes (it is reserved on the PL011). */
@@ -220,6 +244,8 @@ static bool uart_access(struct vcpu *v, void *dev, uint64_t off, unsigned size, 
 	} else if (!write) {
 		*val = 0;
 	}
+	if (!write && off == PL011_DR)
+		drain_rx_backlog(p); /* the guest made room in its FIFO */
 	spin_unlock(&p->uart_lock);
 	return ok;
 }
@@ -293,6 +319,21 @@ static void add_mmio(struct partition *p, const char *name, uint64_t base, uint6
 
 /* ---- life cycle ---- */
 
+/* The stage-2 IPA/PA size: 40 bits (a 2-level walk down to the 2 MiB blocks: 2 concatenated level-1 tables)
+ * whenever every RAM range of the platform lies below 1 TiB, else what ID_AA64MMFR0_EL1.PARange reports. Fewer
+ * levels make every guest TLB miss cheaper; guests never need more than their RAM and device windows. */
+#define PARANGE_40_BITS 2u
+static unsigned stage2_parange(void)
+{
+	unsigned hw = (unsigned)(read_sysreg(id_aa64mmfr0_el1) & MMFR0_PARANGE_MASK);
+	if (hw <= PARANGE_40_BITS)
+		return hw;
+	for (unsigned i = 0; i < platform.nmem; i++)
+		if (platform.mem[i].base + platform.mem[i].size > (1ull << 40))
+			return hw;
+	return PARANGE_40_BITS;
+}
+
 static void reset_models(struct partition *p)
 {
 	uint64_t mpidrs[PARTITION_MAX_VCPUS];
@@ -310,6 +351,7 @@ static void reset_models(struct partition *p)
 	psci_init(&p->psci, p->nvcpus, mpidrs, 0, &ph);
 	struct vpl011_hooks uh = {.ctx = p, .putc = uart_putc, .set_irq = uart_set_irq};
 	vpl011_init(&p->uart, &uh);
+	p->rx_head = p->rx_count = 0;
 	if (p->has_disk) {
 		struct virtio_blk_backend be;
 		disk_file_backend(&p->disk_file, &be);
@@ -357,7 +399,7 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 		goto fail;
 	}
 
-	unsigned parange = (unsigned)(read_sysreg(id_aa64mmfr0_el1) & MMFR0_PARANGE_MASK);
+	unsigned parange = stage2_parange();
 	struct stage2_ops ops = {
 	    .alloc_pages = s2_alloc, .free_pages = s2_free, .tlb_invalidate = s2_tlb_invalidate};
 	if (stage2_init(&p->s2, parange, &ops) != S2_OK) {
@@ -492,11 +534,14 @@ bool partition_start(struct partition *p)
 	spin_unlock(&p->lock);
 	if (!ok)
 		return false;
-	hv_log(
-	    "%s: starting %u vCPU%s on PE%s %u..., RAM %llu MiB at IPA %#llx, kernel at %#llx, DTB at %#llx",
-	    p->name, p->nvcpus, p->nvcpus == 1 ? "" : "s", p->nvcpus == 1 ? "" : "s", p->vcpus[0].pe,
-	    (unsigned long long)(p->ram_size >> 20), (unsigned long long)p->ram_ipa,
-	    (unsigned long long)p->entry_ipa, (unsigned long long)p->dtb_ipa);
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	hv_log("%s: starting %u vCPU%s (first on PE %u), RAM %llu MiB at IPA %#llx, kernel at %#llx, DTB at "
+	       "%#llx; "
+	       "%llu ms since power-on",
+	       p->name, p->nvcpus, p->nvcpus == 1 ? "" : "s", p->vcpus[0].pe,
+	       (unsigned long long)(p->ram_size >> 20), (unsigned long long)p->ram_ipa,
+	       (unsigned long long)p->entry_ipa, (unsigned long long)p->dtb_ipa,
+	       (unsigned long long)(freq ? p->boot_started_ticks * 1000u / freq : 0));
 	vcpu_request_start(&p->vcpus[0], p->entry_ipa, p->dtb_ipa);
 	return true;
 }
@@ -510,7 +555,7 @@ unsigned partitions_running(void)
 	return n;
 }
 
-void partition_stop(struct partition *p, const char *why)
+static void stop_vcpus(struct partition *p, const char *why, bool power_off_if_last)
 {
 	spin_lock(&p->lock);
 	if (p->state != PARTITION_RUNNING) {
@@ -529,8 +574,13 @@ void partition_stop(struct partition *p, const char *why)
 	}
 	hv_log("%s: stopped (%s)", p->name, why);
 	console_port_print_stats(p);
-	if (partitions_running() == 0) {
+	if (power_off_if_last && partitions_running() == 0) {
 		hv_log("all guests are off: powering off");
 		firmware_system_off();
 	}
+}
+
+void partition_stop(struct partition *p, const char *why)
+{
+	stop_vcpus(p, why, true);
 }

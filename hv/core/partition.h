@@ -22,6 +22,7 @@
 #define PARTITION_MAX_MMIO       8u
 #define PARTITION_RAM_BLOCK      (2ull << 20) /* guest RAM is allocated and mapped in 2 MiB blocks */
 #define PARTITION_MAX_RAM_BLOCKS 2048u        /* 4 GiB */
+#define PARTITION_RX_BACKLOG     1024u        /* console bytes waiting for the guest's UART FIFO */
 
 /* Guest-physical layout of the emulated devices (the same places QEMU's virt machine uses, so guests
  * built for it feel at home). RAM comes from the config (default 0x40000000). */
@@ -71,6 +72,10 @@ struct partition {
 	struct psci_vm psci;
 	struct vpl011 uart;
 	struct spinlock uart_lock;
+	/* Console input the vPL011's 16-byte FIFO could not take yet; fed in as the guest reads (uart_lock). */
+	uint8_t rx_backlog[PARTITION_RX_BACKLOG];
+	unsigned rx_head, rx_count;
+	uint64_t rx_dropped;
 
 	/* The guest's virtio-blk disk, backed by a file on the boot disk (karasu.cfg disk=). */
 	bool has_disk;
@@ -105,6 +110,8 @@ bool partition_read_gpa(struct partition *p, uint64_t ipa, void *buf, size_t len
 bool partition_write_gpa(struct partition *p, uint64_t ipa, const void *buf, size_t len);
 /* The emulated device covering ipa, or NULL. */
 struct mmio_device *partition_find_mmio(struct partition *p, uint64_t ipa);
+/* Console input for the guest's vPL011 (any PE). */
+void partition_uart_input(struct partition *p, uint8_t c);
 /* Number of partitions currently running. */
 unsigned partitions_running(void);
 

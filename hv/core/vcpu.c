@@ -16,10 +16,10 @@ _Noreturn void run_on_stack(void (*fn)(void *), void *arg, uintptr_t sp);
 /* EL2 controls while a guest runs: stage 2 on; physical IRQ/FIQ/SError to EL2 (virtual ones to the guest);
  * SMC trapped (guest PSCI over smc); EL1 is AArch64; set/way invalidates upgraded to clean+invalidate (the
  * guest must not throw away lines of memory the hypervisor shares with it). WFI is not trapped: each vCPU
- * owns its PE, so a waiting guest may as well wait in hardware. */
-#define HCR_GUEST \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_RW | HCR_FB | HCR_BSU_INNER)
-#define HCR_IDLE HCR_RW
+ * owns its PE, so a waiting guest may as well wait in hardware. No FB/BSU upgrades either: a vCPU never moves to
+ * another PE, so its local TLB and barrier operations are exactly as wide as the guest asked for. */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_RW)
+#define HCR_IDLE  HCR_RW
 
 struct vcpu *vcpu_current(void)
 {
@@ -137,8 +137,13 @@ void vcpu_before_entry(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
 	uint32_t req = percpu_take_requests(pc);
-	if (req & PERCPU_REQ_STOP_VCPU)
+	if (req & PERCPU_REQ_STOP_VCPU) {
+		/* A restart (SYSTEM_RESET, console boot) may already have asked this PE to start the new instance:
+		 * keep that request for the idle loop. */
+		if (req & PERCPU_REQ_START_VCPU)
+			percpu_set_request(pc, PERCPU_REQ_START_VCPU);
 		vcpu_stop_current();
+	}
 	if (req & PERCPU_REQ_START_VCPU) {
 		struct vcpu *next = __atomic_exchange_n(&pc->pending_vcpu, NULL, __ATOMIC_ACQ_REL);
 		if (next)

@@ -43,6 +43,11 @@
 #define ICC_SGI1R_AFF3_SHIFT  48u
 #define ICC_SGI1R_RS_SHIFT    44u /* range selector: Aff0 / 16 */
 #define SPI_BASE              32u
+#define ALL_32_INTIDS         0xffffffffu /* one bit per INTID in a 32-bit enable/pending/group register */
+#define PRIORITY_BYTES(p)     ((uint32_t)(p)*0x01010101u) /* the same priority in all four bytes */
+#define ICC_IAR_INTID_MASK    0xffffffu
+#define MPIDR_AFF3_SHIFT      32u
+#define MPIDR_AFF0_2_MASK     0xffffffu
 
 static uintptr_t gicd, gicr_region;
 static uint64_t gicr_region_size;
@@ -83,7 +88,7 @@ static void gicd_wait_rwp(void)
 static uint64_t mpidr_to_aff(uint64_t mpidr)
 {
 	/* GICR_TYPER / IROUTER affinity layout: Aff3 [31:24] (IROUTER [39:32]), Aff2..Aff0 [23:0]. */
-	return ((mpidr >> 32) & 0xffu) << 24 | (mpidr & 0xffffffu);
+	return ((mpidr >> MPIDR_AFF3_SHIFT) & 0xffu) << 24 | (mpidr & MPIDR_AFF0_2_MASK);
 }
 
 bool gic_init_distributor(uint64_t gicd_base, uint64_t gicr_base, uint64_t gicr_size)
@@ -97,12 +102,12 @@ bool gic_init_distributor(uint64_t gicd_base, uint64_t gicr_base, uint64_t gicr_
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;
 	for (unsigned i = SPI_BASE; i < nr_irqs; i += 32) {
-		wr32(gicd + GICD_ICENABLER + i / 8, 0xffffffffu);
-		wr32(gicd + GICD_ICPENDR + i / 8, 0xffffffffu);
-		wr32(gicd + GICD_IGROUPR + i / 8, 0xffffffffu);
+		wr32(gicd + GICD_ICENABLER + i / 8, ALL_32_INTIDS);
+		wr32(gicd + GICD_ICPENDR + i / 8, ALL_32_INTIDS);
+		wr32(gicd + GICD_IGROUPR + i / 8, ALL_32_INTIDS);
 	}
 	for (unsigned i = SPI_BASE; i < nr_irqs; i += 4)
-		wr32(gicd + GICD_IPRIORITYR + i, HV_IRQ_PRIORITY * 0x01010101u);
+		wr32(gicd + GICD_IPRIORITYR + i, PRIORITY_BYTES(HV_IRQ_PRIORITY));
 	wr32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS);
 	gicd_wait_rwp();
 	wr32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_GRP1NS);
@@ -148,10 +153,10 @@ bool gic_init_cpu(uint64_t mpidr)
 	for (unsigned i = 0; i < 1000000 && (rd32(rd + GICR_WAKER) & GICR_WAKER_CASLEEP); i++) {
 	}
 	uintptr_t sgi = rd + GICR_SGI_OFFSET;
-	wr32(sgi + GICR_ICENABLER0, 0xffffffffu);
-	wr32(sgi + GICR_IGROUPR0, 0xffffffffu);
+	wr32(sgi + GICR_ICENABLER0, ALL_32_INTIDS);
+	wr32(sgi + GICR_IGROUPR0, ALL_32_INTIDS);
 	for (unsigned i = 0; i < 32; i += 4)
-		wr32(sgi + GICR_IPRIORITYR0 + i, HV_IRQ_PRIORITY * 0x01010101u);
+		wr32(sgi + GICR_IPRIORITYR0 + i, PRIORITY_BYTES(HV_IRQ_PRIORITY));
 
 	write_sysreg(icc_sre_el2, ICC_SRE_EL2_SRE | ICC_SRE_EL2_DFB | ICC_SRE_EL2_DIB | ICC_SRE_EL2_ENABLE);
 	isb();
@@ -190,7 +195,8 @@ void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge)
 {
 	if (intid < SPI_BASE || intid >= nr_irqs)
 		return;
-	uint64_t route = ((target_mpidr >> 32) & 0xffu) << 32 | (target_mpidr & 0xffffffu);
+	uint64_t route =
+	    ((target_mpidr >> MPIDR_AFF3_SHIFT) & 0xffu) << 32 | (target_mpidr & MPIDR_AFF0_2_MASK);
 	wr64(gicd + GICD_IROUTER + 8u * intid, route);
 	uintptr_t cfg_reg = gicd + GICD_ICFGR + (intid / 16) * 4;
 	unsigned shift = 2 * (intid % 16) + 1;
@@ -202,7 +208,7 @@ void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge)
 
 uint32_t gic_ack(void)
 {
-	uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1) & 0xffffffu;
+	uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1) & ICC_IAR_INTID_MASK;
 	__asm__ volatile("dsb sy" ::: "memory");
 	return intid;
 }

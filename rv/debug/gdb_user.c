@@ -2,6 +2,7 @@
  * except that signals and the end of the process become events the debugger sees first. */
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "rv/debug/gdb_user.h"
 #include "rv/user/runtime.h"
@@ -17,6 +18,7 @@ static bool default_ignored(int sig)
 
 struct user_ctx {
 	struct rv_thread *t;
+	pid_t pid; /* of the debugged process: another one after a syscall is the child of a fork */
 	/* a synchronous fault raised by the last instruction, not delivered yet (sig 0: none) */
 	int fault_sig, fault_code;
 	uint64_t fault_addr;
@@ -65,6 +67,8 @@ static struct rv_gdb_event user_on_exit(void *ctx, struct rv_cpu *cpu, enum rv_e
 		if (nr == RV_NR_exit_group || (nr == RV_NR_exit && t->proc->nthreads == 1))
 			return event(RV_GDB_EV_EXITED, status);
 		rv_syscall(t);
+		if (getpid() != c->pid) /* a fork's child: the parent keeps the debugger */
+			return event(RV_GDB_EV_DETACH, 0);
 		return event(RV_GDB_EV_NONE, 0);
 	}
 	case RV_EXIT_EBREAK:
@@ -161,6 +165,6 @@ static const struct rv_gdb_ops user_ops = {
 
 enum rv_gdb_end rv_gdb_run_thread(struct rv_gdb *g, struct rv_thread *t)
 {
-	struct user_ctx c = {.t = t};
+	struct user_ctx c = {.t = t, .pid = getpid()};
 	return rv_gdb_run(g, &t->cpu, &user_ops, &c);
 }

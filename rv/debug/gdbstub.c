@@ -137,18 +137,20 @@ static bool send_packet(struct rv_gdb *g, const char *payload, size_t len)
 }
 
 /* While the guest runs, gdb sends nothing but Ctrl-C (and stray acks). */
-static bool interrupted(struct rv_gdb *g)
+enum run_input { RUN_INPUT_NONE, RUN_INPUT_INTERRUPT, RUN_INPUT_LOST };
+
+static enum run_input poll_run_input(struct rv_gdb *g)
 {
 	int b;
 	while ((b = next_byte(g, 0)) >= 0) {
 		if (b == RV_GDB_INTERRUPT)
-			return true;
+			return RUN_INPUT_INTERRUPT;
 		if (b == '$') { /* a packet while running: keep it for when the guest stops */
 			g->rx_pos--;
-			return false;
+			return RUN_INPUT_NONE;
 		}
 	}
-	return false;
+	return b == -1 ? RUN_INPUT_LOST : RUN_INPUT_NONE;
 }
 
 /* ---- stopped: serving packets ---- */
@@ -247,10 +249,13 @@ static bool guest_signal(struct rv_gdb *g, const struct rv_gdb_ops *ops, void *c
 	return true;
 }
 
-/* Runs the guest until it stops (or the process ends, which does not return). */
+/* Runs the guest until it stops (or the process ends, which does not return). *lost: the connection
+ * went away while the guest ran, or this process is the child of a fork (*forked) and must leave it. */
 static struct rv_gdb_stop execute(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv_gdb_ops *ops,
-                                  void *ctx, bool step, bool *signal_stop)
+                                  void *ctx, bool step, bool *signal_stop, bool *lost, bool *forked)
 {
+	*lost = false;
+	*forked = false;
 	struct rv_gdb_stop stop = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX, RV_GDB_REASON_NONE};
 	/* the first instruction runs even if a breakpoint is set on it: that is how gdb steps off one */
 	for (uint64_t n = 0;; n++) {
@@ -268,17 +273,46 @@ static struct rv_gdb_stop execute(struct rv_gdb *g, struct rv_cpu *cpu, const st
 			struct rv_gdb_event ev = ops->on_exit(ctx, cpu, e);
 			if (ev.kind == RV_GDB_EV_EXITED || ev.kind == RV_GDB_EV_KILLED)
 				finish(g, ops, ctx, ev);
+			if (ev.kind == RV_GDB_EV_DETACH) {
+				*lost = *forked = true;
+				return stop;
+			}
 			if (ev.kind == RV_GDB_EV_SIGNAL &&
 			    guest_signal(g, ops, ctx, ev.value, &stop, signal_stop))
 				return stop;
 		}
 		if (step)
 			return stop;
-		if ((n & INTERRUPT_POLL_MASK) == INTERRUPT_POLL_MASK && interrupted(g)) {
-			stop.value = SIGINT_LINUX;
-			return stop;
+		if ((n & INTERRUPT_POLL_MASK) == INTERRUPT_POLL_MASK) {
+			enum run_input in = poll_run_input(g);
+			*lost = in == RUN_INPUT_LOST;
+			if (in != RUN_INPUT_NONE) {
+				stop.value = SIGINT_LINUX;
+				return stop;
+			}
 		}
 	}
+}
+
+/* The debugger is gone (or leaves): the guest keeps running without it. */
+static enum rv_gdb_end end_session(struct rv_gdb *g, const struct rv_gdb_ops *ops, void *ctx,
+                                   bool signal_stop, enum rv_gdb_end why)
+{
+	if (signal_stop) /* as ptrace's detach: the signal gdb stopped for is dropped */
+		ops->resume_signal(ctx, 0);
+	close(g->fd);
+	g->fd = -1;
+	if (g->log)
+		fprintf(g->log, "karasu-rv: gdb %s; the program runs on\n",
+		        why == RV_GDB_END_DETACHED ? "detached" : "connection lost");
+	return why;
+}
+
+/* Tells gdb why the guest stopped. False if the connection failed. */
+static bool report_stop(struct rv_gdb *g, const struct rv_gdb_stop *stop)
+{
+	size_t len = rv_gdb_session_stop_reply(&g->session, stop, g->reply, sizeof(g->reply));
+	return send_packet(g, g->reply, len);
 }
 
 enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv_gdb_ops *ops, void *ctx)
@@ -288,18 +322,12 @@ enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv
 	rv_gdb_session_init(&g->session, cpu);
 	bool signal_stop = false; /* the last stop was for a signal the runtime still holds */
 	for (;;) {
-		bool lost;
+		bool lost, forked;
 		struct rv_gdb_resume r = serve(g, &lost);
-		if (lost || r.kind == RV_GDB_RESUME_DETACH) {
-			if (signal_stop) /* as ptrace's detach: the signal gdb stopped for is dropped */
-				ops->resume_signal(ctx, 0);
-			close(g->fd);
-			g->fd = -1;
-			if (g->log)
-				fprintf(g->log, "karasu-rv: gdb %s; the program runs on\n",
-				        lost ? "connection lost" : "detached");
-			return lost ? RV_GDB_END_DISCONNECTED : RV_GDB_END_DETACHED;
-		}
+		if (lost)
+			return end_session(g, ops, ctx, signal_stop, RV_GDB_END_DISCONNECTED);
+		if (r.kind == RV_GDB_RESUME_DETACH)
+			return end_session(g, ops, ctx, signal_stop, RV_GDB_END_DETACHED);
 		if (r.kind == RV_GDB_RESUME_KILL) {
 			struct rv_gdb_event killed = {RV_GDB_EV_KILLED, SIGKILL_LINUX};
 			/* gdb asked for it: no exit report, just end */
@@ -319,22 +347,20 @@ enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv
 			if (r.kind == RV_GDB_RESUME_STEP && cpu->pc != pc) {
 				struct rv_gdb_stop stop = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX,
 				                           RV_GDB_REASON_NONE};
-				size_t len =
-				    rv_gdb_session_stop_reply(&g->session, &stop, g->reply, sizeof(g->reply));
-				if (!send_packet(g, g->reply, len))
-					return RV_GDB_END_DISCONNECTED;
+				if (!report_stop(g, &stop))
+					return end_session(g, ops, ctx, false, RV_GDB_END_DISCONNECTED);
 				continue;
 			}
 		}
 		struct rv_gdb_stop stop =
-		    execute(g, cpu, ops, ctx, r.kind == RV_GDB_RESUME_STEP, &signal_stop);
-		size_t len = rv_gdb_session_stop_reply(&g->session, &stop, g->reply, sizeof(g->reply));
-		if (!send_packet(g, g->reply, len)) {
-			if (signal_stop)
-				ops->resume_signal(ctx, 0);
+		    execute(g, cpu, ops, ctx, r.kind == RV_GDB_RESUME_STEP, &signal_stop, &lost, &forked);
+		if (forked) {
+			/* the connection is the parent's: no shutdown, no words, just let go of it */
 			close(g->fd);
 			g->fd = -1;
-			return RV_GDB_END_DISCONNECTED;
+			return RV_GDB_END_FORK_CHILD;
 		}
+		if (lost || !report_stop(g, &stop))
+			return end_session(g, ops, ctx, signal_stop, RV_GDB_END_DISCONNECTED);
 	}
 }

@@ -32,7 +32,9 @@ enum rv_gdb_event_kind {
 	RV_GDB_EV_NONE = 0, /* nothing for the debugger: keep going */
 	RV_GDB_EV_SIGNAL,   /* the guest got signal `value` (not delivered yet): the debugger decides */
 	RV_GDB_EV_EXITED,   /* the process is about to exit with status `value` (not ended yet) */
-	RV_GDB_EV_KILLED    /* the process is about to die of signal `value` (not ended yet) */
+	RV_GDB_EV_KILLED,   /* the process is about to die of signal `value` (not ended yet) */
+	RV_GDB_EV_DETACH    /* this process must leave the debugger silently: it is the child of a fork
+			     * and shares the connection with its parent, which stays debugged */
 };
 
 struct rv_gdb_event {
@@ -43,7 +45,8 @@ struct rv_gdb_event {
 struct rv_gdb_ops {
 	/* rv_interp_step returned e (never RV_EXIT_NONE) with cpu->pc at the instruction. Handle it the way
 	 * the normal run loop does (e.g. perform the syscall), EXCEPT anything that would end the process or
-	 * deliver a signal: return EXITED/SIGNAL instead and leave that to terminate()/resume_signal(). */
+	 * deliver a signal: return EXITED/SIGNAL instead and leave that to terminate()/resume_signal().
+	 * Return DETACH when the process that returns is not the debugged one any more (fork's child). */
 	struct rv_gdb_event (*on_exit)(void *ctx, struct rv_cpu *cpu, enum rv_exit e);
 	/* Asked before every instruction: the signal about to be delivered to the guest (0: none). The
 	 * runtime remembers it until the next resume_signal(). */
@@ -60,7 +63,8 @@ struct rv_gdb_ops {
 /* Why rv_gdb_run returned (the guest is still alive and may run on without the debugger). */
 enum rv_gdb_end {
 	RV_GDB_END_DETACHED = 0, /* gdb sent `D`: run the guest normally from cpu->pc */
-	RV_GDB_END_DISCONNECTED  /* the connection closed or failed without a detach */
+	RV_GDB_END_DISCONNECTED, /* the connection closed or failed without a detach */
+	RV_GDB_END_FORK_CHILD    /* on_exit said RV_GDB_EV_DETACH: the child of a fork runs on undebugged */
 };
 
 struct rv_gdb;
@@ -84,7 +88,8 @@ int rv_gdb_wait_attach(struct rv_gdb *g, char *err, size_t errlen);
  * instead of listening; the stub owns it from now on. 0, or -1 if fd is negative. */
 int rv_gdb_attach_fd(struct rv_gdb *g, int fd);
 /* Serves the attached debugger and runs cpu under its control, starting stopped (SIGTRAP) at cpu->pc.
- * Returns when the debugger detaches or the connection is lost; when the process ends (exit, fatal
+ * Returns when the debugger detaches, the connection is lost, or in the child of a fork (on_exit said
+ * DETACH): the guest then runs on without the debugger. When the process ends (exit, fatal
  * signal, gdb's kill) it calls ops->terminate and does not return. */
 enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv_gdb_ops *ops, void *ctx);
 

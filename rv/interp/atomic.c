@@ -73,13 +73,14 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 {
 	unsigned size = rv_op_mem_size(in->op);
 	uint64_t addr = cpu->x[in->rs1];
-	void *host = rv_mem_host(cpu, addr);
+	void *host;
 
 	if (in->op == RV_OP_LR_W || in->op == RV_OP_LR_D) {
 		if (!check_access(cpu, addr, size, RV_PROT_READ, RV_FAULT_LOAD))
 			return RV_EXIT_FAULT;
+		host = rv_mem_host(cpu, addr);
 		uint64_t v = size == 4 ? (uint64_t)__atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST)
-				       : __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+		                       : __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
 		cpu->resv_addr = addr;
 		cpu->resv_value = v;
 		cpu->resv_size = (uint8_t)size;
@@ -89,6 +90,7 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 	}
 	if (!check_access(cpu, addr, size, RV_PROT_READ | RV_PROT_WRITE, RV_FAULT_STORE))
 		return RV_EXIT_FAULT;
+	host = rv_mem_host(cpu, addr);
 	uint64_t src = cpu->x[in->rs2];
 
 	if (in->op == RV_OP_SC_W || in->op == RV_OP_SC_D) {
@@ -96,12 +98,12 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 		if (cpu->resv_valid && cpu->resv_addr == addr && cpu->resv_size == size) {
 			if (size == 4) {
 				uint32_t expected = (uint32_t)cpu->resv_value;
-				ok = __atomic_compare_exchange_n((uint32_t *)host, &expected, (uint32_t)src, false,
-								 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+				ok = __atomic_compare_exchange_n((uint32_t *)host, &expected, (uint32_t)src,
+				                                 false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 			} else {
 				uint64_t expected = cpu->resv_value;
 				ok = __atomic_compare_exchange_n((uint64_t *)host, &expected, src, false,
-								 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+				                                 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 			}
 		}
 		cpu->resv_valid = 0;
@@ -110,7 +112,7 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 	}
 
 	uint64_t old = size == 4 ? (uint64_t)(int64_t)(int32_t)amo32(in->op, host, (uint32_t)src)
-				 : amo64(in->op, host, src);
+	                         : amo64(in->op, host, src);
 	rv_set_x(cpu, in->rd, old);
 	return RV_EXIT_NONE;
 }

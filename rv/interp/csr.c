@@ -1,5 +1,6 @@
 /* Zicsr in user mode: the FP CSRs (fflags, frm, fcsr) and the read-only counters. */
 #include <time.h>
+#include <x86intrin.h>
 
 #include "rv/interp/interp.h"
 #include "rv/interp/internal.h"
@@ -13,12 +14,13 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value)
 	case RV_CSR_FFLAGS: *value = cpu->fflags & RV_FFLAGS_MASK; return true;
 	case RV_CSR_FRM: *value = cpu->frm & 7; return true;
 	case RV_CSR_FCSR: *value = ((cpu->frm & 7) << 5) | (cpu->fflags & RV_FFLAGS_MASK); return true;
-	case RV_CSR_CYCLE:
+	case RV_CSR_CYCLE: *value = __rdtsc(); return true; /* the host's cycle counter */
 	case RV_CSR_INSTRET: *value = cpu->insn_count; return true;
 	case RV_CSR_TIME: {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		*value = (uint64_t)ts.tv_sec * RV_TIMEBASE_HZ + (uint64_t)ts.tv_nsec / (1000000000ull / RV_TIMEBASE_HZ);
+		*value = (uint64_t)ts.tv_sec * RV_TIMEBASE_HZ +
+		         (uint64_t)ts.tv_nsec / (1000000000ull / RV_TIMEBASE_HZ);
 		return true;
 	}
 	default: return false;
@@ -51,7 +53,9 @@ enum rv_exit rv_exec_csr(struct rv_cpu *cpu, const struct rv_insn *in)
 	if (!rv_csr_read(cpu, in->csr, &old))
 		return RV_EXIT_ILLEGAL;
 	if (writes) {
-		uint64_t next = is_write ? src : (in->op == RV_OP_CSRRS || in->op == RV_OP_CSRRSI) ? old | src : old & ~src;
+		uint64_t next = is_write                                            ? src
+		                : (in->op == RV_OP_CSRRS || in->op == RV_OP_CSRRSI) ? old | src
+		                                                                    : old & ~src;
 		if (!csr_write(cpu, in->csr, next))
 			return RV_EXIT_ILLEGAL;
 	}

@@ -4,7 +4,20 @@
 #include "rv/interp/exec_inline.h"
 #include "rv/interp/interp.h"
 
-enum rv_exit rv_exec_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc)
+_Thread_local sigjmp_buf *rv_interp_recover;
+_Thread_local uint64_t rv_interp_recover_addr;
+_Thread_local uint32_t rv_interp_recover_kind;
+
+void rv_interp_host_fault(uint64_t guest_addr, uint32_t fault_kind)
+{
+	if (rv_interp_recover) {
+		rv_interp_recover_addr = guest_addr;
+		rv_interp_recover_kind = fault_kind;
+		siglongjmp(*rv_interp_recover, 1);
+	}
+}
+
+static enum rv_exit exec_unguarded(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc)
 {
 	uint64_t npc = pc + in->len;
 	enum rv_exit e = exec_one(cpu, in, pc, &npc);
@@ -14,6 +27,27 @@ enum rv_exit rv_exec_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t
 	} else {
 		cpu->pc = e == RV_EXIT_FENCE_I ? npc : pc;
 	}
+	return e;
+}
+
+enum rv_exit rv_exec_insn(struct rv_cpu *cpu_arg, const struct rv_insn *in_arg, uint64_t pc_arg)
+{
+	/* only volatile copies are used across sigsetjmp */
+	struct rv_cpu *volatile cpu = cpu_arg;
+	const struct rv_insn *volatile in = in_arg;
+	volatile uint64_t pc = pc_arg;
+	sigjmp_buf *volatile saved = rv_interp_recover;
+	sigjmp_buf jb;
+	if (sigsetjmp(jb, 0)) {
+		rv_interp_recover = saved;
+		cpu->fault_addr = rv_interp_recover_addr;
+		cpu->fault_kind = rv_interp_recover_kind;
+		cpu->pc = pc;
+		return RV_EXIT_FAULT;
+	}
+	rv_interp_recover = &jb;
+	enum rv_exit e = exec_unguarded(cpu, in, pc);
+	rv_interp_recover = saved;
 	return e;
 }
 

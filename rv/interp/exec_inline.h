@@ -69,23 +69,23 @@ static uint64_t mulh_su(int64_t a, uint64_t b)
 }
 
 /* Loads and stores with the access width and extension the ISA gives them. */
-#define LOAD(type, size)                                                                                  \
-	do {                                                                                              \
-		uint64_t v_;                                                                              \
-		if (!rv_mem_load(cpu, x[in->rs1] + (uint64_t)in->imm, size, &v_))                        \
-			return RV_EXIT_FAULT;                                                             \
-		rv_set_x(cpu, in->rd, (uint64_t)(type)v_);                                               \
+#define LOAD(type, size)                                                          \
+	do {                                                                      \
+		uint64_t v_;                                                      \
+		if (!rv_mem_load(cpu, x[in->rs1] + (uint64_t)in->imm, size, &v_)) \
+			return RV_EXIT_FAULT;                                     \
+		rv_set_x(cpu, in->rd, (uint64_t)(type)v_);                        \
 	} while (0)
-#define STORE(size, value)                                                                                \
-	do {                                                                                              \
-		if (!rv_mem_store(cpu, x[in->rs1] + (uint64_t)in->imm, size, value))                     \
-			return RV_EXIT_FAULT;                                                             \
+#define STORE(size, value)                                                           \
+	do {                                                                         \
+		if (!rv_mem_store(cpu, x[in->rs1] + (uint64_t)in->imm, size, value)) \
+			return RV_EXIT_FAULT;                                        \
 	} while (0)
 
 /* One instruction. *npc holds pc + len on entry; control flow replaces it with the target. On an exit
  * nothing architectural has changed (pc is the caller's business). */
-static inline __attribute__((always_inline)) enum rv_exit exec_one(struct rv_cpu *cpu, const struct rv_insn *in,
-								   uint64_t pc, uint64_t *npc)
+static inline __attribute__((always_inline)) enum rv_exit
+exec_one(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc, uint64_t *npc)
 {
 	uint64_t *x = cpu->x;
 	const uint64_t a = x[in->rs1], b = x[in->rs2];
@@ -212,7 +212,8 @@ static inline __attribute__((always_inline)) enum rv_exit exec_one(struct rv_cpu
 	default:
 		if (in->op >= RV_OP_LR_W && in->op <= RV_OP_AMOMAXU_D)
 			return rv_exec_atomic(cpu, in);
-		if (in->op >= RV_OP_FMADD_S && in->op <= RV_OP_FMV_D_X && in->op != RV_OP_FLD && in->op != RV_OP_FSD)
+		if (in->op >= RV_OP_FMADD_S && in->op <= RV_OP_FMV_D_X && in->op != RV_OP_FLD &&
+		    in->op != RV_OP_FSD)
 			return rv_exec_fp(cpu, in);
 		/* illegal encodings, and privileged ops in user mode */
 		return RV_EXIT_ILLEGAL;

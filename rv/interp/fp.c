@@ -17,17 +17,17 @@
 
 #define F32_CANONICAL_NAN 0x7fc00000u
 #define F64_CANONICAL_NAN 0x7ff8000000000000ull
-#define F32_SIGN 0x80000000u
-#define F64_SIGN 0x8000000000000000ull
+#define F32_SIGN          0x80000000u
+#define F64_SIGN          0x8000000000000000ull
 
 /* MXCSR: exception flags in bits 5:0, masks in 12:7, rounding control in 14:13. */
-#define MXCSR_DEFAULT 0x1f80u
+#define MXCSR_DEFAULT  0x1f80u
 #define MXCSR_RC_SHIFT 13
-#define MXCSR_IE 0x01u
-#define MXCSR_ZE 0x04u
-#define MXCSR_OE 0x08u
-#define MXCSR_UE 0x10u
-#define MXCSR_PE 0x20u
+#define MXCSR_IE       0x01u
+#define MXCSR_ZE       0x04u
+#define MXCSR_OE       0x08u
+#define MXCSR_UE       0x10u
+#define MXCSR_PE       0x20u
 
 /* RISC-V rounding mode -> x86 rounding control (RNE=00, down=01, up=10, toward zero=11). */
 static const uint8_t x86_rc[4] = {[RV_RM_RNE] = 0, [RV_RM_RTZ] = 3, [RV_RM_RDN] = 1, [RV_RM_RUP] = 2};
@@ -184,24 +184,32 @@ __attribute__((noipa)) static long double arith_ld(enum kind k, long double a, l
  * (is_double) or float with ties away from zero, adding NX/OF/UF to *fl. Exact because every tie point
  * of the target format is representable in extended precision: x >= tie exactly when the true result
  * is (x is the true result truncated, and truncation is monotonic). Runs in FE_TOWARDZERO. */
-__attribute__((noipa)) static long double round_ld_rmm(long double x, bool is_double, uint32_t *fl)
+__attribute__((noipa)) static long double round_ld_rmm(long double x, bool is_double, bool inexact,
+                                                       uint32_t *fl)
 {
-	if (isnan(x) || isinf(x) || x == 0)
+	if (isnan(x) || isinf(x))
 		return x;
+	if (x == 0) {
+		if (inexact)
+			*fl |= RV_FFLAG_NX | RV_FFLAG_UF;
+		return x;
+	}
 	long double ax = fabsl(x), lo, hi;
 	if (is_double) {
 		double t = (double)ax; /* truncated */
 		lo = t;
 		hi = t == DBL_MAX ? (long double)DBL_MAX + ldexpl(1, DBL_MAX_EXP - DBL_MANT_DIG)
-				  : (long double)nextafter(t, INFINITY);
+		                  : (long double)nextafter(t, INFINITY);
 	} else {
 		float t = (float)ax;
 		lo = t;
 		hi = t == FLT_MAX ? (long double)FLT_MAX + ldexpl(1, FLT_MAX_EXP - FLT_MANT_DIG)
-				  : (long double)nextafterf(t, INFINITY);
+		                  : (long double)nextafterf(t, INFINITY);
 	}
 	long double r = ax;
-	if (lo != ax) {
+	if (lo != ax || inexact) {
+		/* x itself may be exact in the target format while the true result was not (x87's first
+		 * rounding was inexact): the true value is then strictly inside (x, next), far from a tie */
 		*fl |= RV_FFLAG_NX;
 		long double tie = (lo + hi) / 2;
 		r = ax >= tie ? hi : lo;
@@ -248,8 +256,9 @@ static uint32_t arith(enum kind k, bool is_double, int rm, uint64_t a, uint64_t 
 		fesetround(FE_TOWARDZERO);
 		feclearexcept(FE_ALL_EXCEPT);
 		long double r = arith_ld(k, la, lb, lc);
-		fl = fenv_flags() & (RV_FFLAG_NV | RV_FFLAG_DZ);
-		r = round_ld_rmm(r, is_double, &fl);
+		uint32_t first = fenv_flags();
+		fl = first & (RV_FFLAG_NV | RV_FFLAG_DZ);
+		r = round_ld_rmm(r, is_double, (first & RV_FFLAG_NX) != 0, &fl);
 		feclearexcept(FE_ALL_EXCEPT);
 		fesetround(FE_TONEAREST);
 		if (is_double)
@@ -258,8 +267,8 @@ static uint32_t arith(enum kind k, bool is_double, int rm, uint64_t a, uint64_t 
 			*out = f32_bits((float)r);
 		/* an sNaN operand is invalid even though x87 loads of it were exact conversions */
 		bool snan = is_double ? (f64_is_snan(a) || f64_is_snan(b) || (fused && f64_is_snan(c)))
-				      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b) ||
-					 (fused && f32_is_snan((uint32_t)c)));
+		                      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b) ||
+		                         (fused && f32_is_snan((uint32_t)c)));
 		if (snan)
 			fl |= RV_FFLAG_NV;
 	} else if (is_double) {
@@ -309,7 +318,7 @@ static uint64_t to_int(long double x, int rm, bool is_signed, unsigned bits, uin
 		bool high = r > hi;
 		if (is_signed)
 			return high ? (bits == 32 ? (uint64_t)INT32_MAX : (uint64_t)INT64_MAX)
-				    : (bits == 32 ? (uint64_t)(int64_t)INT32_MIN : (uint64_t)INT64_MIN);
+			            : (bits == 32 ? (uint64_t)(int64_t)INT32_MIN : (uint64_t)INT64_MIN);
 		return high ? UINT64_MAX : 0;
 	}
 	if (r != x)
@@ -366,7 +375,7 @@ static uint64_t convert(enum conv c, int rm, uint64_t src, uint32_t *fl)
 		if (c == CV_S_D && f64_is_snan(src))
 			f |= RV_FFLAG_NV;
 		fesetround(FE_TOWARDZERO);
-		long double r = round_ld_rmm(x, to_double, &f);
+		long double r = round_ld_rmm(x, to_double, false, &f);
 		uint64_t out = to_double ? f64_bits((double)r) : f32_bits((float)r);
 		fesetround(FE_TONEAREST);
 		*fl |= f;
@@ -385,7 +394,7 @@ static uint64_t min_max(bool is_double, bool want_max, uint64_t a, uint64_t b, u
 	bool a_nan = is_double ? f64_is_nan(a) : f32_is_nan((uint32_t)a);
 	bool b_nan = is_double ? f64_is_nan(b) : f32_is_nan((uint32_t)b);
 	bool snan = is_double ? (f64_is_snan(a) || f64_is_snan(b))
-			      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b));
+	                      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b));
 	if (snan)
 		*fl |= RV_FFLAG_NV;
 	if (a_nan && b_nan)
@@ -413,7 +422,7 @@ static uint64_t compare(unsigned op_kind, bool is_double, uint64_t a, uint64_t b
 	bool b_nan = is_double ? f64_is_nan(b) : f32_is_nan((uint32_t)b);
 	if (a_nan || b_nan) {
 		bool snan = is_double ? (f64_is_snan(a) || f64_is_snan(b))
-				      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b));
+		                      : (f32_is_snan((uint32_t)a) || f32_is_snan((uint32_t)b));
 		if (op_kind != 0 || snan)
 			*fl |= RV_FFLAG_NV;
 		return 0;
@@ -463,9 +472,9 @@ static uint64_t sign_inject(bool is_double, unsigned variant, uint64_t a, uint64
 	uint64_t sign = is_double ? F64_SIGN : F32_SIGN;
 	uint64_t s;
 	switch (variant) {
-	case 0: s = b & sign; break;          /* fsgnj */
-	case 1: s = ~b & sign; break;         /* fsgnjn */
-	default: s = (a ^ b) & sign; break;   /* fsgnjx */
+	case 0: s = b & sign; break;        /* fsgnj */
+	case 1: s = ~b & sign; break;       /* fsgnjn */
+	default: s = (a ^ b) & sign; break; /* fsgnjx */
 	}
 	return (a & ~sign) | s;
 }
@@ -516,7 +525,7 @@ enum rv_exit rv_exec_fp(struct rv_cpu *cpu, const struct rv_insn *in)
 	case RV_OP_FNMSUB_S:
 	case RV_OP_FNMADD_S:
 		fl = arith(arith_kind(in->op), false, rm, get_s(cpu, in->rs1), get_s(cpu, in->rs2),
-			   get_s(cpu, in->rs3), &out);
+		           get_s(cpu, in->rs3), &out);
 		set_s(cpu, in->rd, (uint32_t)out);
 		break;
 	case RV_OP_FADD_D:
@@ -528,15 +537,16 @@ enum rv_exit rv_exec_fp(struct rv_cpu *cpu, const struct rv_insn *in)
 	case RV_OP_FMSUB_D:
 	case RV_OP_FNMSUB_D:
 	case RV_OP_FNMADD_D:
-		fl = arith(arith_kind(in->op), true, rm, cpu->f[in->rs1], cpu->f[in->rs2], cpu->f[in->rs3], &out);
+		fl = arith(arith_kind(in->op), true, rm, cpu->f[in->rs1], cpu->f[in->rs2], cpu->f[in->rs3],
+		           &out);
 		set_d(cpu, in->rd, out);
 		break;
 
 	case RV_OP_FSGNJ_S:
 	case RV_OP_FSGNJN_S:
 	case RV_OP_FSGNJX_S:
-		cpu->f[in->rd] = rv_box_f32(
-			(uint32_t)sign_inject(false, in->op - RV_OP_FSGNJ_S, get_s(cpu, in->rs1), get_s(cpu, in->rs2)));
+		cpu->f[in->rd] = rv_box_f32((uint32_t)sign_inject(false, in->op - RV_OP_FSGNJ_S,
+		                                                  get_s(cpu, in->rs1), get_s(cpu, in->rs2)));
 		break;
 	case RV_OP_FSGNJ_D:
 	case RV_OP_FSGNJN_D:
@@ -545,24 +555,38 @@ enum rv_exit rv_exec_fp(struct rv_cpu *cpu, const struct rv_insn *in)
 		break;
 	case RV_OP_FMIN_S:
 	case RV_OP_FMAX_S:
-		cpu->f[in->rd] = rv_box_f32(
-			(uint32_t)min_max(false, in->op == RV_OP_FMAX_S, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl));
+		cpu->f[in->rd] = rv_box_f32((uint32_t)min_max(false, in->op == RV_OP_FMAX_S,
+		                                              get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl));
 		break;
 	case RV_OP_FMIN_D:
 	case RV_OP_FMAX_D:
 		cpu->f[in->rd] = min_max(true, in->op == RV_OP_FMAX_D, cpu->f[in->rs1], cpu->f[in->rs2], &fl);
 		break;
 
-	case RV_OP_FEQ_S: rv_set_x(cpu, in->rd, compare(0, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl)); break;
-	case RV_OP_FLT_S: rv_set_x(cpu, in->rd, compare(1, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl)); break;
-	case RV_OP_FLE_S: rv_set_x(cpu, in->rd, compare(2, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl)); break;
-	case RV_OP_FEQ_D: rv_set_x(cpu, in->rd, compare(0, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl)); break;
-	case RV_OP_FLT_D: rv_set_x(cpu, in->rd, compare(1, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl)); break;
-	case RV_OP_FLE_D: rv_set_x(cpu, in->rd, compare(2, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl)); break;
+	case RV_OP_FEQ_S:
+		rv_set_x(cpu, in->rd, compare(0, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl));
+		break;
+	case RV_OP_FLT_S:
+		rv_set_x(cpu, in->rd, compare(1, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl));
+		break;
+	case RV_OP_FLE_S:
+		rv_set_x(cpu, in->rd, compare(2, false, get_s(cpu, in->rs1), get_s(cpu, in->rs2), &fl));
+		break;
+	case RV_OP_FEQ_D:
+		rv_set_x(cpu, in->rd, compare(0, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl));
+		break;
+	case RV_OP_FLT_D:
+		rv_set_x(cpu, in->rd, compare(1, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl));
+		break;
+	case RV_OP_FLE_D:
+		rv_set_x(cpu, in->rd, compare(2, true, cpu->f[in->rs1], cpu->f[in->rs2], &fl));
+		break;
 	case RV_OP_FCLASS_S: rv_set_x(cpu, in->rd, classify(false, get_s(cpu, in->rs1))); break;
 	case RV_OP_FCLASS_D: rv_set_x(cpu, in->rd, classify(true, cpu->f[in->rs1])); break;
 
-	case RV_OP_FMV_X_W: rv_set_x(cpu, in->rd, (uint64_t)(int64_t)(int32_t)(uint32_t)cpu->f[in->rs1]); break;
+	case RV_OP_FMV_X_W:
+		rv_set_x(cpu, in->rd, (uint64_t)(int64_t)(int32_t)(uint32_t)cpu->f[in->rs1]);
+		break;
 	case RV_OP_FMV_W_X: cpu->f[in->rd] = rv_box_f32((uint32_t)xs1); break;
 	case RV_OP_FMV_X_D: rv_set_x(cpu, in->rd, cpu->f[in->rs1]); break;
 	case RV_OP_FMV_D_X: cpu->f[in->rd] = xs1; break;

@@ -1,7 +1,8 @@
 /* karasu-rv reference interpreter: the oracle for differential tests and the slow path of the JIT.
  *
- * Memory accesses go through rv/user/mem.h (checked against cpu->page_prot), so the interpreter never
- * takes a host fault: a bad access returns RV_EXIT_FAULT with cpu->pc at the faulting instruction. */
+ * Memory accesses go through rv/user/mem.h (checked against cpu->page_prot): a bad access returns
+ * RV_EXIT_FAULT with cpu->pc at the faulting instruction and nothing written. The rare host fault that
+ * a check cannot foresee ends the same way (rv_interp_host_fault). */
 #ifndef KARASU_RV_INTERP_INTERP_H
 #define KARASU_RV_INTERP_INTERP_H
 
@@ -17,9 +18,10 @@
 enum rv_exit rv_interp_step(struct rv_cpu *cpu);
 
 /* Runs until an exit, at most max_insns instructions (then RV_EXIT_LIMIT; 0 = no limit). Also stops with
- * RV_EXIT_INTERRUPT when cpu->interrupt_request is set (checked at taken branches/jumps and every few
- * thousand instructions). Uses a decode cache keyed by pc and checked against the raw bits, so
- * self-modifying code is always seen. */
+ * RV_EXIT_INTERRUPT when cpu->interrupt_request is set (checked on entry and after every branch or
+ * jump). cpu->insn_count counts the instructions retired (exact whenever a CSR instruction reads it).
+ * Uses a per-thread decode cache keyed by pc and checked against the raw bits, so self-modifying code
+ * is always seen. */
 enum rv_exit rv_interp_run(struct rv_cpu *cpu, uint64_t max_insns);
 
 /* Performs ONE decoded instruction `in` located at guest address `pc` (the JIT's helper for anything it
@@ -30,6 +32,14 @@ enum rv_exit rv_interp_run(struct rv_cpu *cpu, uint64_t max_insns);
  *   RV_EXIT_FAULT sets fault_addr/fault_kind. ECALL/EBREAK/ILLEGAL are returned, not handled.
  * cpu->insn_count is not changed. */
 enum rv_exit rv_exec_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+
+/* Host-fault recovery for the interpreter's own guest memory accesses. Guest accesses are checked
+ * against the page table first, but a host fault can still happen (SIGBUS past the end of a mapped
+ * file, another thread unmapping a page between check and access). The runtime's SIGSEGV/SIGBUS
+ * handler calls this with the guest address; if rv_interp_run or rv_exec_insn is executing on this
+ * thread it does not return: that instruction ends with RV_EXIT_FAULT (fault_kind as given) at its pc.
+ * Otherwise it returns. Needs the handler installed with SA_NODEFER (the jump leaves the handler). */
+void rv_interp_host_fault(uint64_t guest_addr, uint32_t fault_kind);
 
 /* Reads a user-level CSR as csrr would (fflags, frm, fcsr, cycle, time, instret). Returns false for a
  * CSR that user mode may not access (-> SIGILL). */

@@ -2,6 +2,8 @@
  * quadrant/funct3. A pattern names the op and the format that extracts its operands; compressed patterns
  * expand to the base op with the registers and immediate the expansion implies. */
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rv/isa/insn.h"
@@ -58,7 +60,7 @@ enum fmtc {
 
 /* Constraints that make an otherwise matching compressed encoding reserved. */
 #define NZ_IMM 0x1 /* immediate must be nonzero */
-#define NZ_RD 0x2  /* rd must not be x0 */
+#define NZ_RD  0x2 /* rd must not be x0 */
 
 struct pattern {
 	uint32_t mask, match;
@@ -68,267 +70,273 @@ struct pattern {
 };
 
 /* Major opcodes (bits 6:0). */
-#define OPC_LOAD 0x03
-#define OPC_LOAD_FP 0x07
-#define OPC_MISC_MEM 0x0f
-#define OPC_OP_IMM 0x13
-#define OPC_AUIPC 0x17
+#define OPC_LOAD      0x03
+#define OPC_LOAD_FP   0x07
+#define OPC_MISC_MEM  0x0f
+#define OPC_OP_IMM    0x13
+#define OPC_AUIPC     0x17
 #define OPC_OP_IMM_32 0x1b
-#define OPC_STORE 0x23
-#define OPC_STORE_FP 0x27
-#define OPC_AMO 0x2f
-#define OPC_OP 0x33
-#define OPC_LUI 0x37
-#define OPC_OP_32 0x3b
-#define OPC_MADD 0x43
-#define OPC_MSUB 0x47
-#define OPC_NMSUB 0x4b
-#define OPC_NMADD 0x4f
-#define OPC_OP_FP 0x53
-#define OPC_BRANCH 0x63
-#define OPC_JALR 0x67
-#define OPC_JAL 0x6f
-#define OPC_SYSTEM 0x73
+#define OPC_STORE     0x23
+#define OPC_STORE_FP  0x27
+#define OPC_AMO       0x2f
+#define OPC_OP        0x33
+#define OPC_LUI       0x37
+#define OPC_OP_32     0x3b
+#define OPC_MADD      0x43
+#define OPC_MSUB      0x47
+#define OPC_NMSUB     0x4b
+#define OPC_NMADD     0x4f
+#define OPC_OP_FP     0x53
+#define OPC_BRANCH    0x63
+#define OPC_JALR      0x67
+#define OPC_JAL       0x6f
+#define OPC_SYSTEM    0x73
 
-#define MASK_OPC 0x0000007fu
-#define MASK_F3 0x0000707fu
-#define MASK_F7F3 0xfe00707fu
-#define MASK_F6F3 0xfc00707fu
-#define MASK_F7 0xfe00007fu
-#define MASK_F7RS2 0xfff0007fu
+#define MASK_OPC     0x0000007fu
+#define MASK_F3      0x0000707fu
+#define MASK_F7F3    0xfe00707fu
+#define MASK_F6F3    0xfc00707fu
+#define MASK_F7      0xfe00007fu
+#define MASK_F7RS2   0xfff0007fu
 #define MASK_F7RS2F3 0xfff0707fu
-#define MASK_F5F3 0xf800707fu   /* AMO: funct5 + funct3 (aq/rl free) */
+#define MASK_F5F3    0xf800707fu /* AMO: funct5 + funct3 (aq/rl free) */
 #define MASK_F5RS2F3 0xf9f0707fu /* LR: rs2 must be 0 */
-#define MASK_R4 0x0600007fu     /* fused multiply-add: fmt bits 26:25 */
-#define MASK_ALL 0xffffffffu
+#define MASK_R4      0x0600007fu /* fused multiply-add: fmt bits 26:25 */
+#define MASK_ALL     0xffffffffu
 
-#define M(opc, f3, f7) ((uint32_t)(opc) | ((uint32_t)(f3) << 12) | ((uint32_t)(f7) << 25))
+#define M(opc, f3, f7)         ((uint32_t)(opc) | ((uint32_t)(f3) << 12) | ((uint32_t)(f7) << 25))
 #define MRS2(opc, f3, f7, rs2) (M(opc, f3, f7) | ((uint32_t)(rs2) << 20))
-#define AMO(f5, f3) (OPC_AMO | ((uint32_t)(f3) << 12) | ((uint32_t)(f5) << 27))
+#define AMO(f5, f3)            (OPC_AMO | ((uint32_t)(f3) << 12) | ((uint32_t)(f5) << 27))
 /* OP-FP funct7 = funct5 << 2 | fmt (0 = S, 1 = D). */
-#define FP7(f5, fmt) (((f5) << 2) | (fmt))
+#define FP7(f5, fmt)           (((f5) << 2) | (fmt))
 
-#define P(mask, match, op, fmt) {mask, match, RV_OP_##op, fmt, 0}
+#define P(mask, match, op, fmt)                 \
+	{                                       \
+		mask, match, RV_OP_##op, fmt, 0 \
+	}
 
 static const struct pattern patterns32[] = {
-	P(MASK_OPC, OPC_LUI, LUI, F_U),
-	P(MASK_OPC, OPC_AUIPC, AUIPC, F_U),
-	P(MASK_OPC, OPC_JAL, JAL, F_J),
-	P(MASK_F3, M(OPC_JALR, 0, 0), JALR, F_I),
-	P(MASK_F3, M(OPC_BRANCH, 0, 0), BEQ, F_B),
-	P(MASK_F3, M(OPC_BRANCH, 1, 0), BNE, F_B),
-	P(MASK_F3, M(OPC_BRANCH, 4, 0), BLT, F_B),
-	P(MASK_F3, M(OPC_BRANCH, 5, 0), BGE, F_B),
-	P(MASK_F3, M(OPC_BRANCH, 6, 0), BLTU, F_B),
-	P(MASK_F3, M(OPC_BRANCH, 7, 0), BGEU, F_B),
-	P(MASK_F3, M(OPC_LOAD, 0, 0), LB, F_I),
-	P(MASK_F3, M(OPC_LOAD, 1, 0), LH, F_I),
-	P(MASK_F3, M(OPC_LOAD, 2, 0), LW, F_I),
-	P(MASK_F3, M(OPC_LOAD, 3, 0), LD, F_I),
-	P(MASK_F3, M(OPC_LOAD, 4, 0), LBU, F_I),
-	P(MASK_F3, M(OPC_LOAD, 5, 0), LHU, F_I),
-	P(MASK_F3, M(OPC_LOAD, 6, 0), LWU, F_I),
-	P(MASK_F3, M(OPC_STORE, 0, 0), SB, F_S),
-	P(MASK_F3, M(OPC_STORE, 1, 0), SH, F_S),
-	P(MASK_F3, M(OPC_STORE, 2, 0), SW, F_S),
-	P(MASK_F3, M(OPC_STORE, 3, 0), SD, F_S),
-	P(MASK_F3, M(OPC_OP_IMM, 0, 0), ADDI, F_I),
-	P(MASK_F3, M(OPC_OP_IMM, 2, 0), SLTI, F_I),
-	P(MASK_F3, M(OPC_OP_IMM, 3, 0), SLTIU, F_I),
-	P(MASK_F3, M(OPC_OP_IMM, 4, 0), XORI, F_I),
-	P(MASK_F3, M(OPC_OP_IMM, 6, 0), ORI, F_I),
-	P(MASK_F3, M(OPC_OP_IMM, 7, 0), ANDI, F_I),
-	P(MASK_F6F3, M(OPC_OP_IMM, 1, 0), SLLI, F_SHIFT64),
-	P(MASK_F6F3, M(OPC_OP_IMM, 5, 0), SRLI, F_SHIFT64),
-	P(MASK_F6F3, M(OPC_OP_IMM, 5, 0x20), SRAI, F_SHIFT64),
-	P(MASK_F7F3, M(OPC_OP, 0, 0), ADD, F_R),
-	P(MASK_F7F3, M(OPC_OP, 0, 0x20), SUB, F_R),
-	P(MASK_F7F3, M(OPC_OP, 1, 0), SLL, F_R),
-	P(MASK_F7F3, M(OPC_OP, 2, 0), SLT, F_R),
-	P(MASK_F7F3, M(OPC_OP, 3, 0), SLTU, F_R),
-	P(MASK_F7F3, M(OPC_OP, 4, 0), XOR, F_R),
-	P(MASK_F7F3, M(OPC_OP, 5, 0), SRL, F_R),
-	P(MASK_F7F3, M(OPC_OP, 5, 0x20), SRA, F_R),
-	P(MASK_F7F3, M(OPC_OP, 6, 0), OR, F_R),
-	P(MASK_F7F3, M(OPC_OP, 7, 0), AND, F_R),
-	P(MASK_F7F3, M(OPC_OP, 0, 1), MUL, F_R),
-	P(MASK_F7F3, M(OPC_OP, 1, 1), MULH, F_R),
-	P(MASK_F7F3, M(OPC_OP, 2, 1), MULHSU, F_R),
-	P(MASK_F7F3, M(OPC_OP, 3, 1), MULHU, F_R),
-	P(MASK_F7F3, M(OPC_OP, 4, 1), DIV, F_R),
-	P(MASK_F7F3, M(OPC_OP, 5, 1), DIVU, F_R),
-	P(MASK_F7F3, M(OPC_OP, 6, 1), REM, F_R),
-	P(MASK_F7F3, M(OPC_OP, 7, 1), REMU, F_R),
-	P(MASK_F3, M(OPC_OP_IMM_32, 0, 0), ADDIW, F_I),
-	P(MASK_F7F3, M(OPC_OP_IMM_32, 1, 0), SLLIW, F_SHIFT32),
-	P(MASK_F7F3, M(OPC_OP_IMM_32, 5, 0), SRLIW, F_SHIFT32),
-	P(MASK_F7F3, M(OPC_OP_IMM_32, 5, 0x20), SRAIW, F_SHIFT32),
-	P(MASK_F7F3, M(OPC_OP_32, 0, 0), ADDW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 0, 0x20), SUBW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 1, 0), SLLW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 5, 0), SRLW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 5, 0x20), SRAW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 0, 1), MULW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 4, 1), DIVW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 5, 1), DIVUW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 6, 1), REMW, F_R),
-	P(MASK_F7F3, M(OPC_OP_32, 7, 1), REMUW, F_R),
-	/* fence: the reserved rs1/rd fields and unknown fm values are ignored, as the spec asks. */
-	P(MASK_F3, M(OPC_MISC_MEM, 0, 0), FENCE, F_FENCE),
-	P(MASK_F3, M(OPC_MISC_MEM, 1, 0), FENCE_I, F_NONE),
-	P(MASK_ALL, 0x00000073u, ECALL, F_NONE),
-	P(MASK_ALL, 0x00100073u, EBREAK, F_NONE),
-	P(MASK_ALL, 0x10200073u, SRET, F_NONE),
-	P(MASK_ALL, 0x30200073u, MRET, F_NONE),
-	P(MASK_ALL, 0x10500073u, WFI, F_NONE),
-	P(0xfe007fffu, M(OPC_SYSTEM, 0, 0x09), SFENCE_VMA, F_SFENCE),
-	P(MASK_F3, M(OPC_SYSTEM, 1, 0), CSRRW, F_CSR),
-	P(MASK_F3, M(OPC_SYSTEM, 2, 0), CSRRS, F_CSR),
-	P(MASK_F3, M(OPC_SYSTEM, 3, 0), CSRRC, F_CSR),
-	P(MASK_F3, M(OPC_SYSTEM, 5, 0), CSRRWI, F_CSRI),
-	P(MASK_F3, M(OPC_SYSTEM, 6, 0), CSRRSI, F_CSRI),
-	P(MASK_F3, M(OPC_SYSTEM, 7, 0), CSRRCI, F_CSRI),
-	/* A */
-	P(MASK_F5RS2F3, AMO(0x02, 2), LR_W, F_AMO),
-	P(MASK_F5F3, AMO(0x03, 2), SC_W, F_AMO),
-	P(MASK_F5F3, AMO(0x01, 2), AMOSWAP_W, F_AMO),
-	P(MASK_F5F3, AMO(0x00, 2), AMOADD_W, F_AMO),
-	P(MASK_F5F3, AMO(0x04, 2), AMOXOR_W, F_AMO),
-	P(MASK_F5F3, AMO(0x0c, 2), AMOAND_W, F_AMO),
-	P(MASK_F5F3, AMO(0x08, 2), AMOOR_W, F_AMO),
-	P(MASK_F5F3, AMO(0x10, 2), AMOMIN_W, F_AMO),
-	P(MASK_F5F3, AMO(0x14, 2), AMOMAX_W, F_AMO),
-	P(MASK_F5F3, AMO(0x18, 2), AMOMINU_W, F_AMO),
-	P(MASK_F5F3, AMO(0x1c, 2), AMOMAXU_W, F_AMO),
-	P(MASK_F5RS2F3, AMO(0x02, 3), LR_D, F_AMO),
-	P(MASK_F5F3, AMO(0x03, 3), SC_D, F_AMO),
-	P(MASK_F5F3, AMO(0x01, 3), AMOSWAP_D, F_AMO),
-	P(MASK_F5F3, AMO(0x00, 3), AMOADD_D, F_AMO),
-	P(MASK_F5F3, AMO(0x04, 3), AMOXOR_D, F_AMO),
-	P(MASK_F5F3, AMO(0x0c, 3), AMOAND_D, F_AMO),
-	P(MASK_F5F3, AMO(0x08, 3), AMOOR_D, F_AMO),
-	P(MASK_F5F3, AMO(0x10, 3), AMOMIN_D, F_AMO),
-	P(MASK_F5F3, AMO(0x14, 3), AMOMAX_D, F_AMO),
-	P(MASK_F5F3, AMO(0x18, 3), AMOMINU_D, F_AMO),
-	P(MASK_F5F3, AMO(0x1c, 3), AMOMAXU_D, F_AMO),
-	/* F and D loads/stores */
-	P(MASK_F3, M(OPC_LOAD_FP, 2, 0), FLW, F_I),
-	P(MASK_F3, M(OPC_LOAD_FP, 3, 0), FLD, F_I),
-	P(MASK_F3, M(OPC_STORE_FP, 2, 0), FSW, F_S),
-	P(MASK_F3, M(OPC_STORE_FP, 3, 0), FSD, F_S),
-	/* fused multiply-add: fmt in bits 26:25 */
-	P(MASK_R4, OPC_MADD | (0u << 25), FMADD_S, F_R4),
-	P(MASK_R4, OPC_MSUB | (0u << 25), FMSUB_S, F_R4),
-	P(MASK_R4, OPC_NMSUB | (0u << 25), FNMSUB_S, F_R4),
-	P(MASK_R4, OPC_NMADD | (0u << 25), FNMADD_S, F_R4),
-	P(MASK_R4, OPC_MADD | (1u << 25), FMADD_D, F_R4),
-	P(MASK_R4, OPC_MSUB | (1u << 25), FMSUB_D, F_R4),
-	P(MASK_R4, OPC_NMSUB | (1u << 25), FNMSUB_D, F_R4),
-	P(MASK_R4, OPC_NMADD | (1u << 25), FNMADD_D, F_R4),
-	/* OP-FP, single */
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x00, 0)), FADD_S, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x01, 0)), FSUB_S, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x02, 0)), FMUL_S, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x03, 0)), FDIV_S, F_R_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x0b, 0), 0), FSQRT_S, F_R1_RM),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x04, 0)), FSGNJ_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x04, 0)), FSGNJN_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x04, 0)), FSGNJX_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x05, 0)), FMIN_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x05, 0)), FMAX_S, F_R),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 0), FCVT_W_S, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 1), FCVT_WU_S, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 2), FCVT_L_S, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 3), FCVT_LU_S, F_R1_RM),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1c, 0), 0), FMV_X_W, F_R1),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 1, FP7(0x1c, 0), 0), FCLASS_S, F_R1),
-	P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x14, 0)), FEQ_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x14, 0)), FLT_S, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x14, 0)), FLE_S, F_R),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 0), FCVT_S_W, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 1), FCVT_S_WU, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 2), FCVT_S_L, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 3), FCVT_S_LU, F_R1_RM),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1e, 0), 0), FMV_W_X, F_R1),
-	/* OP-FP, double */
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x00, 1)), FADD_D, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x01, 1)), FSUB_D, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x02, 1)), FMUL_D, F_R_RM),
-	P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x03, 1)), FDIV_D, F_R_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x0b, 1), 0), FSQRT_D, F_R1_RM),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x04, 1)), FSGNJ_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x04, 1)), FSGNJN_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x04, 1)), FSGNJX_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x05, 1)), FMIN_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x05, 1)), FMAX_D, F_R),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x08, 0), 1), FCVT_S_D, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x08, 1), 0), FCVT_D_S, F_R1_RM),
-	P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x14, 1)), FEQ_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x14, 1)), FLT_D, F_R),
-	P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x14, 1)), FLE_D, F_R),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 1, FP7(0x1c, 1), 0), FCLASS_D, F_R1),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 0), FCVT_W_D, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 1), FCVT_WU_D, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 2), FCVT_L_D, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 3), FCVT_LU_D, F_R1_RM),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1c, 1), 0), FMV_X_D, F_R1),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 0), FCVT_D_W, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 1), FCVT_D_WU, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 2), FCVT_D_L, F_R1_RM),
-	P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 3), FCVT_D_LU, F_R1_RM),
-	P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1e, 1), 0), FMV_D_X, F_R1),
+    P(MASK_OPC, OPC_LUI, LUI, F_U),
+    P(MASK_OPC, OPC_AUIPC, AUIPC, F_U),
+    P(MASK_OPC, OPC_JAL, JAL, F_J),
+    P(MASK_F3, M(OPC_JALR, 0, 0), JALR, F_I),
+    P(MASK_F3, M(OPC_BRANCH, 0, 0), BEQ, F_B),
+    P(MASK_F3, M(OPC_BRANCH, 1, 0), BNE, F_B),
+    P(MASK_F3, M(OPC_BRANCH, 4, 0), BLT, F_B),
+    P(MASK_F3, M(OPC_BRANCH, 5, 0), BGE, F_B),
+    P(MASK_F3, M(OPC_BRANCH, 6, 0), BLTU, F_B),
+    P(MASK_F3, M(OPC_BRANCH, 7, 0), BGEU, F_B),
+    P(MASK_F3, M(OPC_LOAD, 0, 0), LB, F_I),
+    P(MASK_F3, M(OPC_LOAD, 1, 0), LH, F_I),
+    P(MASK_F3, M(OPC_LOAD, 2, 0), LW, F_I),
+    P(MASK_F3, M(OPC_LOAD, 3, 0), LD, F_I),
+    P(MASK_F3, M(OPC_LOAD, 4, 0), LBU, F_I),
+    P(MASK_F3, M(OPC_LOAD, 5, 0), LHU, F_I),
+    P(MASK_F3, M(OPC_LOAD, 6, 0), LWU, F_I),
+    P(MASK_F3, M(OPC_STORE, 0, 0), SB, F_S),
+    P(MASK_F3, M(OPC_STORE, 1, 0), SH, F_S),
+    P(MASK_F3, M(OPC_STORE, 2, 0), SW, F_S),
+    P(MASK_F3, M(OPC_STORE, 3, 0), SD, F_S),
+    P(MASK_F3, M(OPC_OP_IMM, 0, 0), ADDI, F_I),
+    P(MASK_F3, M(OPC_OP_IMM, 2, 0), SLTI, F_I),
+    P(MASK_F3, M(OPC_OP_IMM, 3, 0), SLTIU, F_I),
+    P(MASK_F3, M(OPC_OP_IMM, 4, 0), XORI, F_I),
+    P(MASK_F3, M(OPC_OP_IMM, 6, 0), ORI, F_I),
+    P(MASK_F3, M(OPC_OP_IMM, 7, 0), ANDI, F_I),
+    P(MASK_F6F3, M(OPC_OP_IMM, 1, 0), SLLI, F_SHIFT64),
+    P(MASK_F6F3, M(OPC_OP_IMM, 5, 0), SRLI, F_SHIFT64),
+    P(MASK_F6F3, M(OPC_OP_IMM, 5, 0x20), SRAI, F_SHIFT64),
+    P(MASK_F7F3, M(OPC_OP, 0, 0), ADD, F_R),
+    P(MASK_F7F3, M(OPC_OP, 0, 0x20), SUB, F_R),
+    P(MASK_F7F3, M(OPC_OP, 1, 0), SLL, F_R),
+    P(MASK_F7F3, M(OPC_OP, 2, 0), SLT, F_R),
+    P(MASK_F7F3, M(OPC_OP, 3, 0), SLTU, F_R),
+    P(MASK_F7F3, M(OPC_OP, 4, 0), XOR, F_R),
+    P(MASK_F7F3, M(OPC_OP, 5, 0), SRL, F_R),
+    P(MASK_F7F3, M(OPC_OP, 5, 0x20), SRA, F_R),
+    P(MASK_F7F3, M(OPC_OP, 6, 0), OR, F_R),
+    P(MASK_F7F3, M(OPC_OP, 7, 0), AND, F_R),
+    P(MASK_F7F3, M(OPC_OP, 0, 1), MUL, F_R),
+    P(MASK_F7F3, M(OPC_OP, 1, 1), MULH, F_R),
+    P(MASK_F7F3, M(OPC_OP, 2, 1), MULHSU, F_R),
+    P(MASK_F7F3, M(OPC_OP, 3, 1), MULHU, F_R),
+    P(MASK_F7F3, M(OPC_OP, 4, 1), DIV, F_R),
+    P(MASK_F7F3, M(OPC_OP, 5, 1), DIVU, F_R),
+    P(MASK_F7F3, M(OPC_OP, 6, 1), REM, F_R),
+    P(MASK_F7F3, M(OPC_OP, 7, 1), REMU, F_R),
+    P(MASK_F3, M(OPC_OP_IMM_32, 0, 0), ADDIW, F_I),
+    P(MASK_F7F3, M(OPC_OP_IMM_32, 1, 0), SLLIW, F_SHIFT32),
+    P(MASK_F7F3, M(OPC_OP_IMM_32, 5, 0), SRLIW, F_SHIFT32),
+    P(MASK_F7F3, M(OPC_OP_IMM_32, 5, 0x20), SRAIW, F_SHIFT32),
+    P(MASK_F7F3, M(OPC_OP_32, 0, 0), ADDW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 0, 0x20), SUBW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 1, 0), SLLW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 5, 0), SRLW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 5, 0x20), SRAW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 0, 1), MULW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 4, 1), DIVW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 5, 1), DIVUW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 6, 1), REMW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 7, 1), REMUW, F_R),
+    /* fence: the reserved rs1/rd fields and unknown fm values are ignored, as the spec asks. */
+    P(MASK_F3, M(OPC_MISC_MEM, 0, 0), FENCE, F_FENCE),
+    P(MASK_F3, M(OPC_MISC_MEM, 1, 0), FENCE_I, F_NONE),
+    P(MASK_ALL, 0x00000073u, ECALL, F_NONE),
+    P(MASK_ALL, 0x00100073u, EBREAK, F_NONE),
+    P(MASK_ALL, 0x10200073u, SRET, F_NONE),
+    P(MASK_ALL, 0x30200073u, MRET, F_NONE),
+    P(MASK_ALL, 0x10500073u, WFI, F_NONE),
+    P(0xfe007fffu, M(OPC_SYSTEM, 0, 0x09), SFENCE_VMA, F_SFENCE),
+    P(MASK_F3, M(OPC_SYSTEM, 1, 0), CSRRW, F_CSR),
+    P(MASK_F3, M(OPC_SYSTEM, 2, 0), CSRRS, F_CSR),
+    P(MASK_F3, M(OPC_SYSTEM, 3, 0), CSRRC, F_CSR),
+    P(MASK_F3, M(OPC_SYSTEM, 5, 0), CSRRWI, F_CSRI),
+    P(MASK_F3, M(OPC_SYSTEM, 6, 0), CSRRSI, F_CSRI),
+    P(MASK_F3, M(OPC_SYSTEM, 7, 0), CSRRCI, F_CSRI),
+    /* A */
+    P(MASK_F5RS2F3, AMO(0x02, 2), LR_W, F_AMO),
+    P(MASK_F5F3, AMO(0x03, 2), SC_W, F_AMO),
+    P(MASK_F5F3, AMO(0x01, 2), AMOSWAP_W, F_AMO),
+    P(MASK_F5F3, AMO(0x00, 2), AMOADD_W, F_AMO),
+    P(MASK_F5F3, AMO(0x04, 2), AMOXOR_W, F_AMO),
+    P(MASK_F5F3, AMO(0x0c, 2), AMOAND_W, F_AMO),
+    P(MASK_F5F3, AMO(0x08, 2), AMOOR_W, F_AMO),
+    P(MASK_F5F3, AMO(0x10, 2), AMOMIN_W, F_AMO),
+    P(MASK_F5F3, AMO(0x14, 2), AMOMAX_W, F_AMO),
+    P(MASK_F5F3, AMO(0x18, 2), AMOMINU_W, F_AMO),
+    P(MASK_F5F3, AMO(0x1c, 2), AMOMAXU_W, F_AMO),
+    P(MASK_F5RS2F3, AMO(0x02, 3), LR_D, F_AMO),
+    P(MASK_F5F3, AMO(0x03, 3), SC_D, F_AMO),
+    P(MASK_F5F3, AMO(0x01, 3), AMOSWAP_D, F_AMO),
+    P(MASK_F5F3, AMO(0x00, 3), AMOADD_D, F_AMO),
+    P(MASK_F5F3, AMO(0x04, 3), AMOXOR_D, F_AMO),
+    P(MASK_F5F3, AMO(0x0c, 3), AMOAND_D, F_AMO),
+    P(MASK_F5F3, AMO(0x08, 3), AMOOR_D, F_AMO),
+    P(MASK_F5F3, AMO(0x10, 3), AMOMIN_D, F_AMO),
+    P(MASK_F5F3, AMO(0x14, 3), AMOMAX_D, F_AMO),
+    P(MASK_F5F3, AMO(0x18, 3), AMOMINU_D, F_AMO),
+    P(MASK_F5F3, AMO(0x1c, 3), AMOMAXU_D, F_AMO),
+    /* F and D loads/stores */
+    P(MASK_F3, M(OPC_LOAD_FP, 2, 0), FLW, F_I),
+    P(MASK_F3, M(OPC_LOAD_FP, 3, 0), FLD, F_I),
+    P(MASK_F3, M(OPC_STORE_FP, 2, 0), FSW, F_S),
+    P(MASK_F3, M(OPC_STORE_FP, 3, 0), FSD, F_S),
+    /* fused multiply-add: fmt in bits 26:25 */
+    P(MASK_R4, OPC_MADD | (0u << 25), FMADD_S, F_R4),
+    P(MASK_R4, OPC_MSUB | (0u << 25), FMSUB_S, F_R4),
+    P(MASK_R4, OPC_NMSUB | (0u << 25), FNMSUB_S, F_R4),
+    P(MASK_R4, OPC_NMADD | (0u << 25), FNMADD_S, F_R4),
+    P(MASK_R4, OPC_MADD | (1u << 25), FMADD_D, F_R4),
+    P(MASK_R4, OPC_MSUB | (1u << 25), FMSUB_D, F_R4),
+    P(MASK_R4, OPC_NMSUB | (1u << 25), FNMSUB_D, F_R4),
+    P(MASK_R4, OPC_NMADD | (1u << 25), FNMADD_D, F_R4),
+    /* OP-FP, single */
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x00, 0)), FADD_S, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x01, 0)), FSUB_S, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x02, 0)), FMUL_S, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x03, 0)), FDIV_S, F_R_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x0b, 0), 0), FSQRT_S, F_R1_RM),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x04, 0)), FSGNJ_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x04, 0)), FSGNJN_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x04, 0)), FSGNJX_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x05, 0)), FMIN_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x05, 0)), FMAX_S, F_R),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 0), FCVT_W_S, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 1), FCVT_WU_S, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 2), FCVT_L_S, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 0), 3), FCVT_LU_S, F_R1_RM),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1c, 0), 0), FMV_X_W, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 1, FP7(0x1c, 0), 0), FCLASS_S, F_R1),
+    P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x14, 0)), FEQ_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x14, 0)), FLT_S, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x14, 0)), FLE_S, F_R),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 0), FCVT_S_W, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 1), FCVT_S_WU, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 2), FCVT_S_L, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 0), 3), FCVT_S_LU, F_R1_RM),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1e, 0), 0), FMV_W_X, F_R1),
+    /* OP-FP, double */
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x00, 1)), FADD_D, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x01, 1)), FSUB_D, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x02, 1)), FMUL_D, F_R_RM),
+    P(MASK_F7, M(OPC_OP_FP, 0, FP7(0x03, 1)), FDIV_D, F_R_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x0b, 1), 0), FSQRT_D, F_R1_RM),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x04, 1)), FSGNJ_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x04, 1)), FSGNJN_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x04, 1)), FSGNJX_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x05, 1)), FMIN_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x05, 1)), FMAX_D, F_R),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x08, 0), 1), FCVT_S_D, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x08, 1), 0), FCVT_D_S, F_R1_RM),
+    P(MASK_F7F3, M(OPC_OP_FP, 2, FP7(0x14, 1)), FEQ_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 1, FP7(0x14, 1)), FLT_D, F_R),
+    P(MASK_F7F3, M(OPC_OP_FP, 0, FP7(0x14, 1)), FLE_D, F_R),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 1, FP7(0x1c, 1), 0), FCLASS_D, F_R1),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 0), FCVT_W_D, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 1), FCVT_WU_D, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 2), FCVT_L_D, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x18, 1), 3), FCVT_LU_D, F_R1_RM),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1c, 1), 0), FMV_X_D, F_R1),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 0), FCVT_D_W, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 1), FCVT_D_WU, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 2), FCVT_D_L, F_R1_RM),
+    P(MASK_F7RS2, MRS2(OPC_OP_FP, 0, FP7(0x1a, 1), 3), FCVT_D_LU, F_R1_RM),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_FP, 0, FP7(0x1e, 1), 0), FMV_D_X, F_R1),
 };
 
 /* Compressed patterns: quadrant in bits 1:0, funct3 in bits 15:13. Within one bucket the more specific
  * pattern comes first (c.addi16sp before c.lui, c.ebreak before c.jalr before c.add). */
 #define CQ(q, f3) ((uint32_t)(q) | ((uint32_t)(f3) << 13))
-#define MASK_CQ 0xe003u
-#define PC(mask, match, op, fmt, cons) {mask, match, RV_OP_##op, fmt, cons}
+#define MASK_CQ   0xe003u
+#define PC(mask, match, op, fmt, cons)             \
+	{                                          \
+		mask, match, RV_OP_##op, fmt, cons \
+	}
 
 static const struct pattern patterns16[] = {
-	/* quadrant 0 */
-	PC(MASK_CQ, CQ(0, 0), ADDI, C_ADDI4SPN, NZ_IMM),
-	PC(MASK_CQ, CQ(0, 1), FLD, C_LOAD_D, 0),
-	PC(MASK_CQ, CQ(0, 2), LW, C_LOAD_W, 0),
-	PC(MASK_CQ, CQ(0, 3), LD, C_LOAD_D, 0),
-	PC(MASK_CQ, CQ(0, 5), FSD, C_STORE_D, 0),
-	PC(MASK_CQ, CQ(0, 6), SW, C_STORE_W, 0),
-	PC(MASK_CQ, CQ(0, 7), SD, C_STORE_D, 0),
-	/* quadrant 1 */
-	PC(MASK_CQ, CQ(1, 0), ADDI, C_ADDI, 0), /* c.nop and HINTs included */
-	PC(MASK_CQ, CQ(1, 1), ADDIW, C_ADDI, NZ_RD),
-	PC(MASK_CQ, CQ(1, 2), ADDI, C_LI, 0),
-	PC(MASK_CQ | 0x0f80u, CQ(1, 3) | (2u << 7), ADDI, C_ADDI16SP, NZ_IMM),
-	PC(MASK_CQ, CQ(1, 3), LUI, C_LUI, NZ_IMM),
-	PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (0u << 10), SRLI, C_SHIFT_RP, 0),
-	PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (1u << 10), SRAI, C_SHIFT_RP, 0),
-	PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (2u << 10), ANDI, C_ANDI, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (0u << 5), SUB, C_ARITH, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (1u << 5), XOR, C_ARITH, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (2u << 5), OR, C_ARITH, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (3u << 5), AND, C_ARITH, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | 0x1000u | (3u << 10) | (0u << 5), SUBW, C_ARITH, 0),
-	PC(MASK_CQ | 0x1c60u, CQ(1, 4) | 0x1000u | (3u << 10) | (1u << 5), ADDW, C_ARITH, 0),
-	PC(MASK_CQ, CQ(1, 5), JAL, C_J, 0),
-	PC(MASK_CQ, CQ(1, 6), BEQ, C_BRANCH, 0),
-	PC(MASK_CQ, CQ(1, 7), BNE, C_BRANCH, 0),
-	/* quadrant 2 */
-	PC(MASK_CQ, CQ(2, 0), SLLI, C_SLLI, 0),
-	PC(MASK_CQ, CQ(2, 1), FLD, C_LDSP, 0),
-	PC(MASK_CQ, CQ(2, 2), LW, C_LWSP, NZ_RD),
-	PC(MASK_CQ, CQ(2, 3), LD, C_LDSP, NZ_RD),
-	PC(MASK_CQ | 0x1ffcu, CQ(2, 4) | 0x1000u, EBREAK, C_EBREAK, 0),
-	PC(MASK_CQ | 0x107cu, CQ(2, 4) | 0x1000u, JALR, C_JALR, 0),
-	PC(MASK_CQ | 0x1000u, CQ(2, 4) | 0x1000u, ADD, C_ADD, 0),
-	PC(MASK_CQ | 0x107cu, CQ(2, 4), JALR, C_JR, NZ_RD), /* rs1 (in the rd field) must not be x0 */
-	PC(MASK_CQ | 0x1000u, CQ(2, 4), ADD, C_MV, 0),
-	PC(MASK_CQ, CQ(2, 5), FSD, C_SDSP, 0),
-	PC(MASK_CQ, CQ(2, 6), SW, C_SWSP, 0),
-	PC(MASK_CQ, CQ(2, 7), SD, C_SDSP, 0),
+    /* quadrant 0 */
+    PC(MASK_CQ, CQ(0, 0), ADDI, C_ADDI4SPN, NZ_IMM),
+    PC(MASK_CQ, CQ(0, 1), FLD, C_LOAD_D, 0),
+    PC(MASK_CQ, CQ(0, 2), LW, C_LOAD_W, 0),
+    PC(MASK_CQ, CQ(0, 3), LD, C_LOAD_D, 0),
+    PC(MASK_CQ, CQ(0, 5), FSD, C_STORE_D, 0),
+    PC(MASK_CQ, CQ(0, 6), SW, C_STORE_W, 0),
+    PC(MASK_CQ, CQ(0, 7), SD, C_STORE_D, 0),
+    /* quadrant 1 */
+    PC(MASK_CQ, CQ(1, 0), ADDI, C_ADDI, 0), /* c.nop and HINTs included */
+    PC(MASK_CQ, CQ(1, 1), ADDIW, C_ADDI, NZ_RD),
+    PC(MASK_CQ, CQ(1, 2), ADDI, C_LI, 0),
+    PC(MASK_CQ | 0x0f80u, CQ(1, 3) | (2u << 7), ADDI, C_ADDI16SP, NZ_IMM),
+    PC(MASK_CQ, CQ(1, 3), LUI, C_LUI, NZ_IMM),
+    PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (0u << 10), SRLI, C_SHIFT_RP, 0),
+    PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (1u << 10), SRAI, C_SHIFT_RP, 0),
+    PC(MASK_CQ | 0x0c00u, CQ(1, 4) | (2u << 10), ANDI, C_ANDI, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (0u << 5), SUB, C_ARITH, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (1u << 5), XOR, C_ARITH, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (2u << 5), OR, C_ARITH, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | (3u << 10) | (3u << 5), AND, C_ARITH, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | 0x1000u | (3u << 10) | (0u << 5), SUBW, C_ARITH, 0),
+    PC(MASK_CQ | 0x1c60u, CQ(1, 4) | 0x1000u | (3u << 10) | (1u << 5), ADDW, C_ARITH, 0),
+    PC(MASK_CQ, CQ(1, 5), JAL, C_J, 0),
+    PC(MASK_CQ, CQ(1, 6), BEQ, C_BRANCH, 0),
+    PC(MASK_CQ, CQ(1, 7), BNE, C_BRANCH, 0),
+    /* quadrant 2 */
+    PC(MASK_CQ, CQ(2, 0), SLLI, C_SLLI, 0),
+    PC(MASK_CQ, CQ(2, 1), FLD, C_LDSP, 0),
+    PC(MASK_CQ, CQ(2, 2), LW, C_LWSP, NZ_RD),
+    PC(MASK_CQ, CQ(2, 3), LD, C_LDSP, NZ_RD),
+    PC(MASK_CQ | 0x1ffcu, CQ(2, 4) | 0x1000u, EBREAK, C_EBREAK, 0),
+    PC(MASK_CQ | 0x107cu, CQ(2, 4) | 0x1000u, JALR, C_JALR, 0),
+    PC(MASK_CQ | 0x1000u, CQ(2, 4) | 0x1000u, ADD, C_ADD, 0),
+    PC(MASK_CQ | 0x107cu, CQ(2, 4), JALR, C_JR, NZ_RD), /* rs1 (in the rd field) must not be x0 */
+    PC(MASK_CQ | 0x1000u, CQ(2, 4), ADD, C_MV, 0),
+    PC(MASK_CQ, CQ(2, 5), FSD, C_SDSP, 0),
+    PC(MASK_CQ, CQ(2, 6), SW, C_SWSP, 0),
+    PC(MASK_CQ, CQ(2, 7), SD, C_SDSP, 0),
 };
 
 /* Buckets: 0..23 compressed (quadrant * 8 + funct3), 24..55 the 32-bit major opcode (bits 6:2). */
-#define NBUCKETS 56
+#define NBUCKETS       56
 #define MAX_PER_BUCKET 64
 static struct {
 	uint8_t count;
@@ -347,8 +355,12 @@ static void add_patterns(const struct pattern *table, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned b = bucket_of(table[i].match);
-		if (buckets[b].count < MAX_PER_BUCKET)
-			buckets[b].p[buckets[b].count++] = &table[i];
+		if (buckets[b].count >= MAX_PER_BUCKET) {
+			/* a table edit outgrew the bucket: every later pattern would silently decode as illegal */
+			fprintf(stderr, "rv_decode: bucket %u overflows (raise MAX_PER_BUCKET)\n", b);
+			abort();
+		}
+		buckets[b].p[buckets[b].count++] = &table[i];
 	}
 }
 
@@ -410,9 +422,9 @@ static bool decode32(const struct pattern *p, uint32_t raw, struct rv_insn *in)
 	case F_B:
 		in->rs1 = rs1;
 		in->rs2 = rs2;
-		in->imm = sext((bits(raw, 31, 31) << 12) | (bits(raw, 7, 7) << 11) | (bits(raw, 30, 25) << 5) |
-				       (bits(raw, 11, 8) << 1),
-			       13);
+		in->imm = sext((bits(raw, 31, 31) << 12) | (bits(raw, 7, 7) << 11) |
+		                   (bits(raw, 30, 25) << 5) | (bits(raw, 11, 8) << 1),
+		               13);
 		break;
 	case F_U:
 		in->rd = rd;
@@ -420,9 +432,9 @@ static bool decode32(const struct pattern *p, uint32_t raw, struct rv_insn *in)
 		break;
 	case F_J:
 		in->rd = rd;
-		in->imm = sext((bits(raw, 31, 31) << 20) | (bits(raw, 19, 12) << 12) | (bits(raw, 20, 20) << 11) |
-				       (bits(raw, 30, 21) << 1),
-			       21);
+		in->imm = sext((bits(raw, 31, 31) << 20) | (bits(raw, 19, 12) << 12) |
+		                   (bits(raw, 20, 20) << 11) | (bits(raw, 30, 21) << 1),
+		               21);
 		break;
 	case F_SHIFT64:
 		in->rd = rd;
@@ -477,7 +489,7 @@ static bool decode16(const struct pattern *p, uint32_t raw, struct rv_insn *in)
 		in->rd = rp_lo;
 		in->rs1 = 2;
 		in->imm = (bits(raw, 12, 11) << 4) | (bits(raw, 10, 7) << 6) | (bits(raw, 6, 6) << 2) |
-			  (bits(raw, 5, 5) << 3);
+		          (bits(raw, 5, 5) << 3);
 		break;
 	case C_LOAD_W:
 	case C_STORE_W:
@@ -508,8 +520,8 @@ static bool decode16(const struct pattern *p, uint32_t raw, struct rv_insn *in)
 	case C_ADDI16SP:
 		in->rd = in->rs1 = 2;
 		in->imm = sext((bits(raw, 12, 12) << 9) | (bits(raw, 6, 6) << 4) | (bits(raw, 5, 5) << 6) |
-				       (bits(raw, 4, 3) << 7) | (bits(raw, 2, 2) << 5),
-			       10);
+		                   (bits(raw, 4, 3) << 7) | (bits(raw, 2, 2) << 5),
+		               10);
 		break;
 	case C_LUI:
 		in->rd = rd_full;
@@ -528,16 +540,17 @@ static bool decode16(const struct pattern *p, uint32_t raw, struct rv_insn *in)
 		in->rs2 = rp_lo;
 		break;
 	case C_J:
-		in->imm = sext((bits(raw, 12, 12) << 11) | (bits(raw, 11, 11) << 4) | (bits(raw, 10, 9) << 8) |
-				       (bits(raw, 8, 8) << 10) | (bits(raw, 7, 7) << 6) | (bits(raw, 6, 6) << 7) |
-				       (bits(raw, 5, 3) << 1) | (bits(raw, 2, 2) << 5),
-			       12);
+		in->imm =
+		    sext((bits(raw, 12, 12) << 11) | (bits(raw, 11, 11) << 4) | (bits(raw, 10, 9) << 8) |
+		             (bits(raw, 8, 8) << 10) | (bits(raw, 7, 7) << 6) | (bits(raw, 6, 6) << 7) |
+		             (bits(raw, 5, 3) << 1) | (bits(raw, 2, 2) << 5),
+		         12);
 		break;
 	case C_BRANCH:
 		in->rs1 = rp_hi;
 		in->imm = sext((bits(raw, 12, 12) << 8) | (bits(raw, 11, 10) << 3) | (bits(raw, 6, 5) << 6) |
-				       (bits(raw, 4, 3) << 1) | (bits(raw, 2, 2) << 5),
-			       9);
+		                   (bits(raw, 4, 3) << 1) | (bits(raw, 2, 2) << 5),
+		               9);
 		break;
 	case C_SLLI:
 		in->rd = in->rs1 = rd_full;

@@ -90,7 +90,9 @@ int rv_disasm(const struct rv_insn *in, uint64_t pc, char *buf, size_t len)
 		case 'o': emit(&o, "%lld(x%u)", (long long)in->imm, in->rs1); break;
 		case 'a': emit(&o, "(x%u)", in->rs1); break;
 		case 'b': emit(&o, "0x%llx", (unsigned long long)(pc + (uint64_t)in->imm)); break;
-		case 'u': emit(&o, "0x%llx", (unsigned long long)(((uint64_t)in->imm >> 12) & 0xfffff)); break;
+		case 'u':
+			emit(&o, "0x%llx", (unsigned long long)(((uint64_t)in->imm >> 12) & 0xfffff));
+			break;
 		case 'c': {
 			const char *name = csr_name(in->csr);
 			if (name)

@@ -15,204 +15,204 @@
  *   u imm >> 12 (hex)    c csr (name if known, else hex)  z shift amount (hex)   Z csr*i zimm (decimal)
  *   a (rs1) for LR/SC/AMO            f fence pred,succ      r rounding mode (only printed if not dyn)
  * Flags (rv_op_flags()): RV_OPF_*. */
-#define RV_OPS(X)                                                          \
-	X(ILLEGAL, "illegal", "", 0)                                       \
-	/* RV64I */                                                        \
-	X(LUI, "lui", "d,u", 0)                                            \
-	X(AUIPC, "auipc", "d,u", 0)                                        \
-	X(JAL, "jal", "d,b", RV_OPF_JUMP)                                  \
-	X(JALR, "jalr", "d,o", RV_OPF_JUMP | RV_OPF_INDIRECT)              \
-	X(BEQ, "beq", "s,t,b", RV_OPF_BRANCH)                              \
-	X(BNE, "bne", "s,t,b", RV_OPF_BRANCH)                              \
-	X(BLT, "blt", "s,t,b", RV_OPF_BRANCH)                              \
-	X(BGE, "bge", "s,t,b", RV_OPF_BRANCH)                              \
-	X(BLTU, "bltu", "s,t,b", RV_OPF_BRANCH)                            \
-	X(BGEU, "bgeu", "s,t,b", RV_OPF_BRANCH)                            \
-	X(LB, "lb", "d,o", RV_OPF_LOAD | RV_OPF_SIZE1 | RV_OPF_SIGNED)     \
-	X(LH, "lh", "d,o", RV_OPF_LOAD | RV_OPF_SIZE2 | RV_OPF_SIGNED)     \
-	X(LW, "lw", "d,o", RV_OPF_LOAD | RV_OPF_SIZE4 | RV_OPF_SIGNED)     \
-	X(LD, "ld", "d,o", RV_OPF_LOAD | RV_OPF_SIZE8)                     \
-	X(LBU, "lbu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE1)                   \
-	X(LHU, "lhu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE2)                   \
-	X(LWU, "lwu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE4)                   \
-	X(SB, "sb", "t,o", RV_OPF_STORE | RV_OPF_SIZE1)                    \
-	X(SH, "sh", "t,o", RV_OPF_STORE | RV_OPF_SIZE2)                    \
-	X(SW, "sw", "t,o", RV_OPF_STORE | RV_OPF_SIZE4)                    \
-	X(SD, "sd", "t,o", RV_OPF_STORE | RV_OPF_SIZE8)                    \
-	X(ADDI, "addi", "d,s,i", 0)                                        \
-	X(SLTI, "slti", "d,s,i", 0)                                        \
-	X(SLTIU, "sltiu", "d,s,i", 0)                                      \
-	X(XORI, "xori", "d,s,i", 0)                                        \
-	X(ORI, "ori", "d,s,i", 0)                                          \
-	X(ANDI, "andi", "d,s,i", 0)                                        \
-	X(SLLI, "slli", "d,s,z", 0)                                        \
-	X(SRLI, "srli", "d,s,z", 0)                                        \
-	X(SRAI, "srai", "d,s,z", 0)                                        \
-	X(ADD, "add", "d,s,t", 0)                                          \
-	X(SUB, "sub", "d,s,t", 0)                                          \
-	X(SLL, "sll", "d,s,t", 0)                                          \
-	X(SLT, "slt", "d,s,t", 0)                                          \
-	X(SLTU, "sltu", "d,s,t", 0)                                        \
-	X(XOR, "xor", "d,s,t", 0)                                          \
-	X(SRL, "srl", "d,s,t", 0)                                          \
-	X(SRA, "sra", "d,s,t", 0)                                          \
-	X(OR, "or", "d,s,t", 0)                                            \
-	X(AND, "and", "d,s,t", 0)                                          \
-	X(ADDIW, "addiw", "d,s,i", 0)                                      \
-	X(SLLIW, "slliw", "d,s,z", 0)                                      \
-	X(SRLIW, "srliw", "d,s,z", 0)                                      \
-	X(SRAIW, "sraiw", "d,s,z", 0)                                      \
-	X(ADDW, "addw", "d,s,t", 0)                                        \
-	X(SUBW, "subw", "d,s,t", 0)                                        \
-	X(SLLW, "sllw", "d,s,t", 0)                                        \
-	X(SRLW, "srlw", "d,s,t", 0)                                        \
-	X(SRAW, "sraw", "d,s,t", 0)                                        \
-	X(FENCE, "fence", "f", 0)                                          \
-	X(ECALL, "ecall", "", RV_OPF_SYSTEM)                               \
-	X(EBREAK, "ebreak", "", RV_OPF_SYSTEM)                             \
-	/* Zifencei */                                                     \
-	X(FENCE_I, "fence.i", "", RV_OPF_SYSTEM)                           \
-	/* Zicsr */                                                        \
-	X(CSRRW, "csrrw", "d,c,s", RV_OPF_CSR)                             \
-	X(CSRRS, "csrrs", "d,c,s", RV_OPF_CSR)                             \
-	X(CSRRC, "csrrc", "d,c,s", RV_OPF_CSR)                             \
-	X(CSRRWI, "csrrwi", "d,c,Z", RV_OPF_CSR)                           \
-	X(CSRRSI, "csrrsi", "d,c,Z", RV_OPF_CSR)                           \
-	X(CSRRCI, "csrrci", "d,c,Z", RV_OPF_CSR)                           \
-	/* M */                                                            \
-	X(MUL, "mul", "d,s,t", 0)                                          \
-	X(MULH, "mulh", "d,s,t", 0)                                        \
-	X(MULHSU, "mulhsu", "d,s,t", 0)                                    \
-	X(MULHU, "mulhu", "d,s,t", 0)                                      \
-	X(DIV, "div", "d,s,t", 0)                                          \
-	X(DIVU, "divu", "d,s,t", 0)                                        \
-	X(REM, "rem", "d,s,t", 0)                                          \
-	X(REMU, "remu", "d,s,t", 0)                                        \
-	X(MULW, "mulw", "d,s,t", 0)                                        \
-	X(DIVW, "divw", "d,s,t", 0)                                        \
-	X(DIVUW, "divuw", "d,s,t", 0)                                      \
-	X(REMW, "remw", "d,s,t", 0)                                        \
-	X(REMUW, "remuw", "d,s,t", 0)                                      \
-	/* A */                                                            \
-	X(LR_W, "lr.w", "d,a", RV_OPF_ATOMIC | RV_OPF_LOAD | RV_OPF_SIZE4) \
+#define RV_OPS(X)                                                             \
+	X(ILLEGAL, "illegal", "", 0)                                          \
+	/* RV64I */                                                           \
+	X(LUI, "lui", "d,u", 0)                                               \
+	X(AUIPC, "auipc", "d,u", 0)                                           \
+	X(JAL, "jal", "d,b", RV_OPF_JUMP)                                     \
+	X(JALR, "jalr", "d,o", RV_OPF_JUMP | RV_OPF_INDIRECT)                 \
+	X(BEQ, "beq", "s,t,b", RV_OPF_BRANCH)                                 \
+	X(BNE, "bne", "s,t,b", RV_OPF_BRANCH)                                 \
+	X(BLT, "blt", "s,t,b", RV_OPF_BRANCH)                                 \
+	X(BGE, "bge", "s,t,b", RV_OPF_BRANCH)                                 \
+	X(BLTU, "bltu", "s,t,b", RV_OPF_BRANCH)                               \
+	X(BGEU, "bgeu", "s,t,b", RV_OPF_BRANCH)                               \
+	X(LB, "lb", "d,o", RV_OPF_LOAD | RV_OPF_SIZE1 | RV_OPF_SIGNED)        \
+	X(LH, "lh", "d,o", RV_OPF_LOAD | RV_OPF_SIZE2 | RV_OPF_SIGNED)        \
+	X(LW, "lw", "d,o", RV_OPF_LOAD | RV_OPF_SIZE4 | RV_OPF_SIGNED)        \
+	X(LD, "ld", "d,o", RV_OPF_LOAD | RV_OPF_SIZE8)                        \
+	X(LBU, "lbu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE1)                      \
+	X(LHU, "lhu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE2)                      \
+	X(LWU, "lwu", "d,o", RV_OPF_LOAD | RV_OPF_SIZE4)                      \
+	X(SB, "sb", "t,o", RV_OPF_STORE | RV_OPF_SIZE1)                       \
+	X(SH, "sh", "t,o", RV_OPF_STORE | RV_OPF_SIZE2)                       \
+	X(SW, "sw", "t,o", RV_OPF_STORE | RV_OPF_SIZE4)                       \
+	X(SD, "sd", "t,o", RV_OPF_STORE | RV_OPF_SIZE8)                       \
+	X(ADDI, "addi", "d,s,i", 0)                                           \
+	X(SLTI, "slti", "d,s,i", 0)                                           \
+	X(SLTIU, "sltiu", "d,s,i", 0)                                         \
+	X(XORI, "xori", "d,s,i", 0)                                           \
+	X(ORI, "ori", "d,s,i", 0)                                             \
+	X(ANDI, "andi", "d,s,i", 0)                                           \
+	X(SLLI, "slli", "d,s,z", 0)                                           \
+	X(SRLI, "srli", "d,s,z", 0)                                           \
+	X(SRAI, "srai", "d,s,z", 0)                                           \
+	X(ADD, "add", "d,s,t", 0)                                             \
+	X(SUB, "sub", "d,s,t", 0)                                             \
+	X(SLL, "sll", "d,s,t", 0)                                             \
+	X(SLT, "slt", "d,s,t", 0)                                             \
+	X(SLTU, "sltu", "d,s,t", 0)                                           \
+	X(XOR, "xor", "d,s,t", 0)                                             \
+	X(SRL, "srl", "d,s,t", 0)                                             \
+	X(SRA, "sra", "d,s,t", 0)                                             \
+	X(OR, "or", "d,s,t", 0)                                               \
+	X(AND, "and", "d,s,t", 0)                                             \
+	X(ADDIW, "addiw", "d,s,i", 0)                                         \
+	X(SLLIW, "slliw", "d,s,z", 0)                                         \
+	X(SRLIW, "srliw", "d,s,z", 0)                                         \
+	X(SRAIW, "sraiw", "d,s,z", 0)                                         \
+	X(ADDW, "addw", "d,s,t", 0)                                           \
+	X(SUBW, "subw", "d,s,t", 0)                                           \
+	X(SLLW, "sllw", "d,s,t", 0)                                           \
+	X(SRLW, "srlw", "d,s,t", 0)                                           \
+	X(SRAW, "sraw", "d,s,t", 0)                                           \
+	X(FENCE, "fence", "f", 0)                                             \
+	X(ECALL, "ecall", "", RV_OPF_SYSTEM)                                  \
+	X(EBREAK, "ebreak", "", RV_OPF_SYSTEM)                                \
+	/* Zifencei */                                                        \
+	X(FENCE_I, "fence.i", "", RV_OPF_SYSTEM)                              \
+	/* Zicsr */                                                           \
+	X(CSRRW, "csrrw", "d,c,s", RV_OPF_CSR)                                \
+	X(CSRRS, "csrrs", "d,c,s", RV_OPF_CSR)                                \
+	X(CSRRC, "csrrc", "d,c,s", RV_OPF_CSR)                                \
+	X(CSRRWI, "csrrwi", "d,c,Z", RV_OPF_CSR)                              \
+	X(CSRRSI, "csrrsi", "d,c,Z", RV_OPF_CSR)                              \
+	X(CSRRCI, "csrrci", "d,c,Z", RV_OPF_CSR)                              \
+	/* M */                                                               \
+	X(MUL, "mul", "d,s,t", 0)                                             \
+	X(MULH, "mulh", "d,s,t", 0)                                           \
+	X(MULHSU, "mulhsu", "d,s,t", 0)                                       \
+	X(MULHU, "mulhu", "d,s,t", 0)                                         \
+	X(DIV, "div", "d,s,t", 0)                                             \
+	X(DIVU, "divu", "d,s,t", 0)                                           \
+	X(REM, "rem", "d,s,t", 0)                                             \
+	X(REMU, "remu", "d,s,t", 0)                                           \
+	X(MULW, "mulw", "d,s,t", 0)                                           \
+	X(DIVW, "divw", "d,s,t", 0)                                           \
+	X(DIVUW, "divuw", "d,s,t", 0)                                         \
+	X(REMW, "remw", "d,s,t", 0)                                           \
+	X(REMUW, "remuw", "d,s,t", 0)                                         \
+	/* A */                                                               \
+	X(LR_W, "lr.w", "d,a", RV_OPF_ATOMIC | RV_OPF_LOAD | RV_OPF_SIZE4)    \
 	X(SC_W, "sc.w", "d,t,a", RV_OPF_ATOMIC | RV_OPF_STORE | RV_OPF_SIZE4) \
-	X(AMOSWAP_W, "amoswap.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)      \
-	X(AMOADD_W, "amoadd.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)        \
-	X(AMOXOR_W, "amoxor.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)        \
-	X(AMOAND_W, "amoand.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)        \
-	X(AMOOR_W, "amoor.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)          \
-	X(AMOMIN_W, "amomin.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)        \
-	X(AMOMAX_W, "amomax.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)        \
-	X(AMOMINU_W, "amominu.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)      \
-	X(AMOMAXU_W, "amomaxu.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)      \
-	X(LR_D, "lr.d", "d,a", RV_OPF_ATOMIC | RV_OPF_LOAD | RV_OPF_SIZE8) \
+	X(AMOSWAP_W, "amoswap.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)         \
+	X(AMOADD_W, "amoadd.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)           \
+	X(AMOXOR_W, "amoxor.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)           \
+	X(AMOAND_W, "amoand.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)           \
+	X(AMOOR_W, "amoor.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)             \
+	X(AMOMIN_W, "amomin.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)           \
+	X(AMOMAX_W, "amomax.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)           \
+	X(AMOMINU_W, "amominu.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)         \
+	X(AMOMAXU_W, "amomaxu.w", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE4)         \
+	X(LR_D, "lr.d", "d,a", RV_OPF_ATOMIC | RV_OPF_LOAD | RV_OPF_SIZE8)    \
 	X(SC_D, "sc.d", "d,t,a", RV_OPF_ATOMIC | RV_OPF_STORE | RV_OPF_SIZE8) \
-	X(AMOSWAP_D, "amoswap.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)      \
-	X(AMOADD_D, "amoadd.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)        \
-	X(AMOXOR_D, "amoxor.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)        \
-	X(AMOAND_D, "amoand.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)        \
-	X(AMOOR_D, "amoor.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)          \
-	X(AMOMIN_D, "amomin.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)        \
-	X(AMOMAX_D, "amomax.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)        \
-	X(AMOMINU_D, "amominu.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)      \
-	X(AMOMAXU_D, "amomaxu.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)      \
-	/* F */                                                            \
-	X(FLW, "flw", "D,o", RV_OPF_FP | RV_OPF_LOAD | RV_OPF_SIZE4)       \
-	X(FSW, "fsw", "T,o", RV_OPF_FP | RV_OPF_STORE | RV_OPF_SIZE4)      \
-	X(FMADD_S, "fmadd.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMSUB_S, "fmsub.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FNMSUB_S, "fnmsub.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)        \
-	X(FNMADD_S, "fnmadd.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)        \
-	X(FADD_S, "fadd.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSUB_S, "fsub.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FMUL_S, "fmul.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FDIV_S, "fdiv.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSQRT_S, "fsqrt.s", "D,S,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSGNJ_S, "fsgnj.s", "D,S,T", RV_OPF_FP)                          \
-	X(FSGNJN_S, "fsgnjn.s", "D,S,T", RV_OPF_FP)                        \
-	X(FSGNJX_S, "fsgnjx.s", "D,S,T", RV_OPF_FP)                        \
-	X(FMIN_S, "fmin.s", "D,S,T", RV_OPF_FP)                            \
-	X(FMAX_S, "fmax.s", "D,S,T", RV_OPF_FP)                            \
-	X(FCVT_W_S, "fcvt.w.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_WU_S, "fcvt.wu.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMV_X_W, "fmv.x.w", "d,S", RV_OPF_FP)                            \
-	X(FEQ_S, "feq.s", "d,S,T", RV_OPF_FP)                              \
-	X(FLT_S, "flt.s", "d,S,T", RV_OPF_FP)                              \
-	X(FLE_S, "fle.s", "d,S,T", RV_OPF_FP)                              \
-	X(FCLASS_S, "fclass.s", "d,S", RV_OPF_FP)                          \
-	X(FCVT_S_W, "fcvt.s.w", "D,s,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_S_WU, "fcvt.s.wu", "D,s,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMV_W_X, "fmv.w.x", "D,s", RV_OPF_FP)                            \
-	X(FCVT_L_S, "fcvt.l.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_LU_S, "fcvt.lu.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FCVT_S_L, "fcvt.s.l", "D,s,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_S_LU, "fcvt.s.lu", "D,s,r", RV_OPF_FP | RV_OPF_RM)          \
-	/* D */                                                            \
-	X(FLD, "fld", "D,o", RV_OPF_FP | RV_OPF_LOAD | RV_OPF_SIZE8)       \
-	X(FSD, "fsd", "T,o", RV_OPF_FP | RV_OPF_STORE | RV_OPF_SIZE8)      \
-	X(FMADD_D, "fmadd.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMSUB_D, "fmsub.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FNMSUB_D, "fnmsub.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)        \
-	X(FNMADD_D, "fnmadd.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)        \
-	X(FADD_D, "fadd.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSUB_D, "fsub.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FMUL_D, "fmul.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FDIV_D, "fdiv.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSQRT_D, "fsqrt.d", "D,S,r", RV_OPF_FP | RV_OPF_RM)              \
-	X(FSGNJ_D, "fsgnj.d", "D,S,T", RV_OPF_FP)                          \
-	X(FSGNJN_D, "fsgnjn.d", "D,S,T", RV_OPF_FP)                        \
-	X(FSGNJX_D, "fsgnjx.d", "D,S,T", RV_OPF_FP)                        \
-	X(FMIN_D, "fmin.d", "D,S,T", RV_OPF_FP)                            \
-	X(FMAX_D, "fmax.d", "D,S,T", RV_OPF_FP)                            \
-	X(FCVT_S_D, "fcvt.s.d", "D,S,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_D_S, "fcvt.d.s", "D,S", RV_OPF_FP)                          \
-	X(FEQ_D, "feq.d", "d,S,T", RV_OPF_FP)                              \
-	X(FLT_D, "flt.d", "d,S,T", RV_OPF_FP)                              \
-	X(FLE_D, "fle.d", "d,S,T", RV_OPF_FP)                              \
-	X(FCLASS_D, "fclass.d", "d,S", RV_OPF_FP)                          \
-	X(FCVT_W_D, "fcvt.w.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_WU_D, "fcvt.wu.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FCVT_D_W, "fcvt.d.w", "D,s", RV_OPF_FP)                          \
-	X(FCVT_D_WU, "fcvt.d.wu", "D,s", RV_OPF_FP)                        \
-	X(FCVT_L_D, "fcvt.l.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_LU_D, "fcvt.lu.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMV_X_D, "fmv.x.d", "d,S", RV_OPF_FP)                            \
-	X(FCVT_D_L, "fcvt.d.l", "D,s,r", RV_OPF_FP | RV_OPF_RM)            \
-	X(FCVT_D_LU, "fcvt.d.lu", "D,s,r", RV_OPF_FP | RV_OPF_RM)          \
-	X(FMV_D_X, "fmv.d.x", "D,s", RV_OPF_FP)                            \
-	/* Privileged (decoded for system mode; illegal in user mode) */  \
-	X(SRET, "sret", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                   \
-	X(MRET, "mret", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                   \
-	X(WFI, "wfi", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                     \
+	X(AMOSWAP_D, "amoswap.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)         \
+	X(AMOADD_D, "amoadd.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)           \
+	X(AMOXOR_D, "amoxor.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)           \
+	X(AMOAND_D, "amoand.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)           \
+	X(AMOOR_D, "amoor.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)             \
+	X(AMOMIN_D, "amomin.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)           \
+	X(AMOMAX_D, "amomax.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)           \
+	X(AMOMINU_D, "amominu.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)         \
+	X(AMOMAXU_D, "amomaxu.d", "d,t,a", RV_OPF_AMO | RV_OPF_SIZE8)         \
+	/* F */                                                               \
+	X(FLW, "flw", "D,o", RV_OPF_FP | RV_OPF_LOAD | RV_OPF_SIZE4)          \
+	X(FSW, "fsw", "T,o", RV_OPF_FP | RV_OPF_STORE | RV_OPF_SIZE4)         \
+	X(FMADD_S, "fmadd.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMSUB_S, "fmsub.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FNMSUB_S, "fnmsub.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)           \
+	X(FNMADD_S, "fnmadd.s", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)           \
+	X(FADD_S, "fadd.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSUB_S, "fsub.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FMUL_S, "fmul.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FDIV_S, "fdiv.s", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSQRT_S, "fsqrt.s", "D,S,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSGNJ_S, "fsgnj.s", "D,S,T", RV_OPF_FP)                             \
+	X(FSGNJN_S, "fsgnjn.s", "D,S,T", RV_OPF_FP)                           \
+	X(FSGNJX_S, "fsgnjx.s", "D,S,T", RV_OPF_FP)                           \
+	X(FMIN_S, "fmin.s", "D,S,T", RV_OPF_FP)                               \
+	X(FMAX_S, "fmax.s", "D,S,T", RV_OPF_FP)                               \
+	X(FCVT_W_S, "fcvt.w.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_WU_S, "fcvt.wu.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMV_X_W, "fmv.x.w", "d,S", RV_OPF_FP)                               \
+	X(FEQ_S, "feq.s", "d,S,T", RV_OPF_FP)                                 \
+	X(FLT_S, "flt.s", "d,S,T", RV_OPF_FP)                                 \
+	X(FLE_S, "fle.s", "d,S,T", RV_OPF_FP)                                 \
+	X(FCLASS_S, "fclass.s", "d,S", RV_OPF_FP)                             \
+	X(FCVT_S_W, "fcvt.s.w", "D,s,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_S_WU, "fcvt.s.wu", "D,s,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMV_W_X, "fmv.w.x", "D,s", RV_OPF_FP)                               \
+	X(FCVT_L_S, "fcvt.l.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_LU_S, "fcvt.lu.s", "d,S,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FCVT_S_L, "fcvt.s.l", "D,s,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_S_LU, "fcvt.s.lu", "D,s,r", RV_OPF_FP | RV_OPF_RM)             \
+	/* D */                                                               \
+	X(FLD, "fld", "D,o", RV_OPF_FP | RV_OPF_LOAD | RV_OPF_SIZE8)          \
+	X(FSD, "fsd", "T,o", RV_OPF_FP | RV_OPF_STORE | RV_OPF_SIZE8)         \
+	X(FMADD_D, "fmadd.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMSUB_D, "fmsub.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FNMSUB_D, "fnmsub.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)           \
+	X(FNMADD_D, "fnmadd.d", "D,S,T,R,r", RV_OPF_FP | RV_OPF_RM)           \
+	X(FADD_D, "fadd.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSUB_D, "fsub.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FMUL_D, "fmul.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FDIV_D, "fdiv.d", "D,S,T,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSQRT_D, "fsqrt.d", "D,S,r", RV_OPF_FP | RV_OPF_RM)                 \
+	X(FSGNJ_D, "fsgnj.d", "D,S,T", RV_OPF_FP)                             \
+	X(FSGNJN_D, "fsgnjn.d", "D,S,T", RV_OPF_FP)                           \
+	X(FSGNJX_D, "fsgnjx.d", "D,S,T", RV_OPF_FP)                           \
+	X(FMIN_D, "fmin.d", "D,S,T", RV_OPF_FP)                               \
+	X(FMAX_D, "fmax.d", "D,S,T", RV_OPF_FP)                               \
+	X(FCVT_S_D, "fcvt.s.d", "D,S,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_D_S, "fcvt.d.s", "D,S", RV_OPF_FP)                             \
+	X(FEQ_D, "feq.d", "d,S,T", RV_OPF_FP)                                 \
+	X(FLT_D, "flt.d", "d,S,T", RV_OPF_FP)                                 \
+	X(FLE_D, "fle.d", "d,S,T", RV_OPF_FP)                                 \
+	X(FCLASS_D, "fclass.d", "d,S", RV_OPF_FP)                             \
+	X(FCVT_W_D, "fcvt.w.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_WU_D, "fcvt.wu.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FCVT_D_W, "fcvt.d.w", "D,s", RV_OPF_FP)                             \
+	X(FCVT_D_WU, "fcvt.d.wu", "D,s", RV_OPF_FP)                           \
+	X(FCVT_L_D, "fcvt.l.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_LU_D, "fcvt.lu.d", "d,S,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMV_X_D, "fmv.x.d", "d,S", RV_OPF_FP)                               \
+	X(FCVT_D_L, "fcvt.d.l", "D,s,r", RV_OPF_FP | RV_OPF_RM)               \
+	X(FCVT_D_LU, "fcvt.d.lu", "D,s,r", RV_OPF_FP | RV_OPF_RM)             \
+	X(FMV_D_X, "fmv.d.x", "D,s", RV_OPF_FP)                               \
+	/* Privileged (decoded for system mode; illegal in user mode) */      \
+	X(SRET, "sret", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                      \
+	X(MRET, "mret", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                      \
+	X(WFI, "wfi", "", RV_OPF_SYSTEM | RV_OPF_PRIV)                        \
 	X(SFENCE_VMA, "sfence.vma", "s,t", RV_OPF_SYSTEM | RV_OPF_PRIV)
 
 enum rv_op {
 #define RV_OP_ENUM(name, mnemonic, operands, flags) RV_OP_##name,
 	RV_OPS(RV_OP_ENUM)
 #undef RV_OP_ENUM
-		RV_OP_COUNT
+	    RV_OP_COUNT
 };
 
 /* Per-op properties (rv_op_flags()). */
-#define RV_OPF_BRANCH (1u << 0)   /* conditional branch: target pc + imm */
-#define RV_OPF_JUMP (1u << 1)     /* jal / jalr: rd = pc + len */
-#define RV_OPF_INDIRECT (1u << 2) /* jalr: target (rs1 + imm) & ~1 */
-#define RV_OPF_LOAD (1u << 3)     /* reads memory at rs1 + imm (LR: rs1) */
-#define RV_OPF_STORE (1u << 4)    /* writes memory at rs1 + imm (SC: rs1) */
-#define RV_OPF_ATOMIC (1u << 5)   /* LR/SC */
-#define RV_OPF_AMO ((1u << 6) | RV_OPF_LOAD | RV_OPF_STORE)
-#define RV_OPF_FP (1u << 7)     /* F or D extension */
-#define RV_OPF_RM (1u << 8)     /* has a rounding-mode field (insn.rm; 7 = dynamic frm) */
-#define RV_OPF_CSR (1u << 9)    /* Zicsr */
-#define RV_OPF_SYSTEM (1u << 10) /* ecall/ebreak/fence.i/privileged: ends a translated block */
-#define RV_OPF_PRIV (1u << 11)   /* privileged: illegal in user mode */
-#define RV_OPF_SIGNED (1u << 12) /* load sign-extends */
-#define RV_OPF_SIZE_SHIFT 13     /* log2 of the memory access size, 2 bits */
-#define RV_OPF_SIZE1 (0u << RV_OPF_SIZE_SHIFT)
-#define RV_OPF_SIZE2 (1u << RV_OPF_SIZE_SHIFT)
-#define RV_OPF_SIZE4 (2u << RV_OPF_SIZE_SHIFT)
-#define RV_OPF_SIZE8 (3u << RV_OPF_SIZE_SHIFT)
-#define RV_OPF_CONTROL (RV_OPF_BRANCH | RV_OPF_JUMP)
+#define RV_OPF_BRANCH     (1u << 0) /* conditional branch: target pc + imm */
+#define RV_OPF_JUMP       (1u << 1) /* jal / jalr: rd = pc + len */
+#define RV_OPF_INDIRECT   (1u << 2) /* jalr: target (rs1 + imm) & ~1 */
+#define RV_OPF_LOAD       (1u << 3) /* reads memory at rs1 + imm (LR: rs1) */
+#define RV_OPF_STORE      (1u << 4) /* writes memory at rs1 + imm (SC: rs1) */
+#define RV_OPF_ATOMIC     (1u << 5) /* LR/SC */
+#define RV_OPF_AMO        ((1u << 6) | RV_OPF_LOAD | RV_OPF_STORE)
+#define RV_OPF_FP         (1u << 7)  /* F or D extension */
+#define RV_OPF_RM         (1u << 8)  /* has a rounding-mode field (insn.rm; 7 = dynamic frm) */
+#define RV_OPF_CSR        (1u << 9)  /* Zicsr */
+#define RV_OPF_SYSTEM     (1u << 10) /* ecall/ebreak/fence.i/privileged: ends a translated block */
+#define RV_OPF_PRIV       (1u << 11) /* privileged: illegal in user mode */
+#define RV_OPF_SIGNED     (1u << 12) /* load sign-extends */
+#define RV_OPF_SIZE_SHIFT 13         /* log2 of the memory access size, 2 bits */
+#define RV_OPF_SIZE1      (0u << RV_OPF_SIZE_SHIFT)
+#define RV_OPF_SIZE2      (1u << RV_OPF_SIZE_SHIFT)
+#define RV_OPF_SIZE4      (2u << RV_OPF_SIZE_SHIFT)
+#define RV_OPF_SIZE8      (3u << RV_OPF_SIZE_SHIFT)
+#define RV_OPF_CONTROL    (RV_OPF_BRANCH | RV_OPF_JUMP)
 
 /* insn.aqrl bits (A extension). */
 #define RV_AQRL_RL 0x1u
@@ -259,11 +259,11 @@ static inline unsigned rv_op_mem_size(unsigned op)
 }
 
 /* CSR numbers used in user mode. */
-#define RV_CSR_FFLAGS 0x001
-#define RV_CSR_FRM 0x002
-#define RV_CSR_FCSR 0x003
-#define RV_CSR_CYCLE 0xc00
-#define RV_CSR_TIME 0xc01
+#define RV_CSR_FFLAGS  0x001
+#define RV_CSR_FRM     0x002
+#define RV_CSR_FCSR    0x003
+#define RV_CSR_CYCLE   0xc00
+#define RV_CSR_TIME    0xc01
 #define RV_CSR_INSTRET 0xc02
 
 #endif

@@ -7,7 +7,7 @@ static const struct {
 	uint32_t flags;
 } op_info[RV_OP_COUNT] = {
 #define RV_OP_INFO(name, mnemonic, operands, flags) [RV_OP_##name] = {mnemonic, operands, flags},
-	RV_OPS(RV_OP_INFO)
+    RV_OPS(RV_OP_INFO)
 #undef RV_OP_INFO
 };
 

@@ -92,6 +92,7 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 		j->opt = *o;
 	set_mapping(j, jit_default_reg_map);
 	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL;
+	j->profiling = !j->fixed_mapping;
 	j->tctx = malloc(sizeof(*j->tctx));
 	if (!j->tctx || !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE) || !jit_emit_stubs(j) ||
 	    (j->opt.dump && !jit_dump_open(j))) {
@@ -223,7 +224,7 @@ static void jit_replan(struct rv_jit *j)
 		if (want[g] && j->host_of_guest[g] == X86_NO_REG)
 			incoming++;
 	}
-	if (incoming >= 2 && w_new > w_cur + w_cur / 4) {
+	if (incoming >= 2 && w_new > w_cur + w_cur / 8) {
 		/* registers that stay keep their host register; the others take the freed ones */
 		struct jit_reg_map map[JIT_MAPPED_COUNT];
 		memcpy(map, j->map, sizeof(map));
@@ -257,9 +258,14 @@ static void profile_block(struct rv_jit *j, struct jit_block *b)
 	for (unsigned g = 0; g < 32; g++)
 		j->weight[g] += b->uses[g];
 	j->stats.hot_events++;
-	if (!j->fixed_mapping && ++j->events_since_plan >= JIT_REPLAN_EVENTS) {
+	if (++j->events_since_plan >= JIT_REPLAN_EVENTS) {
 		j->events_since_plan = 0;
 		jit_replan(j);
+	}
+	if (j->profiling && j->stats.hot_events >= JIT_PROFILE_EVENTS) {
+		/* the mapping stays as it is now: retranslate without the counters */
+		j->profiling = false;
+		flush(j);
 	}
 }
 
@@ -399,6 +405,12 @@ void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len)
 	uint64_t end = guest_addr + len < guest_addr ? UINT64_MAX : guest_addr + len;
 	if (end <= j->code_lo || guest_addr >= j->code_hi)
 		return;
+	if (guest_addr <= j->code_lo && end >= j->code_hi) {
+		/* everything translated is affected: start over (this also frees the code space) */
+		j->stats.invalidated += j->n_blocks;
+		flush(j);
+		return;
+	}
 	bool any = false;
 	for (size_t i = 0; i < j->n_blocks; i++) {
 		struct jit_block *b = j->blocks[i];

@@ -39,14 +39,16 @@ struct jit_reg_map {
 extern const struct jit_reg_map jit_default_reg_map[JIT_MAPPED_COUNT];
 
 /* Values translated code returns to rv_jit_run besides enum rv_exit and exit-record pointers. */
-#define JIT_RET_LOOKUP    0x100  /* indirect jump whose target is not in the jump cache; cpu->pc = target */
-#define JIT_RET_SLOW      0x101  /* frm is not RNE: interpret from cpu->pc for a while */
-#define JIT_RET_MAX_CODE  0x1000 /* values >= this are struct jit_exit pointers... */
-#define JIT_RET_HOT_TAG   1      /* ...or, with this bit set, a struct jit_block whose counter ran out */
+#define JIT_RET_LOOKUP     0x100  /* indirect jump whose target is not in the jump cache; cpu->pc = target */
+#define JIT_RET_SLOW       0x101  /* frm is not RNE: interpret from cpu->pc for a while */
+#define JIT_RET_MAX_CODE   0x1000 /* values >= this are struct jit_exit pointers... */
+#define JIT_RET_HOT_TAG    1      /* ...or, with this bit set, a struct jit_block whose counter ran out */
 /* Profile of which guest registers hot code uses: every JIT_HOT_PERIOD entries of a block add its
  * register uses to the weights; every JIT_REPLAN_EVENTS such events the mapping is reconsidered. */
-#define JIT_HOT_PERIOD    (1u << 14)
-#define JIT_REPLAN_EVENTS 32
+#define JIT_HOT_PERIOD     (1u << 14)
+#define JIT_REPLAN_EVENTS  32
+/* Profiling costs a counter update per block entry: it stops after this many events. */
+#define JIT_PROFILE_EVENTS 1024
 
 /* One direct exit of a block: a patchable rel32 (jmp or jcc) that goes to the exit stub until the
  * target is translated, then straight to the target block's code. */
@@ -86,7 +88,7 @@ struct jit_insn_span {
 	uint32_t host_start, host_end; /* offsets from the block's host start */
 };
 
-#define JIT_BLOCK_MAX_EXITS 2
+#define JIT_BLOCK_MAX_EXITS 12
 
 struct jit_block {
 	uint64_t pc, end_pc; /* guest code [pc, end_pc) */
@@ -161,6 +163,7 @@ struct rv_jit {
 	uint64_t weight[32];
 	unsigned events_since_plan;
 	bool fixed_mapping; /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
+	bool profiling;     /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
 };
 
 /* translate.c: translates the block at pc. Returns NULL with *exit set when the first instruction

@@ -4,21 +4,25 @@
 
 #include "rv/jit/jit_internal.h"
 
-#define JIT_BLOCK_MAX_INSNS   64
+#define JIT_BLOCK_MAX_INSNS      64
+/* Conditional branches inside a block (their taken paths are side exits; the block goes on). */
+#define JIT_BLOCK_MAX_SIDE_EXITS 8
 /* Worst-case bytes one block may need (checked before translating; overflow is detected anyway). */
-#define JIT_BLOCK_MAX_BYTES   (64 * 1024)
-#define JIT_MAX_COLD          (JIT_BLOCK_MAX_INSNS * 5 + 4)
-#define JIT_BLOCK_MAX_HELPERS (JIT_BLOCK_MAX_INSNS * 4)
+#define JIT_BLOCK_MAX_BYTES      (64 * 1024)
+#define JIT_MAX_COLD             (JIT_BLOCK_MAX_INSNS * 5 + 4)
+#define JIT_BLOCK_MAX_HELPERS    (JIT_BLOCK_MAX_INSNS * 4)
 
 /* Out-of-line code emitted after the block's main path, reached by a jcc/jmp whose rel32 is patched. */
 enum jit_cold_kind {
 	COLD_FAULT,          /* guest address out of range: RV_EXIT_FAULT */
 	COLD_EXIT,           /* unchained direct exit: return the exit record */
 	COLD_INTERRUPT,      /* interrupt_request set at block entry */
+	COLD_INTERRUPT_RAX,  /* interrupt_request set at an indirect jump (the target in rax is the pc) */
 	COLD_LOOP_INTERRUPT, /* interrupt_request set at a loop block head */
 	COLD_HOT,            /* the block's profile counter ran out: return the block to the dispatcher */
 	COLD_SLOW,           /* frm is not RNE: the dispatcher interprets from pc (at block entry) */
 	COLD_SLOW_VIEW,      /* the same inside the block body (after a CSR write) */
+	COLD_SIDE_EXIT,      /* a taken branch in the middle of a block: leave the view, exit to pc */
 	COLD_LOOKUP_MISS,    /* indirect jump target not in the jump cache (target in rax) */
 	COLD_DIV_ZERO,       /* division by zero: RISC-V result, then resume */
 	COLD_DIV_OVERFLOW,   /* signed division by -1: RISC-V result, then resume */
@@ -59,8 +63,10 @@ struct jit_tctx {
 	struct jit_remap remap[JIT_MAPPED_COUNT];
 	bool loop;
 	uintptr_t loop_head;
-	unsigned uses[64]; /* uses of x regs (0..31) and f regs (32..63) in the block */
-	bool frm_checked;  /* frm == RNE is checked at entry (and after CSR helpers): dynamic rm is RNE */
+	unsigned uses[64];  /* uses of x regs (0..31) and f regs (32..63) in the block */
+	bool too_big;       /* the block did not fit its buffer or stub tables */
+	unsigned max_insns; /* instructions per block for this attempt */
+	bool frm_checked;   /* frm == RNE is checked at entry (and after CSR helpers): dynamic rm is RNE */
 	unsigned n_cold;
 	struct jit_cold cold[JIT_MAX_COLD];
 	unsigned n_sites;
@@ -90,6 +96,11 @@ int jit_fp_xmm(const struct jit_tctx *t, unsigned f);
 void jit_fp_get_bits(struct jit_tctx *t, enum x86_gpr dst, unsigned f);
 void jit_fp_set_bits(struct jit_tctx *t, unsigned f, enum x86_gpr src);
 void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr dst, struct jit_opnd src);
+
+/* view.c: the block's register view (plan from the decoded instructions; switch to and from it). */
+void jit_plan_view(struct jit_tctx *t);
+void jit_view_enter(struct jit_tctx *t);
+void jit_view_leave(struct jit_tctx *t);
 
 struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field);
 /* Calls the interpreter helper for t->in (all mapped registers saved and reloaded around it). */

@@ -101,61 +101,8 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 	}
 }
 
-/* ---- register view ----
- * Outside translated blocks (and at every block boundary) the guest state is: the globally mapped guest
- * registers in their host registers (j->map), everything else in *cpu. Inside a block, FP registers
- * the block uses are cached in xmm3..15, and a loop block lends host registers of mapped guest registers
- * it does not use to unmapped ones it does use. view_enter switches to the block's view, view_leave
- * back; every way out of a block body passes through view_leave. */
-
-int jit_fp_xmm(const struct jit_tctx *t, unsigned f)
-{
-	return t->xmm_of[f];
-}
-
-void jit_fp_get_bits(struct jit_tctx *t, enum x86_gpr dst, unsigned f)
-{
-	int x = t->xmm_of[f];
-	if (x >= 0)
-		x86_movq_rx(&t->buf, true, dst, x);
-	else
-		x86_load(&t->buf, 8, false, dst, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)));
-}
-
-void jit_fp_set_bits(struct jit_tctx *t, unsigned f, enum x86_gpr src)
-{
-	int x = t->xmm_of[f];
-	if (x >= 0)
-		x86_movq_xr(&t->buf, true, x, src);
-	else
-		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)), src);
-}
-
-static void emit_view_enter(struct jit_tctx *t)
-{
-	struct x86_buf *b = &t->buf;
-	for (unsigned i = 0; i < t->n_remap; i++) {
-		const struct jit_remap *r = &t->remap[i];
-		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->orig)), (enum x86_gpr)r->host);
-		x86_load(b, 8, false, (enum x86_gpr)r->host, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->guest)));
-	}
-	for (unsigned f = 0; f < 32; f++)
-		if (t->xmm_of[f] >= 0)
-			x86_sse_load(b, true, t->xmm_of[f], x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)));
-}
-
-static void emit_view_leave(struct jit_tctx *t)
-{
-	struct x86_buf *b = &t->buf;
-	for (unsigned i = 0; i < t->n_remap; i++) {
-		const struct jit_remap *r = &t->remap[i];
-		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->guest)), (enum x86_gpr)r->host);
-		x86_load(b, 8, false, (enum x86_gpr)r->host, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(r->orig)));
-	}
-	for (unsigned f = 0; f < 32; f++)
-		if (t->xmm_of[f] >= 0 && (t->fp_written & (1u << f)))
-			x86_sse_store(b, true, x86_mem_bd(JIT_REG_CPU, JIT_F_OFF(f)), t->xmm_of[f]);
-}
+static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
+static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
 
 /* ---- cold stubs ---- */
 
@@ -201,7 +148,7 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 	switch (c->kind) {
 	case COLD_FAULT:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_addr)), (enum x86_gpr)c->reg);
-		emit_view_leave(t);
+		jit_view_leave(t);
 		x86_store_imm(b, 4, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_kind)), c->fault_kind);
 		emit_store_pc(t, c->pc);
 		emit_return(t, RV_EXIT_FAULT);
@@ -211,20 +158,30 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		emit_return(t, (uint64_t)(uintptr_t)c->exit);
 		break;
 	case COLD_LOOP_INTERRUPT:
-		emit_view_leave(t);
+		jit_view_leave(t);
 		/* fall through */
 	case COLD_INTERRUPT:
 		emit_store_pc(t, c->pc);
 		emit_return(t, RV_EXIT_INTERRUPT);
 		break;
 	case COLD_SLOW_VIEW:
-		emit_view_leave(t);
+		jit_view_leave(t);
 		/* fall through */
 	case COLD_SLOW:
 		emit_store_pc(t, c->pc);
 		emit_return(t, JIT_RET_SLOW);
 		break;
+	case COLD_SIDE_EXIT:
+		if (t->j->opt.stats && c->op) /* the block's instructions after the branch did not run */
+			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
+		jit_view_leave(t);
+		emit_direct_exit(t, -1, c->pc);
+		break;
 	case COLD_HOT: emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
+	case COLD_INTERRUPT_RAX:
+		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
+		emit_return(t, RV_EXIT_INTERRUPT);
+		break;
 	case COLD_LOOKUP_MISS:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
 		emit_return(t, JIT_RET_LOOKUP);
@@ -284,7 +241,7 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	}
 	struct rv_insn *copy = &blk->helper_insns[blk->n_helper_insns++];
 	*copy = *in;
-	emit_view_leave(t); /* the helper sees and may change any register in *cpu */
+	jit_view_leave(t); /* the helper sees and may change any register in *cpu */
 	emit_save_mapped(t->j, b);
 	x86_lea(b, true, X86_RDI, x86_mem_bd(JIT_REG_CPU, -JIT_CPU_BIAS));
 	x86_mov_ri(b, X86_RSI, (uint64_t)(uintptr_t)copy);
@@ -294,7 +251,7 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	emit_load_mapped(t->j, b);
 	x86_test_rr(b, false, X86_RAX, X86_RAX);
 	x86_jcc32(b, X86_CC_NE, t->j->epilogue); /* the helper set cpu->pc for its exit */
-	emit_view_enter(t);
+	jit_view_enter(t);
 	if (t->frm_checked && (rv_op_flags(in->op) & RV_OPF_CSR)) {
 		/* the CSR op may have changed frm, which the block's inline FP code assumes is RNE */
 		x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
@@ -444,9 +401,11 @@ static void translate_branch(struct jit_tctx *t, const struct rv_insn *in)
 	/* stores of the view's registers do not touch the flags, but remapped registers are reloaded:
 	 * leave the view first unless the block loops (then only the exit path leaves it) */
 	if (!t->loop) {
-		emit_view_leave(t);
+		jit_view_leave(t);
 		a = jit_gpr(t, in->rs1);
 		c = jit_gpr(t, in->rs2);
+		if (in->imm <= 0)
+			emit_interrupt_check(t, t->pc); /* a backward branch: stop here if asked to */
 	}
 	enum x86_gpr ra;
 	if (a.kind == OPND_REG) {
@@ -462,12 +421,42 @@ static void translate_branch(struct jit_tctx *t, const struct rv_insn *in)
 	if (t->loop) {
 		/* the back edge stays inside the block, in the block's register view */
 		x86_jcc32(b, branch_cc(in->op), t->loop_head);
-		emit_view_leave(t);
+		jit_view_leave(t);
 		emit_direct_exit(t, -1, t->pc + in->len);
 		return;
 	}
 	emit_direct_exit(t, branch_cc(in->op), t->pc + (uint64_t)in->imm);
 	emit_direct_exit(t, -1, t->pc + in->len);
+}
+
+/* Every cycle of translated code passes a backward jump, an indirect jump or a loop block's head: the
+ * interrupt_request check sits there (state: outside the view; pc = where to resume). */
+static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc)
+{
+	struct x86_buf *b = &t->buf;
+	x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
+	struct jit_cold *c = jit_add_cold(t, COLD_INTERRUPT, x86_jcc32(b, X86_CC_NE, x86_here(b)));
+	c->pc = resume_pc;
+}
+
+/* A conditional branch that does not end the block: the taken path is a side exit through a cold stub
+ * (which leaves the register view), the fall-through path continues in the block. */
+static void translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct x86_buf *b = &t->buf;
+	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
+	enum x86_gpr ra = JIT_TMP0;
+	if (a.kind == OPND_REG)
+		ra = a.reg;
+	else
+		jit_load_opnd(t, ra, a);
+	if (c.kind == OPND_IMM && c.imm == 0)
+		x86_test_rr(b, true, ra, ra);
+	else
+		jit_alu_opnd(t, X86_CMP, true, ra, c);
+	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, branch_cc(in->op), x86_here(b)));
+	side->pc = t->pc + (uint64_t)in->imm;
+	side->op = (uint16_t)(t->n_insns - 1 - (unsigned)(in - t->insns)); /* instructions skipped */
 }
 
 /* Jumps to the host code of the guest pc in rax through the jump cache, or leaves to the dispatcher. */
@@ -493,31 +482,39 @@ static void translate_jalr(struct jit_tctx *t, const struct rv_insn *in)
 		x86_alu_ri(b, X86_ADD, true, X86_RAX, (int32_t)in->imm);
 	x86_alu_ri(b, X86_AND, true, X86_RAX, -2);
 	jit_store_gpr_imm(t, in->rd, t->pc + in->len);
-	emit_view_leave(t);
+	jit_view_leave(t);
 	if (t->cpu->exit_pc) {
 		/* bare mode: a return to exit_pc must reach the dispatcher, never a cached block */
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), X86_RAX);
 		emit_return(t, JIT_RET_LOOKUP);
 		return;
 	}
+	x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
+	jit_add_cold(t, COLD_INTERRUPT_RAX, x86_jcc32(b, X86_CC_NE, x86_here(b)));
 	emit_indirect_jump(t);
 }
 
 static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
 {
-	emit_view_leave(t);
+	jit_view_leave(t);
 	emit_store_pc(t, pc);
 	emit_return(t, why);
 }
 
 /* Translates one instruction; returns true if it ends the block. */
-static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in)
+static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool last)
 {
 	uint32_t flags = rv_op_flags(in->op);
 	switch (in->op) {
 	case RV_OP_JAL:
 		jit_store_gpr_imm(t, in->rd, t->pc + in->len);
-		emit_view_leave(t);
+		if (t->loop) {
+			x86_jmp32(&t->buf, t->loop_head); /* the back edge of a loop block */
+			return true;
+		}
+		jit_view_leave(t);
+		if (in->imm <= 0)
+			emit_interrupt_check(t, t->pc + (uint64_t)in->imm);
 		emit_direct_exit(t, -1, t->pc + (uint64_t)in->imm);
 		return true;
 	case RV_OP_JALR: translate_jalr(t, in); return true;
@@ -532,6 +529,10 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in)
 	default: break;
 	}
 	if (flags & RV_OPF_BRANCH) {
+		if (!last) {
+			translate_side_branch(t, in);
+			return false;
+		}
 		translate_branch(t, in);
 		return true;
 	}
@@ -555,15 +556,22 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in)
 	return (flags & RV_OPF_SYSTEM) != 0;
 }
 
-static bool ends_block(const struct rv_insn *in)
+/* Jumps and system instructions end a block. A forward conditional branch does not (its taken path is a
+ * side exit) until the side-exit limit; a backward one does: it is a loop's latch, and the block that
+ * starts at its target can then be translated as a loop. */
+static bool ends_block(const struct rv_insn *in, unsigned *branches)
 {
-	return in->op == RV_OP_ILLEGAL || (rv_op_flags(in->op) & (RV_OPF_CONTROL | RV_OPF_SYSTEM)) != 0;
+	uint32_t flags = rv_op_flags(in->op);
+	if ((flags & RV_OPF_BRANCH) && in->imm > 0 && ++*branches < JIT_BLOCK_MAX_SIDE_EXITS)
+		return false;
+	return in->op == RV_OP_ILLEGAL || (flags & (RV_OPF_CONTROL | RV_OPF_SYSTEM)) != 0;
 }
 
 /* Decodes the block's instructions; false if the first one cannot be fetched. */
 static bool decode_block(struct jit_tctx *t, uint64_t pc)
 {
 	t->n_insns = 0;
+	unsigned branches = 0;
 	for (;;) {
 		uint32_t raw;
 		if (!rv_mem_fetch(t->cpu, pc, &raw))
@@ -572,95 +580,8 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 		rv_decode(raw, in);
 		t->pcs[t->n_insns++] = pc;
 		pc += in->len;
-		if (ends_block(in) || t->n_insns == JIT_BLOCK_MAX_INSNS || pc == t->cpu->exit_pc)
+		if (ends_block(in, &branches) || t->n_insns == t->max_insns || pc == t->cpu->exit_pc)
 			return true;
-	}
-}
-
-/* How often each guest register appears in the block (x regs 0..31, f regs 32..63). */
-static void count_uses(const struct jit_tctx *t, unsigned uses[64])
-{
-	memset(uses, 0, 64 * sizeof(uses[0]));
-	for (unsigned i = 0; i < t->n_insns; i++) {
-		const struct rv_insn *in = &t->insns[i];
-		for (const char *o = rv_op_operands(in->op); *o; o++) {
-			switch (*o) {
-			case 'd': uses[in->rd]++; break;
-			case 's':
-			case 'o':
-			case 'a': uses[in->rs1]++; break;
-			case 't': uses[in->rs2]++; break;
-			case 'D': uses[32 + in->rd]++; break;
-			case 'S': uses[32 + in->rs1]++; break;
-			case 'T': uses[32 + in->rs2]++; break;
-			case 'R': uses[32 + in->rs3]++; break;
-			default: break;
-			}
-		}
-	}
-}
-
-static uint32_t fp_regs_written(const struct jit_tctx *t)
-{
-	uint32_t w = 0;
-	for (unsigned i = 0; i < t->n_insns; i++)
-		if (strchr(rv_op_operands(t->insns[i].op), 'D'))
-			w |= 1u << t->insns[i].rd;
-	return w;
-}
-
-/* Index of the largest count among those with pick[i] set, or -1 if all are zero. */
-static int most_used(const unsigned *uses, const bool *pick, unsigned n)
-{
-	int best = -1;
-	for (unsigned i = 0; i < n; i++)
-		if (pick[i] && uses[i] && (best < 0 || uses[i] > uses[best]))
-			best = (int)i;
-	return best;
-}
-
-/* Chooses the block's register view (see emit_view_enter). */
-static void plan_view(struct jit_tctx *t)
-{
-	unsigned *uses = t->uses;
-	count_uses(t, uses);
-	for (unsigned g = 0; g < 32; g++) {
-		t->host_of[g] = t->j->host_of_guest[g];
-		t->xmm_of[g] = -1;
-	}
-	t->n_remap = 0;
-	/* FP registers: the most used ones in xmm3..15 */
-	bool fp_pick[32];
-	for (unsigned f = 0; f < 32; f++)
-		fp_pick[f] = true;
-	for (unsigned x = 0; x < JIT_XMM_COUNT; x++) {
-		int f = most_used(uses + 32, fp_pick, 32);
-		if (f < 0)
-			break;
-		t->xmm_of[f] = (int8_t)(JIT_XMM_FIRST + x);
-		fp_pick[f] = false;
-	}
-	t->fp_written = fp_regs_written(t);
-	if (!t->loop)
-		return;
-	/* loops: lend the host registers of mapped guest registers the loop does not use */
-	bool unmapped[32];
-	for (unsigned g = 0; g < 32; g++)
-		unmapped[g] = g != 0 && t->j->host_of_guest[g] == X86_NO_REG;
-	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++) {
-		unsigned orig = t->j->map[i].guest;
-		if (uses[orig])
-			continue;
-		int g = most_used(uses, unmapped, 32);
-		if (g < 0)
-			break;
-		unmapped[g] = false;
-		struct jit_remap *r = &t->remap[t->n_remap++];
-		r->host = (uint8_t)t->j->map[i].host;
-		r->guest = (uint8_t)g;
-		r->orig = (uint8_t)orig;
-		t->host_of[g] = t->j->map[i].host;
-		t->host_of[orig] = X86_NO_REG;
 	}
 }
 
@@ -690,26 +611,25 @@ void jit_block_free(struct jit_block *b)
 	free(b);
 }
 
-struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
+static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc,
+                                         enum rv_exit *exit, unsigned max_insns)
 {
-	*exit = RV_EXIT_NONE;
 	struct jit_code_cache *cc = &j->cache;
-	if (cc->size - cc->used < JIT_BLOCK_MAX_BYTES)
-		return NULL; /* full: the caller flushes */
 	struct jit_tctx *t = j->tctx;
 	memset(t, 0, offsetof(struct jit_tctx, cold));
 	t->n_sites = 0;
 	t->j = j;
 	t->cpu = cpu;
+	t->max_insns = max_insns;
 	if (!decode_block(t, pc)) {
 		cpu->pc = pc;
 		*exit = RV_EXIT_FAULT; /* rv_mem_fetch set fault_addr/fault_kind */
 		return NULL;
 	}
 	const struct rv_insn *last = &t->insns[t->n_insns - 1];
-	t->loop =
-	    (rv_op_flags(last->op) & RV_OPF_BRANCH) && t->pcs[t->n_insns - 1] + (uint64_t)last->imm == pc;
-	plan_view(t);
+	t->loop = ((rv_op_flags(last->op) & RV_OPF_BRANCH) || last->op == RV_OP_JAL) &&
+	          t->pcs[t->n_insns - 1] + (uint64_t)last->imm == pc;
+	jit_plan_view(t);
 	t->b = block_alloc(j, pc);
 	if (!t->b)
 		return NULL;
@@ -728,11 +648,7 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 	/* the runtime may ask the hart to stop (signals): checked on every block entry, and on every
 	 * iteration of a loop block */
 	t->pc = pc;
-	if (!t->loop) {
-		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)),
-		           0);
-		jit_add_cold(t, COLD_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
-	}
+
 	/* inline FP code with a dynamic rounding mode assumes frm == RNE: checked once here */
 	for (unsigned i = 0; i < t->n_insns; i++) {
 		const struct rv_insn *in = &t->insns[i];
@@ -744,16 +660,23 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
 		jit_add_cold(t, COLD_SLOW, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
 	}
-	/* profile: every JIT_HOT_PERIOD entries the dispatcher sees the block (see jit_replan) */
-	x86_mov_ri(&t->buf, JIT_TMP3, (uint64_t)(uintptr_t)&blk->hot_counter);
-	x86_alu_mi(&t->buf, X86_SUB, false, x86_mem_bd(JIT_TMP3, 0), 1);
-	jit_add_cold(t, COLD_HOT, x86_jcc32(&t->buf, X86_CC_E, x86_here(&t->buf)));
-	emit_view_enter(t);
+	/* while profiling, every JIT_HOT_PERIOD entries the dispatcher sees the block (see jit_replan) */
+	if (j->profiling) {
+		x86_mov_ri(&t->buf, JIT_TMP3, (uint64_t)(uintptr_t)&blk->hot_counter);
+		x86_alu_mi(&t->buf, X86_SUB, false, x86_mem_bd(JIT_TMP3, 0), 1);
+		jit_add_cold(t, COLD_HOT, x86_jcc32(&t->buf, X86_CC_E, x86_here(&t->buf)));
+	}
+	jit_view_enter(t);
 	if (t->loop) {
 		t->loop_head = x86_here(&t->buf);
 		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)),
 		           0);
 		jit_add_cold(t, COLD_LOOP_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
+	}
+	if (j->opt.stats) {
+		/* --stats: count retired instructions per block pass (side exits make it approximate) */
+		x86_alu_mi(&t->buf, X86_ADD, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)),
+		           (int32_t)t->n_insns);
 	}
 
 	bool ended = false;
@@ -762,7 +685,7 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 		t->pc = t->pcs[i];
 		t->in = in;
 		uint32_t start = (uint32_t)(t->buf.p - blk->host_rw);
-		ended = translate_insn(t, in);
+		ended = translate_insn(t, in, i + 1 == t->n_insns);
 		if (blk->spans) {
 			struct jit_insn_span *s = &blk->spans[blk->n_insns];
 			s->pc = t->pc;
@@ -776,7 +699,7 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 	if (!ended) {
 		/* a limit, or the next instruction cannot be fetched: its own block reports the fault */
 		t->pc = end;
-		emit_view_leave(t);
+		jit_view_leave(t);
 		emit_direct_exit(t, -1, end);
 	}
 	blk->end_pc = end;
@@ -784,6 +707,7 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 	for (unsigned i = 0; i < t->n_cold; i++)
 		emit_cold(t, &t->cold[i]);
 	if (t->buf.overflow) {
+		t->too_big = true;
 		jit_block_free(blk);
 		return NULL;
 	}
@@ -803,4 +727,19 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 	j->stats.loop_blocks += t->loop;
 	j->stats.guest_insns += blk->n_insns;
 	return blk;
+}
+
+struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
+{
+	*exit = RV_EXIT_NONE;
+	struct jit_code_cache *cc = &j->cache;
+	if (cc->size - cc->used < JIT_BLOCK_MAX_BYTES)
+		return NULL; /* full: the caller flushes */
+	/* a block whose code (with its cold stubs) does not fit is translated again, shorter */
+	for (unsigned limit = JIT_BLOCK_MAX_INSNS;; limit /= 2) {
+		j->tctx->too_big = false;
+		struct jit_block *b = translate_block(j, cpu, pc, exit, limit);
+		if (b || !j->tctx->too_big || limit == 1)
+			return b;
+	}
 }

@@ -18,6 +18,7 @@ struct fp_ctx {
 	const struct rv_insn *in;
 	unsigned n;
 	struct jit_cold *cold[6];
+	bool nan_to_helper; /* a NaN result is recomputed by the helper instead of canonicalised */
 };
 
 static void to_helper_if(struct fp_ctx *f, enum x86_cc cc)
@@ -90,7 +91,11 @@ static void store_result(struct fp_ctx *f, bool dbl, unsigned rd, bool may_be_na
 {
 	struct x86_buf *b = &f->t->buf;
 	struct jit_cold *nan = NULL;
-	if (may_be_nan) {
+	if (may_be_nan && f->nan_to_helper) {
+		/* the interpreter recomputes the instruction (result and flags) */
+		x86_ucomi(b, dbl, 0, 0);
+		to_helper_if(f, X86_CC_P);
+	} else if (may_be_nan) {
 		x86_ucomi(b, dbl, 0, 0);
 		nan = jit_add_cold(f->t, COLD_FP_NAN, x86_jcc32(b, X86_CC_P, x86_here(b)));
 		nan->rd = (uint8_t)rd;
@@ -145,6 +150,8 @@ static bool fused(struct fp_ctx *f, unsigned kind, bool dbl)
 	const struct rv_insn *in = f->in;
 	if (!host_has_fma() || !rm_is_rne(f))
 		return false;
+	/* x86 does not raise invalid for inf * 0 + qNaN, RISC-V does: NaN results go to the helper */
+	f->nan_to_helper = true;
 	load_copy(f, dbl, 0, in->rs3);
 	int m1 = load_src(f, dbl, 1, in->rs1);
 	int m2 = load_src(f, dbl, 2, in->rs2);

@@ -41,7 +41,8 @@ static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 	Elf64_Ehdr eh;
 	memcpy(&eh, data, sizeof(eh));
 	if (eh.e_machine != EM_RISCV)
-		return fail(err, errlen, "not a RISC-V ELF (e_machine %u, expected %u)", eh.e_machine, EM_RISCV);
+		return fail(err, errlen, "not a RISC-V ELF (e_machine %u, expected %u)", eh.e_machine,
+		            EM_RISCV);
 	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
 		return fail(err, errlen, "not an executable (e_type %u)", eh.e_type);
 	if (eh.e_phentsize != sizeof(Elf64_Phdr))
@@ -53,8 +54,9 @@ static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 
 	/* the kernel ignores section headers, but a table past the end means the file was cut short */
 	if (eh.e_shnum != 0 && (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
-				(uint64_t)eh.e_shnum * sizeof(Elf64_Shdr) > size - eh.e_shoff))
-		return fail(err, errlen, "truncated or corrupt: section headers end past the file (%zu bytes)", size);
+	                        (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr) > size - eh.e_shoff))
+		return fail(err, errlen,
+		            "truncated or corrupt: section headers end past the file (%zu bytes)", size);
 
 	bool entry_ok = false;
 	int loads = 0;
@@ -63,23 +65,27 @@ static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 		Elf64_Phdr ph;
 		memcpy(&ph, data + eh.e_phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.p_type == PT_INTERP)
-			return fail(err, errlen, "dynamically linked (PT_INTERP): only static programs are supported");
+			return fail(err, errlen,
+			            "dynamically linked (PT_INTERP): only static programs are supported");
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (ph.p_filesz > ph.p_memsz)
 			return fail(err, errlen, "segment %u: file size 0x%llx > memory size 0x%llx", i,
-				    (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
+			            (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
 		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
-			return fail(err, errlen, "truncated: segment %u data ends past the file (%zu bytes)", i, size);
+			return fail(err, errlen, "truncated: segment %u data ends past the file (%zu bytes)",
+			            i, size);
 		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
 			return fail(err, errlen, "segment %u: address range wraps", i);
 		if (ph.p_align > 1 && !is_pow2(ph.p_align))
 			return fail(err, errlen, "segment %u: alignment 0x%llx is not a power of two", i,
-				    (unsigned long long)ph.p_align);
+			            (unsigned long long)ph.p_align);
 		if ((ph.p_vaddr & 0xfff) != (ph.p_offset & 0xfff))
-			return fail(err, errlen, "segment %u: address and file offset differ modulo the page size", i);
+			return fail(err, errlen,
+			            "segment %u: address and file offset differ modulo the page size", i);
 		if (loads > 0 && ph.p_vaddr < prev_end)
-			return fail(err, errlen, "segment %u overlaps or is out of order with the previous one", i);
+			return fail(err, errlen,
+			            "segment %u overlaps or is out of order with the previous one", i);
 		prev_end = ph.p_vaddr + ph.p_memsz;
 		loads++;
 		if ((ph.p_flags & PF_X) && eh.e_entry >= ph.p_vaddr && eh.e_entry < ph.p_vaddr + ph.p_memsz)
@@ -89,7 +95,7 @@ static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 		return fail(err, errlen, "no loadable segment");
 	if (!entry_ok)
 		return fail(err, errlen, "entry point 0x%llx is not in an executable segment",
-			    (unsigned long long)eh.e_entry);
+		            (unsigned long long)eh.e_entry);
 	return 0;
 }
 
@@ -111,7 +117,7 @@ static unsigned seg_prot(uint32_t pf)
 }
 
 int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_elf_image *img, char *err,
-		size_t errlen)
+                size_t errlen)
 {
 	if (check(data, size, err, errlen) != 0)
 		return -1;
@@ -129,8 +135,8 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 		uint64_t start = (ph[i].p_vaddr + img->load_bias) & ~(RV_PAGE_SIZE - 1);
 		uint64_t end = ph[i].p_vaddr + img->load_bias + ph[i].p_memsz;
 		if (end > m->limit || end < start)
-			return fail(err, errlen, "segment %u at 0x%llx lies outside the guest address space", i,
-				    (unsigned long long)(ph[i].p_vaddr + img->load_bias));
+			return fail(err, errlen, "segment %u at 0x%llx lies outside the guest address space",
+			            i, (unsigned long long)(ph[i].p_vaddr + img->load_bias));
 		if (start < img->lowest)
 			img->lowest = start;
 		if (end > img->highest)
@@ -151,7 +157,8 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 			if (rv_mem_is_mapped(m, a))
 				continue; /* shared with the previous segment: keep its contents */
 			if (rv_mem_map(m, a, RV_PAGE_SIZE, RV_PROT_READ | RV_PROT_WRITE) != 0)
-				return fail(err, errlen, "cannot map guest memory at 0x%llx", (unsigned long long)a);
+				return fail(err, errlen, "cannot map guest memory at 0x%llx",
+				            (unsigned long long)a);
 		}
 		memcpy(m->base + vaddr, data + ph[i].p_offset, ph[i].p_filesz);
 	}

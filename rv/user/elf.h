@@ -11,17 +11,17 @@
 #define RV_ELF_DYN_BASE 0x2aaaaaa000ull
 
 struct rv_elf_image {
-	uint64_t entry;      /* guest entry point */
-	uint64_t phdr_addr;  /* guest address of the program headers (AT_PHDR), 0 if not loaded */
+	uint64_t entry;     /* guest entry point */
+	uint64_t phdr_addr; /* guest address of the program headers (AT_PHDR), 0 if not loaded */
 	uint64_t phnum, phent;
-	uint64_t load_bias;  /* 0 for ET_EXEC */
+	uint64_t load_bias;       /* 0 for ET_EXEC */
 	uint64_t lowest, highest; /* extent of the loaded segments (highest: end of the last byte) */
 };
 
 /* Validates `data` (the whole file, size bytes) and loads it into m. Returns 0, or -1 with a one-line
  * reason in err (e.g. "not a RISC-V ELF (e_machine 62)"). */
 int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_elf_image *img, char *err,
-		size_t errlen);
+                size_t errlen);
 
 /* Only validates (no memory needed); same messages. Used by tests. */
 int rv_elf_check(const uint8_t *data, size_t size, char *err, size_t errlen);

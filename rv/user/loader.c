@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,8 @@
 
 /* AT_HWCAP on riscv: one bit per single-letter extension ('a' = bit 0): rv64imafdc. */
 #define HWCAP_ISA(letter) (1ull << ((letter) - 'a'))
-#define RV_HWCAP (HWCAP_ISA('i') | HWCAP_ISA('m') | HWCAP_ISA('a') | HWCAP_ISA('f') | HWCAP_ISA('d') | HWCAP_ISA('c'))
+#define RV_HWCAP \
+	(HWCAP_ISA('i') | HWCAP_ISA('m') | HWCAP_ISA('a') | HWCAP_ISA('f') | HWCAP_ISA('d') | HWCAP_ISA('c'))
 
 /* Bare-mode return address: a pc no program can reach by falling through. */
 #define RV_BARE_EXIT_PC 0x3ffffffffeull
@@ -72,7 +74,7 @@ static void put_u64(struct rv_mem *m, uint64_t addr, uint64_t v)
 }
 
 int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const char *path, int argc,
-		    char *const argv[], char *const envp[], char *err, size_t errlen)
+                    char *const argv[], char *const envp[], char *err, size_t errlen)
 {
 	struct rv_mem *m = &proc->mem;
 	struct rv_cpu *cpu = &thread->cpu;
@@ -92,8 +94,19 @@ int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const cha
 
 	/* stack */
 	proc->stack_top = m->limit - RV_PAGE_SIZE;
-	uint64_t stack_lo = proc->stack_top - RV_STACK_SIZE;
-	if (rv_mem_map(m, stack_lo, RV_STACK_SIZE, RV_PROT_READ | RV_PROT_WRITE) != 0) {
+	/* the whole stack is mapped up front (pages are only allocated when touched), as large as the
+	 * stack limit Linux would let it grow to */
+	uint64_t stack_size = RV_STACK_SIZE;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_STACK, &rl) == 0)
+		stack_size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > RV_STACK_MAX ? RV_STACK_MAX
+		             : rl.rlim_cur < RV_STACK_MIN                               ? RV_STACK_MIN
+		                                                                        : rl.rlim_cur;
+	stack_size &= ~(RV_PAGE_SIZE - 1);
+	if (stack_size > m->limit / 8)
+		stack_size = m->limit / 8;
+	uint64_t stack_lo = proc->stack_top - stack_size;
+	if (rv_mem_map(m, stack_lo, stack_size, RV_PROT_READ | RV_PROT_WRITE) != 0) {
 		snprintf(err, errlen, "cannot map the stack");
 		return -1;
 	}
@@ -146,23 +159,23 @@ int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const cha
 	uint64_t at_random = push_bytes(m, &sp, random_bytes, sizeof(random_bytes));
 
 	const uint64_t auxv[][2] = {
-		{AT_PHDR, img.phdr_addr},
-		{AT_PHENT, img.phent},
-		{AT_PHNUM, img.phnum},
-		{AT_PAGESZ, RV_PAGE_SIZE},
-		{AT_BASE, 0},
-		{AT_FLAGS, 0},
-		{AT_ENTRY, img.entry},
-		{AT_UID, (uint64_t)getuid()},
-		{AT_EUID, (uint64_t)geteuid()},
-		{AT_GID, (uint64_t)getgid()},
-		{AT_EGID, (uint64_t)getegid()},
-		{AT_HWCAP, RV_HWCAP},
-		{AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
-		{AT_SECURE, 0},
-		{AT_RANDOM, at_random},
-		{AT_EXECFN, execfn},
-		{AT_NULL, 0},
+	    {AT_PHDR, img.phdr_addr},
+	    {AT_PHENT, img.phent},
+	    {AT_PHNUM, img.phnum},
+	    {AT_PAGESZ, RV_PAGE_SIZE},
+	    {AT_BASE, 0},
+	    {AT_FLAGS, 0},
+	    {AT_ENTRY, img.entry},
+	    {AT_UID, (uint64_t)getuid()},
+	    {AT_EUID, (uint64_t)geteuid()},
+	    {AT_GID, (uint64_t)getgid()},
+	    {AT_EGID, (uint64_t)getegid()},
+	    {AT_HWCAP, RV_HWCAP},
+	    {AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
+	    {AT_SECURE, 0},
+	    {AT_RANDOM, at_random},
+	    {AT_EXECFN, execfn},
+	    {AT_NULL, 0},
 	};
 	size_t nauxv = sizeof(auxv) / sizeof(auxv[0]);
 	/* argc, argv[], NULL, envp[], NULL, auxv pairs: keep sp 16-byte aligned at argc */

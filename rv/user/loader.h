@@ -6,15 +6,18 @@
 
 #include "rv/user/process.h"
 
-/* Guest layout (Sv39-like): the stack ends one page below the top of the address space, mmap areas are
- * found top-down below the stack's maximum size, the heap (brk) follows the program. */
-#define RV_STACK_SIZE (8ull << 20)
-#define RV_STACK_GAP (256ull << 20) /* between the stack top and the first mmap area */
+/* Guest layout (Sv39-like): the stack ends one page below the top of the address space and is as large
+ * as the host's RLIMIT_STACK (clamped), mmap areas are found top-down below it, the heap (brk) follows
+ * the program. */
+#define RV_STACK_SIZE (8ull << 20) /* when the stack limit cannot be read */
+#define RV_STACK_MIN  (128ull << 10)
+#define RV_STACK_MAX  (1ull << 30)   /* for an unlimited (or larger) RLIMIT_STACK */
+#define RV_STACK_GAP  (256ull << 20) /* between the stack top and the first mmap area */
 
 /* Sets up proc (memory, brk, trampoline) and thread (registers) to run the program at path with argv
  * (argv[0] is the guest's argv[0]) and envp. Returns 0, or -1 with a message in err. In bare mode the
  * stack holds no argc/argv and ra = cpu->exit_pc. */
 int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const char *path, int argc,
-		    char *const argv[], char *const envp[], char *err, size_t errlen);
+                    char *const argv[], char *const envp[], char *err, size_t errlen);
 
 #endif

@@ -35,8 +35,8 @@ int rv_mem_init(struct rv_mem *m, uint64_t limit)
 	if (base == MAP_FAILED)
 		return -errno;
 	size_t table_len = limit >> RV_PAGE_SHIFT;
-	void *table = mmap(NULL, table_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			   -1, 0);
+	void *table =
+	    mmap(NULL, table_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (table == MAP_FAILED) {
 		int e = -errno;
 		munmap(base, m->region_len);
@@ -80,7 +80,7 @@ int rv_mem_map(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot)
 }
 
 int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
-		    uint64_t offset)
+                    uint64_t offset)
 {
 	len = page_round_up(len);
 	if ((addr & (RV_PAGE_SIZE - 1)) || len == 0 || !range_in(m, addr, len))
@@ -119,8 +119,8 @@ int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len)
 	if (len == 0)
 		return 0;
 	/* Replace with fresh inaccessible reserved pages: frees the memory, keeps the region reserved. */
-	void *p = mmap(m->base + addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
-		       0);
+	void *p = mmap(m->base + addr, len, PROT_NONE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	memset(m->prot + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);

@@ -18,7 +18,7 @@
 /* Default guest address-space size: 256 GiB, the Sv39 user half, so addresses look like riscv64 Linux. */
 #define RV_MEM_DEFAULT_LIMIT (1ull << 38)
 /* Inaccessible bytes reserved after limit (covers base + addr + any 12-bit displacement + access size). */
-#define RV_MEM_GUARD (1ull << 20)
+#define RV_MEM_GUARD         (1ull << 20)
 
 struct rv_mem {
 	uint8_t *base;     /* host address of guest address 0 */
@@ -41,7 +41,7 @@ int rv_mem_map(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot);
 /* Like rv_mem_map, with the host mapping chosen by the syscall layer: fd >= 0 maps that host file at
  * offset (private or shared), fd < 0 anonymous memory (shared: stays shared across fork). */
 int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
-		    uint64_t offset);
+                    uint64_t offset);
 int rv_mem_protect(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot);
 int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len);
 /* Lowest-addressed free (unmapped) range of len bytes in [lo, hi), searching downward from hi when

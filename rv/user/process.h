@@ -25,6 +25,10 @@ struct rv_options {
 	bool bare;      /* --bare: no OS; stop at ebreak or return */
 	bool strace;    /* --strace: one line per syscall on stderr */
 	bool stats;     /* --stats */
+	/* The parent is a guest program (a fork child, or karasu-rv re-run by a guest execve): a guest
+	 * killed by a signal dies of the real host signal, so the parent's wait sees WIFSIGNALED. The
+	 * top-level karasu-rv instead prints the shell's message and exits 128 + N. */
+	bool real_signal_death;
 };
 
 /* riscv64 struct sigaction as the kernel sees it (no sa_restorer on riscv). */
@@ -50,6 +54,7 @@ struct rv_process {
 	uint64_t pending; /* process-wide pending guest signals (bit sig-1) */
 	uint8_t unknown_syscall_reported[512];
 	int nthreads;
+	struct rv_thread *threads; /* the live guest threads of this process */
 
 	uint64_t syscall_count, insn_count_exited; /* --stats */
 };
@@ -61,15 +66,18 @@ struct rv_thread {
 	struct rv_jit *jit; /* NULL: interpreter */
 	int tid;            /* host tid, which the guest sees */
 	uint64_t clear_child_tid;
-	uint64_t sigmask;             /* blocked guest signals (bit sig-1) */
-	uint64_t pending;             /* thread-directed pending signals */
-	uint64_t saved_sigmask;       /* rt_sigsuspend: the mask to restore after the handler */
+	uint64_t sigmask;       /* blocked guest signals (bit sig-1) */
+	uint64_t pending;       /* thread-directed pending signals */
+	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */
 	bool restore_sigmask;
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	uint64_t robust_list, robust_list_len;
 	bool exited;
 	int exit_code;
+	pthread_t host_thread;  /* for waking it from a blocking host syscall */
+	void *fault_stack;      /* host sigaltstack of this thread's fault handler */
+	struct rv_thread *next; /* rv_process.threads list (under rv_process.lock) */
 };
 
 /* The guest thread running on this host thread (for the host fault/signal handlers). */

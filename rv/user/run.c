@@ -60,7 +60,7 @@ static void exit_illegal(struct rv_thread *t)
 			rv_disasm(&in, t->cpu.pc, text, sizeof(text));
 		}
 		fprintf(p->log, "karasu-rv: illegal instruction at pc 0x%llx: %s (0x%08x)\n",
-			(unsigned long long)t->cpu.pc, text, raw);
+		        (unsigned long long)t->cpu.pc, text, raw);
 	}
 	rv_signal_fault(t, SIGILL, ILL_ILLOPC, t->cpu.pc);
 }
@@ -71,12 +71,15 @@ static void exit_fault(struct rv_thread *t)
 	struct rv_process *p = t->proc;
 	if (p->opt.strace || p->opt.bare) {
 		static const char *const kinds[] = {"load from", "store to", "instruction fetch at",
-						    "misaligned atomic at"};
-		fprintf(p->log, "karasu-rv: guest fault: %s 0x%llx (pc 0x%llx)\n", kinds[cpu->fault_kind & 3],
-			(unsigned long long)cpu->fault_addr, (unsigned long long)cpu->pc);
+		                                    "misaligned atomic at",
+		                                    "bus error (past the end of a file) at"};
+		fprintf(p->log, "karasu-rv: guest fault: %s 0x%llx (pc 0x%llx)\n",
+		        kinds[cpu->fault_kind <= RV_FAULT_BUS ? cpu->fault_kind : 0],
+		        (unsigned long long)cpu->fault_addr, (unsigned long long)cpu->pc);
 	}
-	if (cpu->fault_kind == RV_FAULT_MISALIGNED) {
-		rv_signal_fault(t, SIGBUS, BUS_ADRALN, cpu->fault_addr);
+	if (cpu->fault_kind == RV_FAULT_MISALIGNED || cpu->fault_kind == RV_FAULT_BUS) {
+		rv_signal_fault(t, SIGBUS, cpu->fault_kind == RV_FAULT_BUS ? BUS_ADRERR : BUS_ADRALN,
+		                cpu->fault_addr);
 		return;
 	}
 	int code = rv_mem_is_mapped(&p->mem, cpu->fault_addr) ? SEGV_ACCERR : SEGV_MAPERR;
@@ -94,9 +97,9 @@ static void exit_fence_i(struct rv_thread *t)
 }
 
 static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_thread *) = {
-	[RV_EXIT_NONE] = exit_none,       [RV_EXIT_ECALL] = exit_ecall,   [RV_EXIT_EBREAK] = exit_ebreak,
-	[RV_EXIT_ILLEGAL] = exit_illegal, [RV_EXIT_FAULT] = exit_fault,   [RV_EXIT_HALT] = exit_halt,
-	[RV_EXIT_FENCE_I] = exit_fence_i, [RV_EXIT_LIMIT] = exit_none,    [RV_EXIT_INTERRUPT] = exit_none,
+    [RV_EXIT_NONE] = exit_none,       [RV_EXIT_ECALL] = exit_ecall, [RV_EXIT_EBREAK] = exit_ebreak,
+    [RV_EXIT_ILLEGAL] = exit_illegal, [RV_EXIT_FAULT] = exit_fault, [RV_EXIT_HALT] = exit_halt,
+    [RV_EXIT_FENCE_I] = exit_fence_i, [RV_EXIT_LIMIT] = exit_none,  [RV_EXIT_INTERRUPT] = exit_none,
 };
 
 void rv_runtime_code_changed(struct rv_thread *t, uint64_t addr, uint64_t len)
@@ -122,8 +125,8 @@ noreturn void rv_process_exit(struct rv_thread *t, int status)
 		dump_regs(&t->cpu, stderr);
 	if (p->opt.stats) {
 		fprintf(stderr, "karasu-rv: %llu instructions (this thread), %llu syscalls, engine %s\n",
-			(unsigned long long)t->cpu.insn_count, (unsigned long long)p->syscall_count,
-			t->jit ? "jit" : "interpreter");
+		        (unsigned long long)t->cpu.insn_count, (unsigned long long)p->syscall_count,
+		        t->jit ? "jit" : "interpreter");
 		if (t->jit && rv_jit_print_stats)
 			rv_jit_print_stats(t->jit, stderr);
 	}
@@ -141,13 +144,26 @@ static void host_fault_handler(int sig, siginfo_t *info, void *ucontext)
 		struct rv_mem *m = &t->proc->mem;
 		uintptr_t addr = (uintptr_t)info->si_addr;
 		bool in_guest = addr >= (uintptr_t)m->base && addr < (uintptr_t)m->base + m->region_len;
-		if (in_guest && t->jit && rv_jit_recover_fault && rv_jit_recover_fault(t->jit, &t->cpu, ucontext)) {
+		if (in_guest && t->jit && rv_jit_recover_fault &&
+		    rv_jit_recover_fault(t->jit, &t->cpu, ucontext)) {
 			t->cpu.fault_addr = addr - (uintptr_t)m->base;
-			/* a store to a read-only page and a load from an unmapped one look alike on the host:
-			 * the page table tells them apart only by the access; SIGSEGV either way */
+			/* the host does not say load or store: the guest instruction does */
+			uint32_t raw;
+			struct rv_insn in;
 			t->cpu.fault_kind = RV_FAULT_LOAD;
+			if (rv_mem_fetch(&t->cpu, t->cpu.pc, &raw) && rv_decode(raw, &in) &&
+			    (rv_op_flags(in.op) & RV_OPF_STORE))
+				t->cpu.fault_kind = RV_FAULT_STORE;
+			if (sig == SIGBUS)
+				t->cpu.fault_kind = RV_FAULT_BUS;
 			errno = saved;
 			return;
+		}
+		if (in_guest) {
+			errno = saved;
+			/* no return if the interpreter was accessing */
+			rv_interp_host_fault(addr - (uintptr_t)m->base,
+			                     sig == SIGBUS ? RV_FAULT_BUS : RV_FAULT_LOAD);
 		}
 	}
 	/* not a guest access from translated code: a bug in karasu-rv itself */
@@ -163,7 +179,9 @@ void rv_fault_handlers_install(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = host_fault_handler;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	/* SA_NODEFER: the interpreter's recovery jumps out of the handler, which must not leave SIGSEGV
+	 * blocked */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
@@ -177,11 +195,28 @@ int rv_thread_host_init(struct rv_thread *t)
 		return -1;
 	ss.ss_size = FAULT_STACK_SIZE;
 	ss.ss_flags = 0;
-	if (sigaltstack(&ss, NULL) != 0)
+	if (sigaltstack(&ss, NULL) != 0) {
+		free(ss.ss_sp);
 		return -1;
+	}
+	t->fault_stack = ss.ss_sp;
 	rv_current_thread = t;
 	rv_mem_attach(&t->proc->mem, &t->cpu);
+	t->host_thread = pthread_self();
+	pthread_mutex_lock(&t->proc->lock);
+	t->next = t->proc->threads;
+	t->proc->threads = t;
+	pthread_mutex_unlock(&t->proc->lock);
 	return 0;
+}
+
+void rv_thread_host_fini(struct rv_thread *t)
+{
+	stack_t ss = {.ss_flags = SS_DISABLE};
+	sigaltstack(&ss, NULL);
+	free(t->fault_stack);
+	t->fault_stack = NULL;
+	rv_current_thread = NULL;
 }
 
 /* ---- running a thread ---- */
@@ -198,6 +233,11 @@ static void thread_exit(struct rv_thread *t)
 	}
 	pthread_mutex_lock(&p->lock);
 	int left = --p->nthreads;
+	for (struct rv_thread **link = &p->threads; *link; link = &(*link)->next)
+		if (*link == t) {
+			*link = t->next;
+			break;
+		}
 	pthread_mutex_unlock(&p->lock);
 	if (left == 0)
 		rv_process_exit(t, t->exit_code);
@@ -206,14 +246,28 @@ static void thread_exit(struct rv_thread *t)
 	/* the thread's struct stays allocated: other threads may still read its tid */
 }
 
+static struct rv_jit *new_engine(struct rv_process *p)
+{
+	if (p->opt.interp || !rv_jit_create || !rv_jit_run)
+		return NULL;
+	struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats};
+	return rv_jit_create(&o);
+}
+
+void rv_runtime_after_fork(struct rv_thread *t)
+{
+	/* The code cache may be shared memory (separate write and execute views): the child must not
+	 * translate into the parent's. It gets its own; the old mapping is left alone, not destroyed,
+	 * since destroying could truncate memory the parent still runs. */
+	if (t->jit)
+		t->jit = new_engine(t->proc);
+}
+
 void rv_thread_run(struct rv_thread *t)
 {
 	struct rv_process *p = t->proc;
 	struct rv_cpu *cpu = &t->cpu;
-	if (!p->opt.interp && rv_jit_create && rv_jit_run) {
-		struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats};
-		t->jit = rv_jit_create(&o);
-	}
+	t->jit = new_engine(p);
 	while (!t->exited) {
 		__atomic_store_n(&cpu->interrupt_request, 0, __ATOMIC_SEQ_CST);
 		if (rv_signal_ready(t))
@@ -221,7 +275,7 @@ void rv_thread_run(struct rv_thread *t)
 		enum rv_exit e = t->jit ? rv_jit_run(t->jit, cpu) : rv_interp_run(cpu, 0);
 		if ((unsigned)e >= RV_EXIT_COUNT) {
 			fprintf(stderr, "karasu-rv: internal error: unknown exit %d at pc 0x%llx\n", (int)e,
-				(unsigned long long)cpu->pc);
+			        (unsigned long long)cpu->pc);
 			rv_process_exit(t, RV_EXIT_STATUS_ERROR);
 		}
 		exit_handlers[e](t);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,12 +26,18 @@ static struct {
 static struct rv_process *signal_proc;
 
 #define RV_SS_AUTODISARM (1u << 31)
-#define RV_MINSIGSTKSZ 2048u /* the process (one per karasu-rv) */
+#define RV_MINSIGSTKSZ   2048u /* the process (one per karasu-rv) */
 
-/* Signals karasu-rv needs for itself on the host. */
+/* Host signal that wakes a guest thread out of a blocking host syscall when another guest thread
+ * signals it (the guest signal itself never travels as a host signal inside the process). */
+#define RV_HOST_WAKE_SIG SIGRTMAX
+
+/* Host signals a guest disposition must not change: karasu-rv's own (faults, the wake-up), the ones
+ * that cannot be caught, and glibc's internal SIGCANCEL/SIGSETXID (32, 33). */
 static bool host_reserved(int sig)
 {
-	return sig == SIGSEGV || sig == SIGBUS || sig == SIGKILL || sig == SIGSTOP;
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGKILL || sig == SIGSTOP || sig == 32 ||
+	       sig == 33 || sig == RV_HOST_WAKE_SIG;
 }
 
 const char *rv_signal_message(int sig)
@@ -73,6 +80,16 @@ noreturn void rv_signal_die(struct rv_thread *t, int sig)
 {
 	const char *msg = rv_signal_message(sig);
 	fflush(stdout);
+	if (t->proc->opt.real_signal_death && sig <= SIGRTMAX) {
+		struct rlimit no_core = {0, 0};
+		setrlimit(RLIMIT_CORE, &no_core); /* a core of karasu-rv would not help the guest */
+		signal(sig, SIG_DFL);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		kill(getpid(), sig);
+	}
 	if (msg)
 		fprintf(stderr, "%s\n", msg);
 	rv_process_exit(t, 128 + sig);
@@ -92,11 +109,24 @@ void rv_signal_host_async(int sig)
 
 static void host_async_handler(int sig, siginfo_t *info, void *uc)
 {
-	(void)info;
 	(void)uc;
 	int saved = errno;
-	rv_signal_host_async(sig);
+	struct rv_thread *t = rv_current_thread;
+	if (info->si_code == SI_TKILL && t && sig <= RV_NSIG) {
+		/* tgkill from another process, aimed at this thread */
+		pending_info[sig].code = SI_TKILL;
+		pending_info[sig].addr = (uint64_t)(uint32_t)info->si_pid | ((uint64_t)info->si_uid << 32);
+		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+	} else {
+		rv_signal_host_async(sig);
+	}
 	errno = saved;
+}
+
+static void host_wake_handler(int sig)
+{
+	(void)sig; /* only interrupts a blocking syscall; the pending guest signal is already recorded */
 }
 
 /* Mirrors a guest disposition on the host. */
@@ -119,20 +149,86 @@ static void update_host_disposition(int sig, const struct rv_guest_sigaction *ac
 	sigaction(sig, &sa, NULL);
 }
 
+/* Makes target notice a pending signal soon: at its next block boundary, or now if it is blocked in a
+ * host syscall (which then fails with EINTR, or restarts: see rv_signal_restart_syscall). */
+static void kick(struct rv_thread *from, struct rv_thread *target)
+{
+	__atomic_store_n(&target->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+	if (target != from)
+		pthread_kill(target->host_thread, RV_HOST_WAKE_SIG);
+}
+
 void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool process_wide)
 {
 	pending_info[sig].code = code;
 	pending_info[sig].addr = addr;
-	if (process_wide)
-		__atomic_fetch_or(&t->proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
-	else
-		t->pending |= rv_sigbit(sig);
-	__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+	if (!process_wide) {
+		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		kick(t, t);
+		return;
+	}
+	__atomic_fetch_or(&t->proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	/* any thread that does not block it may take it: prefer this one */
+	struct rv_thread *target = t;
+	if (t->sigmask & rv_sigbit(sig)) {
+		pthread_mutex_lock(&t->proc->lock);
+		for (struct rv_thread *o = t->proc->threads; o; o = o->next)
+			if (!(o->sigmask & rv_sigbit(sig))) {
+				target = o;
+				break;
+			}
+		if (target != t)
+			kick(t, target);
+		pthread_mutex_unlock(&t->proc->lock);
+		if (target != t)
+			return;
+	}
+	kick(t, t);
+}
+
+/* tkill/tgkill to a thread of this process. */
+static long signal_thread(struct rv_thread *t, int tid, int sig)
+{
+	long ret = -ESRCH;
+	uint64_t sender = (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
+	pthread_mutex_lock(&t->proc->lock);
+	for (struct rv_thread *o = t->proc->threads; o; o = o->next) {
+		if (o->tid != tid)
+			continue;
+		ret = 0;
+		if (sig == 0)
+			break;
+		pending_info[sig].code = SI_TKILL;
+		pending_info[sig].addr = sender;
+		__atomic_fetch_or(&o->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		kick(t, o);
+		break;
+	}
+	pthread_mutex_unlock(&t->proc->lock);
+	return ret;
+}
+
+bool rv_signal_restart_syscall(struct rv_thread *t)
+{
+	uint64_t ready = (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+	                  __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) &
+	                 ~t->sigmask;
+	if (!ready)
+		return false;
+	int sig = __builtin_ctzll(ready) + 1;
+	pthread_mutex_lock(&t->proc->lock);
+	struct rv_guest_sigaction act = t->proc->sigact[sig];
+	pthread_mutex_unlock(&t->proc->lock);
+	/* as Linux's -ERESTARTSYS: restart after a handler with SA_RESTART, or when nothing runs */
+	if (act.handler == RV_SIG_IGN || (act.handler == RV_SIG_DFL && default_ignored(sig)))
+		return true;
+	return act.handler > RV_SIG_IGN && (act.flags & RV_SA_RESTART);
 }
 
 bool rv_signal_ready(struct rv_thread *t)
 {
-	uint64_t p = t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST);
+	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+	             __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST);
 	return (p & ~t->sigmask) != 0;
 }
 
@@ -220,13 +316,14 @@ static void deliver_one(struct rv_thread *t, int sig)
 		rv_signal_die(t, SIGSEGV);
 	if (p->opt.strace)
 		fprintf(p->log, "[%d] --- signal %d delivered to handler 0x%llx ---\n", t->tid, sig,
-			(unsigned long long)act.handler);
+		        (unsigned long long)act.handler);
 }
 
 void rv_signal_deliver(struct rv_thread *t)
 {
 	for (;;) {
-		uint64_t ready = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & ~t->sigmask;
+		uint64_t ready =
+		    (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & ~t->sigmask;
 		if (!ready) {
 			if (t->restore_sigmask) {
 				t->sigmask = t->saved_sigmask;
@@ -235,8 +332,8 @@ void rv_signal_deliver(struct rv_thread *t)
 			return;
 		}
 		int sig = __builtin_ctzll(ready) + 1;
-		if (t->pending & rv_sigbit(sig))
-			t->pending &= ~rv_sigbit(sig);
+		if (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) & rv_sigbit(sig))
+			__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 		else
 			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 		deliver_one(t, sig);
@@ -381,7 +478,7 @@ long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
 		uint64_t p = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & set;
 		if (p) {
 			int sig = __builtin_ctzll(p) + 1;
-			t->pending &= ~rv_sigbit(sig);
+			__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 			if (a[1]) {
 				uint8_t *info = rv_guest_ptr(t, a[1], 128, RV_PROT_WRITE);
@@ -395,7 +492,7 @@ long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (timeout && (now.tv_sec > deadline.tv_sec ||
-				(now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
+		                (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
 			return -EAGAIN;
 		struct timespec nap = {0, 1000000};
 		nanosleep(&nap, NULL);
@@ -467,20 +564,29 @@ long rv_sys_kill(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_tkill(struct rv_thread *t, const uint64_t *a)
 {
-	int tid = (int)a[0], sig = (int)a[1];
-	bool self = tid == t->tid;
-	return send_signal(t, sig, self, false, self ? 0 : rv_host_ret(syscall(SYS_tkill, tid, sig)));
+	int sig = (int)a[1];
+	if (sig < 0 || sig > RV_NSIG || (int)a[0] <= 0)
+		return -EINVAL;
+	return signal_thread(t, (int)a[0], sig);
 }
 
 long rv_sys_tgkill(struct rv_thread *t, const uint64_t *a)
 {
 	int tgid = (int)a[0], tid = (int)a[1], sig = (int)a[2];
-	bool self = tgid == getpid() && tid == t->tid;
-	return send_signal(t, sig, self, false,
-			   self ? 0 : rv_host_ret(syscall(SYS_tgkill, tgid, tid, sig)));
+	if (sig < 0 || sig > RV_NSIG || tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	if (tgid == getpid())
+		return signal_thread(t, tid, sig);
+	return rv_host_ret(syscall(SYS_tgkill, tgid, tid, sig));
 }
 
 void rv_signal_init_process(struct rv_process *p)
 {
 	signal_proc = p;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = host_wake_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: the blocking call must return */
+	sigaction(RV_HOST_WAKE_SIG, &sa, NULL);
 }

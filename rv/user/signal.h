@@ -9,20 +9,20 @@
 
 /* riscv64 rt_sigframe: siginfo (128 bytes) then ucontext (960 bytes), 16-byte aligned. */
 #define RV_SIGFRAME_SIZE 1088
-#define RV_SIGFRAME_UC 128        /* ucontext within the frame */
-#define RV_UC_STACK 16            /* uc_stack within ucontext */
-#define RV_UC_SIGMASK 40          /* uc_sigmask */
-#define RV_UC_MCONTEXT 176        /* uc_mcontext: pc, x1..x31 */
-#define RV_UC_FPREGS (176 + 256)  /* f0..f31, then fcsr */
+#define RV_SIGFRAME_UC   128         /* ucontext within the frame */
+#define RV_UC_STACK      16          /* uc_stack within ucontext */
+#define RV_UC_SIGMASK    40          /* uc_sigmask */
+#define RV_UC_MCONTEXT   176         /* uc_mcontext: pc, x1..x31 */
+#define RV_UC_FPREGS     (176 + 256) /* f0..f31, then fcsr */
 
 #define RV_SIG_DFL 0
 #define RV_SIG_IGN 1
 
 /* riscv64 sa_flags bits (asm-generic). */
-#define RV_SA_SIGINFO 0x00000004u
-#define RV_SA_ONSTACK 0x08000000u
-#define RV_SA_RESTART 0x10000000u
-#define RV_SA_NODEFER 0x40000000u
+#define RV_SA_SIGINFO   0x00000004u
+#define RV_SA_ONSTACK   0x08000000u
+#define RV_SA_RESTART   0x10000000u
+#define RV_SA_NODEFER   0x40000000u
 #define RV_SA_RESETHAND 0x80000000u
 
 static inline uint64_t rv_sigbit(int sig)
@@ -39,6 +39,10 @@ void rv_signal_fault(struct rv_thread *t, int sig, int code, uint64_t addr);
 
 /* Delivers every pending unblocked signal (sets up a frame, or takes the default action). */
 void rv_signal_deliver(struct rv_thread *t);
+
+/* A host syscall of this thread failed with EINTR because a guest signal arrived: true if the syscall
+ * must be restarted after the signal is handled (its handler has SA_RESTART, or it is ignored). */
+bool rv_signal_restart_syscall(struct rv_thread *t);
 
 /* True if a signal is pending and not blocked. */
 bool rv_signal_ready(struct rv_thread *t);

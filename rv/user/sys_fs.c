@@ -18,10 +18,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "rv/user/procfs.h"
 #include "rv/user/syscall.h"
 
-#define R RV_PROT_READ
-#define W RV_PROT_WRITE
+#define R         RV_PROT_READ
+#define W         RV_PROT_WRITE
 #define RET(expr) rv_host_ret((long)(expr))
 
 /* riscv64 (asm-generic) struct stat: 128 bytes. */
@@ -339,6 +340,8 @@ long rv_sys_openat(struct rv_thread *t, const uint64_t *a)
 	long r = get_path(t, a[1], path, sizeof(path));
 	if (r < 0)
 		return r;
+	if (strcmp(path, "/proc/self/maps") == 0 || strcmp(path, "/proc/thread-self/maps") == 0)
+		return rv_procfs_open_maps(t->proc);
 	return RET(openat(dirfd_arg(a[0]), path, (int)a[2], (mode_t)a[3]));
 }
 

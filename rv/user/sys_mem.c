@@ -5,7 +5,8 @@
 #include "rv/user/runtime.h"
 #include "rv/user/syscall.h"
 
-#define PAGE_MASK_LOW (RV_PAGE_SIZE - 1)
+#define PAGE_MASK_LOW    (RV_PAGE_SIZE - 1)
+#define RV_MMAP_MIN_ADDR 0x10000ull
 
 static uint64_t page_up(uint64_t x)
 {
@@ -26,7 +27,8 @@ long rv_sys_brk(struct rv_thread *t, const uint64_t *a)
 			for (uint64_t x = old_end; x < new_end && ok; x += RV_PAGE_SIZE)
 				ok = !rv_mem_is_mapped(&p->mem, x);
 			if (ok)
-				ok = rv_mem_map(&p->mem, old_end, new_end - old_end, RV_PROT_READ | RV_PROT_WRITE) == 0;
+				ok = rv_mem_map(&p->mem, old_end, new_end - old_end,
+				                RV_PROT_READ | RV_PROT_WRITE) == 0;
 		} else if (new_end < old_end) {
 			rv_mem_unmap(&p->mem, new_end, old_end - new_end);
 		}
@@ -54,6 +56,10 @@ long rv_sys_mmap(struct rv_thread *t, const uint64_t *a)
 	pthread_mutex_lock(&p->lock);
 	long ret;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr < RV_MMAP_MIN_ADDR) {
+			ret = -EPERM; /* Linux's vm.mmap_min_addr: page zero never becomes mappable */
+			goto out;
+		}
 		if ((addr & PAGE_MASK_LOW) || addr >= p->mem.limit || len > p->mem.limit - addr) {
 			ret = (flags & MAP_FIXED) ? -EINVAL : -ENOMEM;
 			goto out;
@@ -67,11 +73,14 @@ long rv_sys_mmap(struct rv_thread *t, const uint64_t *a)
 		}
 	} else {
 		uint64_t hint = addr & ~PAGE_MASK_LOW;
-		bool hint_free = hint >= RV_PAGE_SIZE && hint < p->mem.limit && len <= p->mem.limit - hint &&
-				 rv_mem_find_free(&p->mem, len, hint, hint + len, false) == hint;
-		addr = hint_free ? hint : rv_mem_find_free(&p->mem, len, p->brk_cur + (64ull << 20), p->mmap_top, true);
+		bool hint_free = hint >= RV_MMAP_MIN_ADDR && hint < p->mem.limit &&
+		                 len <= p->mem.limit - hint &&
+		                 rv_mem_find_free(&p->mem, len, hint, hint + len, false) == hint;
+		addr = hint_free
+		           ? hint
+		           : rv_mem_find_free(&p->mem, len, p->brk_cur + (64ull << 20), p->mmap_top, true);
 		if (addr == UINT64_MAX)
-			addr = rv_mem_find_free(&p->mem, len, RV_PAGE_SIZE * 16, p->mmap_top, true);
+			addr = rv_mem_find_free(&p->mem, len, RV_MMAP_MIN_ADDR, p->mmap_top, true);
 		if (addr == UINT64_MAX) {
 			ret = -ENOMEM;
 			goto out;
@@ -140,8 +149,8 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		goto out;
 	}
 	/* grow in place when the pages after it are free */
-	if (old + new_len <= p->mem.limit &&
-	    rv_mem_find_free(&p->mem, new_len - old_len, old + old_len, old + new_len, false) == old + old_len) {
+	if (old + new_len <= p->mem.limit && rv_mem_find_free(&p->mem, new_len - old_len, old + old_len,
+	                                                      old + new_len, false) == old + old_len) {
 		ret = rv_mem_map(&p->mem, old + old_len, new_len - old_len, prot);
 		if (ret == 0)
 			ret = (long)old;
@@ -151,7 +160,7 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		ret = -ENOMEM;
 		goto out;
 	}
-	uint64_t dst = rv_mem_find_free(&p->mem, new_len, RV_PAGE_SIZE * 16, p->mmap_top, true);
+	uint64_t dst = rv_mem_find_free(&p->mem, new_len, RV_MMAP_MIN_ADDR, p->mmap_top, true);
 	if (dst == UINT64_MAX) {
 		ret = -ENOMEM;
 		goto out;

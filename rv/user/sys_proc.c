@@ -1,4 +1,4 @@
-/* Process, thread, time and identity syscalls. */
+/* Process-wide state, thread bookkeeping, time and identity syscalls. */
 #include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
@@ -23,8 +23,8 @@
 #include "rv/user/signal.h"
 #include "rv/user/syscall.h"
 
-#define R RV_PROT_READ
-#define W RV_PROT_WRITE
+#define R         RV_PROT_READ
+#define W         RV_PROT_WRITE
 #define RET(expr) rv_host_ret((long)(expr))
 
 long rv_sys_exit(struct rv_thread *t, const uint64_t *a)
@@ -300,7 +300,8 @@ long rv_sys_gettid(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_getresuid(struct rv_thread *t, const uint64_t *a)
 {
-	uid_t *r = rv_guest_ptr(t, a[0], 4, W), *e = rv_guest_ptr(t, a[1], 4, W), *s = rv_guest_ptr(t, a[2], 4, W);
+	uid_t *r = rv_guest_ptr(t, a[0], 4, W), *e = rv_guest_ptr(t, a[1], 4, W),
+	      *s = rv_guest_ptr(t, a[2], 4, W);
 	if (!r || !e || !s)
 		return -EFAULT;
 	return RET(getresuid(r, e, s));
@@ -308,7 +309,8 @@ long rv_sys_getresuid(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_getresgid(struct rv_thread *t, const uint64_t *a)
 {
-	gid_t *r = rv_guest_ptr(t, a[0], 4, W), *e = rv_guest_ptr(t, a[1], 4, W), *s = rv_guest_ptr(t, a[2], 4, W);
+	gid_t *r = rv_guest_ptr(t, a[0], 4, W), *e = rv_guest_ptr(t, a[1], 4, W),
+	      *s = rv_guest_ptr(t, a[2], 4, W);
 	if (!r || !e || !s)
 		return -EFAULT;
 	return RET(getresgid(r, e, s));
@@ -394,244 +396,125 @@ long rv_sys_getitimer(struct rv_thread *t, const uint64_t *a)
 	return RET(getitimer((int)a[0], v));
 }
 
-long rv_sys_wait4(struct rv_thread *t, const uint64_t *a)
+/* POSIX timers: the host's, with the guest's struct sigevent (the same 64-byte layout). A timer that
+ * signals the process raises a host signal, which reaches the guest as any host signal does. Only
+ * SIGEV_SIGNAL, SIGEV_NONE and SIGEV_THREAD_ID (host tids are guest tids) make sense here. */
+long rv_sys_timer_create(struct rv_thread *t, const uint64_t *a)
 {
-	int *status = NULL;
-	struct rusage *ru = NULL;
-	if (a[1] && !(status = rv_guest_ptr(t, a[1], sizeof(int), W)))
+	const void *sev = NULL;
+	if (a[1] && !(sev = rv_guest_ptr(t, a[1], 64, R)))
 		return -EFAULT;
-	if (a[3] && !(ru = rv_guest_ptr(t, a[3], sizeof(*ru), W)))
+	int *id = rv_guest_ptr(t, a[2], sizeof(int), W);
+	if (!id)
 		return -EFAULT;
-	return RET(wait4((pid_t)a[0], status, (int)a[2], ru));
+	return RET(syscall(SYS_timer_create, (clockid_t)a[0], sev, id));
 }
 
-/* ---- clone: threads (CLONE_VM | CLONE_THREAD) run on new host threads; fork-like clones fork the host
- * process (CLONE_VFORK: the parent waits until the child execs or exits, as vfork). */
-
-struct thread_start {
-	struct rv_thread *child;
-	sem_t started;
-	uint64_t flags, ptid, ctid;
-};
-
-static void *thread_main(void *arg)
+long rv_sys_timer_gettime(struct rv_thread *t, const uint64_t *a)
 {
-	struct thread_start *s = arg;
-	struct rv_thread *t = s->child;
-	t->tid = (int)syscall(SYS_gettid);
-	if (rv_thread_host_init(t) != 0)
-		t->tid = -1;
-	if (t->tid > 0) {
-		if (s->flags & CLONE_CHILD_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, s->ctid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
-		}
-		if (s->flags & CLONE_PARENT_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, s->ptid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
-		}
-	}
-	int tid = t->tid;
-	sem_post(&s->started); /* s is gone after this */
-	if (tid < 0)
-		return NULL;
-	rv_thread_run(t);
-	return NULL;
+	struct itimerspec *v = rv_guest_ptr(t, a[1], sizeof(*v), W);
+	if (!v)
+		return -EFAULT;
+	return RET(syscall(SYS_timer_gettime, (int)a[0], v));
 }
 
-static long clone_thread(struct rv_thread *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
-			 uint64_t ctid)
+long rv_sys_timer_getoverrun(struct rv_thread *t, const uint64_t *a)
 {
-	const uint64_t needed = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
-	if ((flags & needed) != needed)
-		return -EINVAL;
-	struct rv_thread *c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c->cpu = t->cpu; /* pc is already past the ecall */
-	c->cpu.x[10] = 0;
-	if (newsp)
-		c->cpu.x[2] = newsp;
-	if (flags & CLONE_SETTLS)
-		c->cpu.x[4] = tls;
-	c->cpu.resv_valid = 0;
-	c->cpu.insn_count = 0;
-	c->cpu.interrupt_request = 0;
-	c->proc = t->proc;
-	c->sigmask = t->sigmask;
-	c->altstack_flags = SS_DISABLE;
-	if (flags & CLONE_CHILD_CLEARTID)
-		c->clear_child_tid = ctid;
-
-	struct thread_start s = {.child = c, .flags = flags, .ptid = ptid, .ctid = ctid};
-	sem_init(&s.started, 0, 0);
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 1u << 20);
-	pthread_mutex_lock(&t->proc->lock);
-	t->proc->nthreads++;
-	pthread_mutex_unlock(&t->proc->lock);
-	pthread_t th;
-	int err = pthread_create(&th, &attr, thread_main, &s);
-	pthread_attr_destroy(&attr);
-	if (err != 0) {
-		pthread_mutex_lock(&t->proc->lock);
-		t->proc->nthreads--;
-		pthread_mutex_unlock(&t->proc->lock);
-		free(c);
-		sem_destroy(&s.started);
-		return -err;
-	}
-	while (sem_wait(&s.started) != 0)
-		;
-	sem_destroy(&s.started);
-	return c->tid < 0 ? -EAGAIN : c->tid;
+	(void)t;
+	return RET(syscall(SYS_timer_getoverrun, (int)a[0]));
 }
 
-static long clone_process(struct rv_thread *t, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
-			  uint64_t ctid)
+long rv_sys_timer_settime(struct rv_thread *t, const uint64_t *a)
 {
-	int vfork_pipe[2] = {-1, -1};
-	if ((flags & CLONE_VFORK) && pipe2(vfork_pipe, O_CLOEXEC) != 0)
-		return -errno;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		if (vfork_pipe[0] >= 0) {
-			close(vfork_pipe[0]);
-			close(vfork_pipe[1]);
-		}
-		return -e;
-	}
-	if (pid == 0) {
-		if (vfork_pipe[0] >= 0)
-			close(vfork_pipe[0]); /* the write end closes on exec or exit */
-		t->tid = getpid();
-		t->proc->nthreads = 1;
-		if (newsp)
-			t->cpu.x[2] = newsp;
-		if (flags & CLONE_SETTLS)
-			t->cpu.x[4] = tls;
-		if (flags & CLONE_CHILD_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, ctid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
-		}
-		if (flags & CLONE_CHILD_CLEARTID)
-			t->clear_child_tid = ctid;
-		return 0;
-	}
-	if (flags & CLONE_PARENT_SETTID) {
-		uint32_t *p = rv_guest_ptr(t, ptid, 4, W);
-		if (p)
-			*p = (uint32_t)pid;
-	}
-	if (vfork_pipe[0] >= 0) {
-		close(vfork_pipe[1]);
-		char c;
-		while (read(vfork_pipe[0], &c, 1) < 0 && errno == EINTR)
-			;
-		close(vfork_pipe[0]);
-	}
-	return pid;
+	const struct itimerspec *n = rv_guest_ptr(t, a[2], sizeof(*n), R);
+	struct itimerspec *old = NULL;
+	if (!n || (a[3] && !(old = rv_guest_ptr(t, a[3], sizeof(*old), W))))
+		return -EFAULT;
+	return RET(syscall(SYS_timer_settime, (int)a[0], (int)a[1], n, old));
 }
 
-long rv_sys_clone(struct rv_thread *t, const uint64_t *a)
+long rv_sys_timer_delete(struct rv_thread *t, const uint64_t *a)
 {
-	/* riscv64 argument order: flags, newsp, parent_tid, tls, child_tid */
-	uint64_t flags = a[0];
-	if (flags & CLONE_VM && !(flags & CLONE_VFORK))
-		return clone_thread(t, flags, a[1], a[2], a[3], a[4]);
-	return clone_process(t, flags, a[1], a[2], a[3], a[4]);
+	(void)t;
+	return RET(syscall(SYS_timer_delete, (int)a[0]));
 }
 
-/* execve: a RISC-V ELF runs under a fresh karasu-rv (same options); anything else is the host's. */
-long rv_sys_execve(struct rv_thread *t, const uint64_t *a)
+long rv_sys_sched_getscheduler(struct rv_thread *t, const uint64_t *a)
 {
-	char path[PATH_MAX];
-	long r = rv_guest_string(t, a[0], path, sizeof(path));
-	if (r < 0)
-		return r;
-	/* gather argv and envp */
-	char **vec[2] = {NULL, NULL};
-	size_t count[2] = {0, 0};
-	for (int v = 0; v < 2; v++) {
-		uint64_t base = a[1 + v];
-		size_t cap = 16;
-		vec[v] = calloc(cap, sizeof(char *));
-		if (!vec[v])
-			goto nomem;
-		for (size_t i = 0; base; i++) {
-			const uint64_t *slot = rv_guest_ptr(t, base + 8 * i, 8, R);
-			if (!slot) {
-				r = -EFAULT;
-				goto out;
-			}
-			if (*slot == 0)
-				break;
-			if (count[v] + 2 >= cap) {
-				cap *= 2;
-				char **n = realloc(vec[v], cap * sizeof(char *));
-				if (!n)
-					goto nomem;
-				vec[v] = n;
-			}
-			char *s = malloc(PATH_MAX * 4);
-			if (!s)
-				goto nomem;
-			if (rv_guest_string(t, *slot, s, PATH_MAX * 4) < 0) {
-				free(s);
-				r = -EFAULT;
-				goto out;
-			}
-			vec[v][count[v]++] = s;
-			vec[v][count[v]] = NULL;
-		}
-	}
-	unsigned char head[20] = {0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	ssize_t n = read(fd, head, sizeof(head));
-	close(fd);
-	bool riscv = n >= 20 && memcmp(head, "\177ELF", 4) == 0 && head[18] == 243 && head[19] == 0;
-	fflush(NULL);
-	if (riscv) {
-		size_t total = 2 + (size_t)rv_reexec_info.option_argc + 1 + count[0] + 1;
-		char **args = calloc(total, sizeof(char *));
-		if (!args)
-			goto nomem;
-		size_t k = 0;
-		args[k++] = (char *)rv_reexec_info.self;
-		for (int i = 0; i < rv_reexec_info.option_argc; i++)
-			args[k++] = rv_reexec_info.option_argv[i];
-		args[k++] = "--";
-		args[k++] = path;
-		/* the guest's argv[0] is lost: karasu-rv passes PROGRAM as argv[0] */
-		for (size_t i = 1; i < count[0]; i++)
-			args[k++] = vec[0][i];
-		args[k] = NULL;
-		execve("/proc/self/exe", args, vec[1]);
-		r = -errno;
-		free(args);
-	} else {
-		execve(path, vec[0], vec[1]);
-		r = -errno;
-	}
-	goto out;
-nomem:
-	r = -ENOMEM;
-out:
-	for (int v = 0; v < 2; v++) {
-		for (size_t i = 0; vec[v] && i < count[v]; i++)
-			free(vec[v][i]);
-		free(vec[v]);
-	}
-	return r;
+	(void)t;
+	return RET(syscall(SYS_sched_getscheduler, (pid_t)a[0]));
+}
+
+long rv_sys_sched_getparam(struct rv_thread *t, const uint64_t *a)
+{
+	int *param = rv_guest_ptr(t, a[1], sizeof(int), W);
+	if (!param)
+		return -EFAULT;
+	return RET(syscall(SYS_sched_getparam, (pid_t)a[0], param));
+}
+
+long rv_sys_sched_get_priority_max(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_sched_get_priority_max, (int)a[0]));
+}
+
+long rv_sys_sched_get_priority_min(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_sched_get_priority_min, (int)a[0]));
+}
+
+long rv_sys_getcpu(struct rv_thread *t, const uint64_t *a)
+{
+	unsigned *cpu = NULL, *node = NULL;
+	if (a[0] && !(cpu = rv_guest_ptr(t, a[0], sizeof(unsigned), W)))
+		return -EFAULT;
+	if (a[1] && !(node = rv_guest_ptr(t, a[1], sizeof(unsigned), W)))
+		return -EFAULT;
+	return RET(syscall(SYS_getcpu, cpu, node, NULL));
+}
+
+long rv_sys_close_range(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_close_range, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2]));
+}
+
+/* Credentials: raw syscalls, which (as on Linux) change only the calling thread; a multi-threaded
+ * guest's glibc broadcasts the change to its other threads itself (SIGSETXID). */
+long rv_sys_setuid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setuid, (uid_t)a[0]));
+}
+
+long rv_sys_setgid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setgid, (gid_t)a[0]));
+}
+
+long rv_sys_setreuid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setreuid, (uid_t)a[0], (uid_t)a[1]));
+}
+
+long rv_sys_setregid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setregid, (gid_t)a[0], (gid_t)a[1]));
+}
+
+long rv_sys_setresuid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setresuid, (uid_t)a[0], (uid_t)a[1], (uid_t)a[2]));
+}
+
+long rv_sys_setresgid(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syscall(SYS_setresgid, (gid_t)a[0], (gid_t)a[1], (gid_t)a[2]));
 }

@@ -92,6 +92,16 @@ enum rv_syscall_nr {
 	RV_NR_clock_gettime = 113,
 	RV_NR_clock_getres = 114,
 	RV_NR_clock_nanosleep = 115,
+	RV_NR_timer_create = 107,
+	RV_NR_timer_gettime = 108,
+	RV_NR_timer_getoverrun = 109,
+	RV_NR_timer_settime = 110,
+	RV_NR_timer_delete = 111,
+	RV_NR_sched_getscheduler = 120,
+	RV_NR_sched_getparam = 121,
+	RV_NR_sched_get_priority_max = 125,
+	RV_NR_sched_get_priority_min = 126,
+	RV_NR_getcpu = 168,
 	RV_NR_sched_setaffinity = 122,
 	RV_NR_sched_getaffinity = 123,
 	RV_NR_sched_yield = 124,
@@ -161,31 +171,39 @@ enum rv_syscall_nr {
 	RV_NR_statx = 291,
 	RV_NR_rseq = 293,
 	RV_NR_clone3 = 435,
+	RV_NR_close_range = 436,
 	RV_NR_faccessat2 = 439,
 	RV_NR_MAX = 512
 };
 
-/* Handlers, by area (sys_fs.c, sys_mem.c, sys_proc.c, signal.c). */
+/* Handlers, by area (sys_fs.c, sys_mem.c, sys_proc.c + sys_clone.c, signal.c). */
 #define RV_SYSCALL_DECL(name) long rv_sys_##name(struct rv_thread *t, const uint64_t *a);
-#define RV_SYSCALLS_FS(X)                                                                                    \
-	X(getcwd) X(dup) X(dup3) X(fcntl) X(ioctl) X(flock) X(mkdirat) X(unlinkat) X(symlinkat) X(linkat)        \
-	X(renameat) X(renameat2) X(statfs) X(fstatfs) X(truncate) X(ftruncate) X(fallocate) X(faccessat)       \
-	X(faccessat2) X(chdir) X(fchdir) X(fchmod) X(fchmodat) X(fchownat) X(fchown) X(openat) X(close)        \
-	X(pipe2) X(getdents64) X(lseek) X(read) X(write) X(readv) X(writev) X(pread64) X(pwrite64) X(preadv)    \
-	X(pwritev) X(sendfile) X(pselect6) X(ppoll) X(readlinkat) X(newfstatat) X(fstat) X(sync) X(fsync)      \
-	X(fdatasync) X(utimensat) X(statx) X(umask) X(fadvise64) X(copy_file_range) X(mknodat)
-#define RV_SYSCALLS_MEM(X) X(brk) X(munmap) X(mremap) X(mmap) X(mprotect) X(msync) X(mlock) X(munlock) X(madvise)
-#define RV_SYSCALLS_PROC(X)                                                                                  \
-	X(exit) X(exit_group) X(set_tid_address) X(futex) X(set_robust_list) X(get_robust_list) X(nanosleep)   \
-	X(clock_gettime) X(clock_getres) X(clock_nanosleep) X(sched_setaffinity) X(sched_getaffinity)           \
-	X(sched_yield) X(uname) X(getrlimit) X(setrlimit) X(prlimit64) X(getrusage) X(prctl) X(gettimeofday)  \
-	X(getpid) X(getppid) X(getuid) X(geteuid) X(getgid) X(getegid) X(gettid) X(getresuid) X(getresgid)     \
-	X(sysinfo) X(times) X(getpgid) X(setpgid) X(getsid) X(setsid) X(getgroups) X(getrandom) X(clone)       \
-	X(execve) X(wait4) X(getpriority) X(setpriority) X(membarrier) X(riscv_flush_icache) X(enosys)         \
-	X(setitimer) X(getitimer)
-#define RV_SYSCALLS_SIGNAL(X)                                                                                \
-	X(kill) X(tkill) X(tgkill) X(sigaltstack) X(rt_sigsuspend) X(rt_sigaction) X(rt_sigprocmask)          \
-	X(rt_sigpending) X(rt_sigtimedwait) X(rt_sigreturn)
+/* clang-format off */
+#define RV_SYSCALLS_FS(X) \
+	X(getcwd) X(dup) X(dup3) X(fcntl) X(ioctl) X(flock) X(mkdirat) X(unlinkat) X(symlinkat) \
+	X(linkat) X(renameat) X(renameat2) X(statfs) X(fstatfs) X(truncate) X(ftruncate) \
+	X(fallocate) X(faccessat) X(faccessat2) X(chdir) X(fchdir) X(fchmod) X(fchmodat) \
+	X(fchownat) X(fchown) X(openat) X(close) X(pipe2) X(getdents64) X(lseek) X(read) X(write) \
+	X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(sendfile) X(pselect6) \
+	X(ppoll) X(readlinkat) X(newfstatat) X(fstat) X(sync) X(fsync) X(fdatasync) X(utimensat) \
+	X(statx) X(umask) X(fadvise64) X(copy_file_range) X(mknodat)
+#define RV_SYSCALLS_MEM(X) \
+	X(brk) X(munmap) X(mremap) X(mmap) X(mprotect) X(msync) X(mlock) X(munlock) X(madvise)
+#define RV_SYSCALLS_PROC(X) \
+	X(exit) X(exit_group) X(set_tid_address) X(futex) X(set_robust_list) X(get_robust_list) \
+	X(nanosleep) X(clock_gettime) X(clock_getres) X(clock_nanosleep) X(sched_setaffinity) \
+	X(sched_getaffinity) X(sched_yield) X(uname) X(getrlimit) X(setrlimit) X(prlimit64) \
+	X(getrusage) X(prctl) X(gettimeofday) X(getpid) X(getppid) X(getuid) X(geteuid) X(getgid) \
+	X(getegid) X(gettid) X(getresuid) X(getresgid) X(sysinfo) X(times) X(getpgid) X(setpgid) \
+	X(getsid) X(setsid) X(getgroups) X(getrandom) X(clone) X(execve) X(wait4) X(getpriority) \
+	X(setpriority) X(membarrier) X(riscv_flush_icache) X(enosys) X(setitimer) X(getitimer) \
+	X(timer_create) X(timer_gettime) X(timer_getoverrun) X(timer_settime) X(timer_delete) \
+	X(sched_getscheduler) X(sched_getparam) X(sched_get_priority_max) X(sched_get_priority_min) \
+	X(getcpu) X(close_range) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)
+#define RV_SYSCALLS_SIGNAL(X) \
+	X(kill) X(tkill) X(tgkill) X(sigaltstack) X(rt_sigsuspend) X(rt_sigaction) \
+	X(rt_sigprocmask) X(rt_sigpending) X(rt_sigtimedwait) X(rt_sigreturn)
+/* clang-format on */
 RV_SYSCALLS_FS(RV_SYSCALL_DECL)
 RV_SYSCALLS_MEM(RV_SYSCALL_DECL)
 RV_SYSCALLS_PROC(RV_SYSCALL_DECL)

@@ -24,3 +24,26 @@ fuzz: $(RV_FUZZ)
 
 INTEGRATION_DEPS += $(RV_FUZZ)
 .PHONY: fuzz
+
+# The same fuzzer built with AddressSanitizer + UBSan (asan flavor objects): memory errors in the
+# translator, interpreter or decoder show up as sanitizer reports.
+RV_FUZZ_ASAN := $(BUILD)/tests/fuzz/rv_fuzz-asan
+RV_FUZZ_ASAN_LIB := $(BUILD)/tests/fuzz/librv-for-fuzz-asan.a
+RV_FUZZ_ASAN_OBJS := $(BUILD)/asan/tests/fuzz/rv_fuzz.o $(BUILD)/asan/tests/fuzz/rv_gen.o
+
+$(RV_FUZZ_ASAN_LIB): $(patsubst $(BUILD)/host/%,$(BUILD)/asan/%,$(RV_FUZZ_RV_OBJS))
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(RV_FUZZ_ASAN): $(RV_FUZZ_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD-ASAN $@"
+	$(Q)$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $(RV_FUZZ_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS) \
+		-lcapstone -lm -lpthread
+
+fuzz-asan: $(RV_FUZZ_ASAN)
+	$(RV_FUZZ_ASAN) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
+
+INTEGRATION_DEPS += $(RV_FUZZ_ASAN)
+.PHONY: fuzz-asan

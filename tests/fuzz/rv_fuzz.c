@@ -101,7 +101,7 @@ static uint64_t special_int(uint64_t *seed)
 	}
 }
 
-static uint64_t special_fp(uint64_t *seed)
+static uint64_t special_fp(uint64_t *seed, bool specials_only)
 {
 	static const uint64_t doubles[] = {
 	    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff8000000000000ull,
@@ -112,7 +112,7 @@ static uint64_t special_fp(uint64_t *seed)
 	                                   0xff800000u, 0x7fc00000u, 0x7f800001u, 0x00000001u, 0x7f7fffffu,
 	                                   0x00800000u, 0x4f000000u, 0xcf000000u, 0x40200000u, 0x5f000000u};
 	uint64_t r = rv_gen_random(seed);
-	switch (r % 6) {
+	switch (specials_only ? r % 2 : r % 6) {
 	case 0: return doubles[(r >> 8) % 15];
 	case 1: return 0xffffffff00000000ull | singles[(r >> 8) % 15];
 	case 2: /* an ordinary double near 1 */
@@ -132,8 +132,11 @@ static void initial_state(struct rv_cpu *cpu, uint8_t *scratch, uint64_t *seed)
 		cpu->x[i] = special_int(seed);
 	cpu->x[2] = RV_GEN_BASE_VALUE;
 	cpu->x[8] = RV_GEN_BASE_VALUE;
+	/* a third of the programs see only special FP values (infinities, NaNs, zeros, extremes), so that
+	 * combinations like inf * 0 + qNaN in an FMA are common */
+	bool specials_only = rv_gen_random(seed) % 3 == 0;
 	for (int i = 0; i < 32; i++)
-		cpu->f[i] = special_fp(seed);
+		cpu->f[i] = special_fp(seed, specials_only);
 	cpu->frm = (uint32_t)(rv_gen_random(seed) % 5);
 	cpu->fflags = (uint32_t)(rv_gen_random(seed) % 4 == 0 ? rv_gen_random(seed) & 0x1f : 0);
 	cpu->pc = RV_GEN_CODE_BASE;

@@ -385,6 +385,10 @@ static void gen_fp(struct builder *b, unsigned fmt /* 0 = S, 1 = D */)
 		add32(b, enc_r(OPC_OP_FP, fd, rm, f1, fmt ? 0 : 1, 0x08 << 2 | fmt));
 		break;
 	}
+	/* Often read and clear fflags (csrrw rd, fflags, x0) so the flags of each operation are seen, not
+	 * only their union at the end. */
+	if (pick(s, 3) == 0)
+		add32(b, 0x001u << 20 | 0u << 15 | 1u << 12 | dest_reg(s) << 7 | OPC_SYSTEM);
 }
 
 static void gen_csr(struct builder *b)

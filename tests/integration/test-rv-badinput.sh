@@ -15,6 +15,9 @@ GOOD=$BUILD/guest/rv/programs/return42
 LOG_DIR=$BUILD/test-logs/rv-badinput
 WORK=$LOG_DIR/files
 mkdir -p "$LOG_DIR" "$WORK"
+# Two runs at once (make test while working on a test) would overwrite each other's files: take turns.
+exec 9>"$LOG_DIR/.lock"
+flock 9
 
 # run_status LOG CMD...: runs CMD (30 s limit, stdout to LOG.out, stderr to LOG.err) and prints
 # "exit N" for a normal exit or "signal N" when CMD itself died of signal N.

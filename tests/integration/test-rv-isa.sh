@@ -11,6 +11,9 @@ KARASU_RV=${KARASU_RV:-$BUILD/rv/karasu-rv}
 ISA_DIR=$BUILD/guest/rv/isa
 LOG_DIR=$BUILD/test-logs/rv-isa
 mkdir -p "$LOG_DIR"
+# Two runs at once (make test while working on a test) would overwrite each other's files: take turns.
+exec 9>"$LOG_DIR/.lock"
+flock 9
 
 # reg LOG N: the 16 hex digits of xN (N = 00..31) or PC in a --dump-regs output.
 reg() {

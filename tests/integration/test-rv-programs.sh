@@ -10,6 +10,9 @@ KARASU_RV=${KARASU_RV:-$BUILD/rv/karasu-rv}
 PROG_DIR=$BUILD/guest/rv/programs
 LOG_DIR=$BUILD/test-logs/rv-programs
 mkdir -p "$LOG_DIR"
+# Two runs at once (make test while working on a test) would overwrite each other's files: take turns.
+exec 9>"$LOG_DIR/.lock"
+flock 9
 
 # Arguments and expected exit status (from the C source, i.e. from the C/POSIX semantics) per program.
 args_for() {

@@ -742,6 +742,22 @@ static void test_run_interrupt_and_kill(void **state)
 	assert_int_equal(rt.end.value, 9);
 }
 
+static void test_run_connection_lost_while_running(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = {I_JAL_SELF};
+	load_code(f, code, 1);
+	/* gdb goes away after `c`: the stub notices while the guest runs and hands it back to the runtime */
+	static const char *const script[] = {"QStartNoAckMode", "c", NULL};
+	struct fake_runtime rt = {0};
+	char said[1024];
+	enum rv_gdb_end end = RV_GDB_END_DETACHED;
+	assert_false(run_stub(f, &rt, script, said, sizeof(said), &end));
+	assert_int_equal(end, RV_GDB_END_DISCONNECTED);
+	assert_string_equal(said, "+$OK#9a");
+	assert_int_equal(f->cpu.pc, PAGE_RWX);
+}
+
 static void test_run_fault_signal(void **state)
 {
 	struct fixture *f = *state;
@@ -836,6 +852,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_resume_commands, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_run_breakpoint_step_exit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_run_interrupt_and_kill, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_run_connection_lost_while_running, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_run_fault_signal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_run_acks_detach, setup, teardown),
 	    cmocka_unit_test(test_listen_addresses),

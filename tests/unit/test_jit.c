@@ -108,7 +108,7 @@ static void run_both(const struct rv_asm *a, const struct rv_cpu *start, struct 
 	assert_true(rv_mem_write(&mem, DATA_ADDR, data_init, DATA_SIZE));
 	interp->cpu = *start;
 	do /* the runtime's answer to fence.i: nothing to drop in the interpreter, go on */
-		interp->exit = rv_interp_run(&interp->cpu, 100000);
+		interp->exit = rv_interp_run(&interp->cpu, 50000000);
 	while (interp->exit == RV_EXIT_FENCE_I);
 	assert_true(rv_mem_read(&mem, DATA_ADDR, interp->data, DATA_SIZE));
 
@@ -471,6 +471,35 @@ static void test_invalidate_and_fence_i(void **state)
 	assert_int_equal(o.cpu.x[10], start.x[10] + 101);
 }
 
+/* Invalidating part of the translated code: blocks chained to the dropped ones are unchained, other
+ * blocks stay. */
+static void test_partial_invalidate(void **state)
+{
+	(void)state;
+	enum { B_OFF = 0x800 };
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 10, 0, 0);
+	unsigned call = asm_jal(&a, 1, 0);
+	asm_i(&a, RVA_ADDI, 11, 10, 0);
+	asm_ebreak(&a);
+	asm_patch_jal(&a, call, 1, (int)(B_OFF - call * 4));
+	while (a.n < B_OFF / 4)
+		asm_word(&a, 0);
+	unsigned b = asm_i(&a, RVA_ADDI, 10, 10, 5);
+	asm_i(&a, RVA_JALR, 0, 1, 0);
+	load_program(&a);
+	for (int pass = 0; pass < 3; pass++) {
+		struct rv_cpu cpu;
+		init_cpu(&cpu, 3);
+		assert_int_equal(rv_jit_run(jit, &cpu), RV_EXIT_EBREAK);
+		assert_int_equal(cpu.x[11], pass == 0 ? 5 : 7);
+		/* rewrite the callee only, and tell the jit about that range alone */
+		uint32_t w = rv_enc_i(RVA_ADDI, 10, 10, 7);
+		assert_true(rv_mem_write(&mem, CODE_ADDR + b * 4, &w, 4));
+		rv_jit_invalidate(jit, CODE_ADDR + b * 4, 4);
+	}
+}
+
 static void test_interrupt_request(void **state)
 {
 	(void)state;
@@ -632,14 +661,9 @@ static void *interrupt_later(void *arg)
 	return NULL;
 }
 
-static void test_interrupt_running_loop(void **state)
+static void run_until_interrupted(const struct rv_asm *a, const char *what)
 {
-	(void)state;
-	struct rv_asm a = {0};
-	unsigned loop = a.n;
-	asm_i(&a, RVA_ADDI, 25, 25, 1);
-	asm_b(&a, RVA_BNE, 25, 0, (int)(loop - a.n) * 4); /* ~forever */
-	load_program(&a);
+	load_program(a);
 	static struct rv_cpu cpu;
 	init_cpu(&cpu, 1);
 	cpu.x[25] = 1;
@@ -647,9 +671,116 @@ static void test_interrupt_running_loop(void **state)
 	assert_int_equal(pthread_create(&th, NULL, interrupt_later, &cpu), 0);
 	enum rv_exit e = rv_jit_run(jit, &cpu);
 	pthread_join(th, NULL);
-	assert_int_equal(e, RV_EXIT_INTERRUPT);
-	assert_int_equal(cpu.pc, CODE_ADDR);
-	assert_true(cpu.x[25] > 1000); /* it really ran, and the lent register was written back */
+	if (e != RV_EXIT_INTERRUPT || cpu.x[25] < 1000)
+		fail_msg("%s: exit %d after %llu iterations", what, e, (unsigned long long)cpu.x[25]);
+	assert_true(cpu.pc >= CODE_ADDR && cpu.pc < CODE_ADDR + a->n * 4);
+}
+
+static void test_interrupt_running_loop(void **state)
+{
+	(void)state;
+	/* a loop block (back edge inside the block) */
+	struct rv_asm a = {0};
+	unsigned loop = a.n;
+	asm_i(&a, RVA_ADDI, 25, 25, 1);
+	asm_b(&a, RVA_BNE, 25, 0, (int)(loop - a.n) * 4);
+	run_until_interrupted(&a, "loop block");
+
+	/* a cycle of two blocks: forward jal, then backward jal */
+	struct rv_asm c = {0};
+	asm_i(&c, RVA_ADDI, 25, 25, 1);
+	asm_jal(&c, 0, 8);
+	asm_ebreak(&c);
+	asm_jal(&c, 0, -12);
+	run_until_interrupted(&c, "cycle of blocks");
+
+	/* a cycle through an indirect jump (the jump cache) */
+	struct rv_asm r = {0};
+	asm_u(&r, RVA_AUIPC, 5, 0);
+	loop = r.n;
+	asm_i(&r, RVA_ADDI, 25, 25, 1);
+	asm_i(&r, RVA_JALR, 0, 5, 4);
+	run_until_interrupted(&r, "indirect cycle");
+}
+
+/* A long-running loop over registers the initial mapping keeps in *cpu: the profile must move them to
+ * host registers (a remap retranslates everything), and the results must not change. */
+static void test_profile_remap(void **state)
+{
+	(void)state;
+	/* loop: t1 += t2; call f; t5 ^= t1; bnez t0 (a call splits the loop into several blocks)
+	 * f: t3 = t1 & 1; if (t3) t4 += 3; ret */
+	struct rv_asm a = {0};
+	asm_u(&a, RVA_LUI, 5, 0x40000); /* t0 = 262144 iterations */
+	unsigned loop = a.n;
+	asm_r(&a, RVA_ADD, 6, 6, 7);
+	unsigned call = asm_jal(&a, 1, 0);
+	asm_r(&a, RVA_XOR, 30, 30, 6);
+	asm_i(&a, RVA_ADDI, 5, 5, -1);
+	asm_b(&a, RVA_BNE, 5, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	unsigned func = a.n;
+	asm_patch_jal(&a, call, 1, (int)(func - call) * 4);
+	asm_i(&a, RVA_ANDI, 28, 6, 1);
+	asm_b(&a, RVA_BEQ, 28, 0, 8);
+	asm_i(&a, RVA_ADDI, 29, 29, 3);
+	asm_i(&a, RVA_JALR, 0, 1, 0);
+	check_program(&a, 21, "profiled loop", NULL);
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rv_jit_print_stats(jit, f);
+	fclose(f);
+	const char *r = strstr(text, "register remaps ");
+	assert_non_null(r);
+	unsigned long remaps = strtoul(r + strlen("register remaps "), NULL, 10);
+	const char *now = strstr(text, "mapped now:");
+	assert_non_null(now);
+	bool has_t1 = strstr(now, " x6 ") || strstr(now, " x6)");
+	free(text);
+	assert_true(remaps >= 1);
+	assert_true(has_t1); /* t1 is used in every block of the loop */
+}
+
+/* Fused multiply-add where x86 and RISC-V disagree on flags: inf * 0 + qNaN raises NV on RISC-V. */
+static void test_fma_invalid(void **state)
+{
+	(void)state;
+	static const uint32_t fma[] = {RVA_FMADD_D, RVA_FMSUB_D, RVA_FNMSUB_D, RVA_FNMADD_D};
+	for (unsigned k = 0; k < 8; k++) {
+		struct rv_asm a = {0};
+		bool dbl = k < 4;
+		asm_r4(&a, (fma[k % 4] & ~(dbl ? 0u : 1u << 25)) | RVA_RM_DYN, 4, 1, 2, 3);
+		asm_ebreak(&a);
+		struct rv_cpu start;
+		init_cpu(&start, 5);
+		start.f[1] = dbl ? 0x7ff0000000000000ull : 0xffffffff7f800000ull; /* inf */
+		start.f[2] = dbl ? 0 : 0xffffffff00000000ull;                     /* +0 */
+		start.f[3] = dbl ? 0x7ff8000000000000ull : 0xffffffff7fc00000ull; /* qNaN */
+		run_both(&a, &start, &out_interp, &out_jit);
+		expect_same(&out_interp, &out_jit, "fma inf*0+qNaN");
+		assert_int_equal(out_jit.cpu.fflags, RV_FFLAG_NV);
+	}
+}
+
+/* A block whose translation is as large as blocks get (single-precision FMAs: NaN-box checks and helper
+ * fallbacks for every operand, in a loop block with a full register view) is translated in shorter
+ * pieces instead of failing. */
+static void test_huge_block(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 20, 0, 3);
+	unsigned loop = a.n;
+	for (unsigned k = 0; k < 70; k++)
+		asm_r4(&a, (RVA_FMADD_D & ~(1u << 25)) | RVA_RM_DYN, k % 16, (k + 1) % 16, (k + 2) % 16,
+		       (k + 3) % 16);
+	asm_i(&a, RVA_ADDI, 20, 20, -1);
+	asm_b(&a, RVA_BNE, 20, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	check_program(&a, 9, "huge block", NULL);
 }
 
 /* F/D: inline SSE paths and helper fallbacks against the interpreter, over special values. */
@@ -747,9 +878,13 @@ int main(void)
 	    cmocka_unit_test(test_faults),
 	    cmocka_unit_test(test_invalidate_and_fence_i),
 	    cmocka_unit_test(test_interrupt_request),
+	    cmocka_unit_test(test_partial_invalidate),
 	    cmocka_unit_test(test_random_programs),
+	    cmocka_unit_test(test_huge_block),
 	    cmocka_unit_test(test_random_fp),
+	    cmocka_unit_test(test_fma_invalid),
 	    cmocka_unit_test(test_random_loops),
+	    cmocka_unit_test(test_profile_remap),
 	    cmocka_unit_test(test_fault_in_loop),
 	    cmocka_unit_test(test_interrupt_running_loop),
 	};

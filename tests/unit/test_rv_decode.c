@@ -21,209 +21,209 @@ struct text_case {
 };
 
 static const struct text_case objdump_cases[] = {
-	{0x12345537, 0x0, "lui x10,0x12345"},
-	{0xfffff597, 0x4, "auipc x11,0xfffff"},
-	{0xff9ff0ef, 0x8, "jal x1,0x0"},
-	{0xff4302e7, 0xc, "jalr x5,-12(x6)"},
-	{0xfeb508e3, 0x10, "beq x10,x11,0x0"},
-	{0xfed616e3, 0x14, "bne x12,x13,0x0"},
-	{0xfe20c4e3, 0x18, "blt x1,x2,0x0"},
-	{0xfe41d2e3, 0x1c, "bge x3,x4,0x0"},
-	{0xfe62e0e3, 0x20, "bltu x5,x6,0x0"},
-	{0xfc83fee3, 0x24, "bgeu x7,x8,0x0"},
-	{0xfff58503, 0x28, "lb x10,-1(x11)"},
-	{0x00259503, 0x2c, "lh x10,2(x11)"},
-	{0x8005a503, 0x30, "lw x10,-2048(x11)"},
-	{0x00053583, 0x34, "ld x11,0(x10)"},
-	{0x7ff5c503, 0x38, "lbu x10,2047(x11)"},
-	{0x0065d503, 0x3c, "lhu x10,6(x11)"},
-	{0x0045e503, 0x40, "lwu x10,4(x11)"},
-	{0xfea58fa3, 0x44, "sb x10,-1(x11)"},
-	{0x00a59123, 0x48, "sh x10,2(x11)"},
-	{0x00a5a223, 0x4c, "sw x10,4(x11)"},
-	{0xfea13c23, 0x50, "sd x10,-8(x2)"},
-	{0xffb58513, 0x54, "addi x10,x11,-5"},
-	{0x0075a513, 0x58, "slti x10,x11,7"},
-	{0x0015b513, 0x5c, "sltiu x10,x11,1"},
-	{0xfff5c513, 0x60, "xori x10,x11,-1"},
-	{0x0ff5e513, 0x64, "ori x10,x11,255"},
-	{0x00f5f513, 0x68, "andi x10,x11,15"},
-	{0x03f59513, 0x6c, "slli x10,x11,0x3f"},
-	{0x0215d513, 0x70, "srli x10,x11,0x21"},
-	{0x4015d513, 0x74, "srai x10,x11,0x1"},
-	{0x00c58533, 0x78, "add x10,x11,x12"},
-	{0x40c58533, 0x7c, "sub x10,x11,x12"},
-	{0x00c59533, 0x80, "sll x10,x11,x12"},
-	{0x00c5a533, 0x84, "slt x10,x11,x12"},
-	{0x00c5b533, 0x88, "sltu x10,x11,x12"},
-	{0x00c5c533, 0x8c, "xor x10,x11,x12"},
-	{0x00c5d533, 0x90, "srl x10,x11,x12"},
-	{0x40c5d533, 0x94, "sra x10,x11,x12"},
-	{0x00c5e533, 0x98, "or x10,x11,x12"},
-	{0x00c5f533, 0x9c, "and x10,x11,x12"},
-	{0xfff5851b, 0xa0, "addiw x10,x11,-1"},
-	{0x01f5951b, 0xa4, "slliw x10,x11,0x1f"},
-	{0x0055d51b, 0xa8, "srliw x10,x11,0x5"},
-	{0x4075d51b, 0xac, "sraiw x10,x11,0x7"},
-	{0x00c5853b, 0xb0, "addw x10,x11,x12"},
-	{0x40c5853b, 0xb4, "subw x10,x11,x12"},
-	{0x00c5953b, 0xb8, "sllw x10,x11,x12"},
-	{0x00c5d53b, 0xbc, "srlw x10,x11,x12"},
-	{0x40c5d53b, 0xc0, "sraw x10,x11,x12"},
-	{0x0310000f, 0xc4, "fence rw,w"},
-	{0x0ff0000f, 0xc8, "fence iorw,iorw"},
-	{0x0000100f, 0xcc, "fence.i"},
-	{0x00000073, 0xd0, "ecall"},
-	{0x00100073, 0xd4, "ebreak"},
-	{0x00359573, 0xd8, "csrrw x10,fcsr,x11"},
-	{0xc0002573, 0xdc, "csrrs x10,cycle,x0"},
-	{0x00163573, 0xe0, "csrrc x10,fflags,x12"},
-	{0x0021d573, 0xe4, "csrrwi x10,frm,3"},
-	{0x001fe573, 0xe8, "csrrsi x10,fflags,31"},
-	{0x0010f073, 0xec, "csrrci x0,fflags,1"},
-	{0x02c58533, 0xf0, "mul x10,x11,x12"},
-	{0x02c59533, 0xf4, "mulh x10,x11,x12"},
-	{0x02c5a533, 0xf8, "mulhsu x10,x11,x12"},
-	{0x02c5b533, 0xfc, "mulhu x10,x11,x12"},
-	{0x02c5c533, 0x100, "div x10,x11,x12"},
-	{0x02c5d533, 0x104, "divu x10,x11,x12"},
-	{0x02c5e533, 0x108, "rem x10,x11,x12"},
-	{0x02c5f533, 0x10c, "remu x10,x11,x12"},
-	{0x02c5853b, 0x110, "mulw x10,x11,x12"},
-	{0x02c5c53b, 0x114, "divw x10,x11,x12"},
-	{0x02c5d53b, 0x118, "divuw x10,x11,x12"},
-	{0x02c5e53b, 0x11c, "remw x10,x11,x12"},
-	{0x02c5f53b, 0x120, "remuw x10,x11,x12"},
-	{0x1005a52f, 0x124, "lr.w x10,(x11)"},
-	{0x18c5a52f, 0x128, "sc.w x10,x12,(x11)"},
-	{0x0cc5a52f, 0x12c, "amoswap.w.aq x10,x12,(x11)"},
-	{0x00c5a52f, 0x130, "amoadd.w x10,x12,(x11)"},
-	{0x22c5a52f, 0x134, "amoxor.w.rl x10,x12,(x11)"},
-	{0x60c5a52f, 0x138, "amoand.w x10,x12,(x11)"},
-	{0x40c5a52f, 0x13c, "amoor.w x10,x12,(x11)"},
-	{0x80c5a52f, 0x140, "amomin.w x10,x12,(x11)"},
-	{0xa0c5a52f, 0x144, "amomax.w x10,x12,(x11)"},
-	{0xc0c5a52f, 0x148, "amominu.w x10,x12,(x11)"},
-	{0xe6c5a52f, 0x14c, "amomaxu.w.aqrl x10,x12,(x11)"},
-	{0x1405b52f, 0x150, "lr.d.aq x10,(x11)"},
-	{0x1ac5b52f, 0x154, "sc.d.rl x10,x12,(x11)"},
-	{0x08c5b52f, 0x158, "amoswap.d x10,x12,(x11)"},
-	{0x00c5b52f, 0x15c, "amoadd.d x10,x12,(x11)"},
-	{0x20c5b52f, 0x160, "amoxor.d x10,x12,(x11)"},
-	{0x60c5b52f, 0x164, "amoand.d x10,x12,(x11)"},
-	{0x40c5b52f, 0x168, "amoor.d x10,x12,(x11)"},
-	{0x80c5b52f, 0x16c, "amomin.d x10,x12,(x11)"},
-	{0xa0c5b52f, 0x170, "amomax.d x10,x12,(x11)"},
-	{0xc0c5b52f, 0x174, "amominu.d x10,x12,(x11)"},
-	{0xe0c5b52f, 0x178, "amomaxu.d x10,x12,(x11)"},
-	{0x00452087, 0x17c, "flw f1,4(x10)"},
-	{0xfe252e27, 0x180, "fsw f2,-4(x10)"},
-	{0x203170c3, 0x184, "fmadd.s f1,f2,f3,f4"},
-	{0x203110c7, 0x188, "fmsub.s f1,f2,f3,f4,rtz"},
-	{0x203120cb, 0x18c, "fnmsub.s f1,f2,f3,f4,rdn"},
-	{0x203140cf, 0x190, "fnmadd.s f1,f2,f3,f4,rmm"},
-	{0x003170d3, 0x194, "fadd.s f1,f2,f3"},
-	{0x083130d3, 0x198, "fsub.s f1,f2,f3,rup"},
-	{0x103170d3, 0x19c, "fmul.s f1,f2,f3"},
-	{0x183170d3, 0x1a0, "fdiv.s f1,f2,f3"},
-	{0x580170d3, 0x1a4, "fsqrt.s f1,f2"},
-	{0x203100d3, 0x1a8, "fsgnj.s f1,f2,f3"},
-	{0x203110d3, 0x1ac, "fsgnjn.s f1,f2,f3"},
-	{0x203120d3, 0x1b0, "fsgnjx.s f1,f2,f3"},
-	{0x283100d3, 0x1b4, "fmin.s f1,f2,f3"},
-	{0x283110d3, 0x1b8, "fmax.s f1,f2,f3"},
-	{0xc0009553, 0x1bc, "fcvt.w.s x10,f1,rtz"},
-	{0xc010f553, 0x1c0, "fcvt.wu.s x10,f1"},
-	{0xe0008553, 0x1c4, "fmv.x.w x10,f1"},
-	{0xa020a553, 0x1c8, "feq.s x10,f1,f2"},
-	{0xa0209553, 0x1cc, "flt.s x10,f1,f2"},
-	{0xa0208553, 0x1d0, "fle.s x10,f1,f2"},
-	{0xe0009553, 0x1d4, "fclass.s x10,f1"},
-	{0xd00570d3, 0x1d8, "fcvt.s.w f1,x10"},
-	{0xd01570d3, 0x1dc, "fcvt.s.wu f1,x10"},
-	{0xf00500d3, 0x1e0, "fmv.w.x f1,x10"},
-	{0xc020f553, 0x1e4, "fcvt.l.s x10,f1"},
-	{0xc030f553, 0x1e8, "fcvt.lu.s x10,f1"},
-	{0xd02570d3, 0x1ec, "fcvt.s.l f1,x10"},
-	{0xd03570d3, 0x1f0, "fcvt.s.lu f1,x10"},
-	{0x00853087, 0x1f4, "fld f1,8(x10)"},
-	{0xfe253c27, 0x1f8, "fsd f2,-8(x10)"},
-	{0x223170c3, 0x1fc, "fmadd.d f1,f2,f3,f4"},
-	{0x223170c7, 0x200, "fmsub.d f1,f2,f3,f4"},
-	{0x223170cb, 0x204, "fnmsub.d f1,f2,f3,f4"},
-	{0x223170cf, 0x208, "fnmadd.d f1,f2,f3,f4"},
-	{0x023100d3, 0x20c, "fadd.d f1,f2,f3,rne"},
-	{0x0a3170d3, 0x210, "fsub.d f1,f2,f3"},
-	{0x123170d3, 0x214, "fmul.d f1,f2,f3"},
-	{0x1a3170d3, 0x218, "fdiv.d f1,f2,f3"},
-	{0x5a0170d3, 0x21c, "fsqrt.d f1,f2"},
-	{0x223100d3, 0x220, "fsgnj.d f1,f2,f3"},
-	{0x223110d3, 0x224, "fsgnjn.d f1,f2,f3"},
-	{0x223120d3, 0x228, "fsgnjx.d f1,f2,f3"},
-	{0x2a3100d3, 0x22c, "fmin.d f1,f2,f3"},
-	{0x2a3110d3, 0x230, "fmax.d f1,f2,f3"},
-	{0x401170d3, 0x234, "fcvt.s.d f1,f2"},
-	{0x420100d3, 0x238, "fcvt.d.s f1,f2"},
-	{0xa220a553, 0x23c, "feq.d x10,f1,f2"},
-	{0xa2209553, 0x240, "flt.d x10,f1,f2"},
-	{0xa2208553, 0x244, "fle.d x10,f1,f2"},
-	{0xe2009553, 0x248, "fclass.d x10,f1"},
-	{0xc200f553, 0x24c, "fcvt.w.d x10,f1"},
-	{0xc210f553, 0x250, "fcvt.wu.d x10,f1"},
-	{0xd20500d3, 0x254, "fcvt.d.w f1,x10"},
-	{0xd21500d3, 0x258, "fcvt.d.wu f1,x10"},
-	{0xc220f553, 0x25c, "fcvt.l.d x10,f1"},
-	{0xc230f553, 0x260, "fcvt.lu.d x10,f1"},
-	{0xe2008553, 0x264, "fmv.x.d x10,f1"},
-	{0xd22570d3, 0x268, "fcvt.d.l f1,x10"},
-	{0xd23570d3, 0x26c, "fcvt.d.lu f1,x10"},
-	{0xf20500d3, 0x270, "fmv.d.x f1,x10"},
-	{0x10200073, 0x274, "sret"},
-	{0x30200073, 0x278, "mret"},
-	{0x10500073, 0x27c, "wfi"},
-	{0x12b50073, 0x280, "sfence.vma x10,x11"},
+    {0x12345537, 0x0, "lui x10,0x12345"},
+    {0xfffff597, 0x4, "auipc x11,0xfffff"},
+    {0xff9ff0ef, 0x8, "jal x1,0x0"},
+    {0xff4302e7, 0xc, "jalr x5,-12(x6)"},
+    {0xfeb508e3, 0x10, "beq x10,x11,0x0"},
+    {0xfed616e3, 0x14, "bne x12,x13,0x0"},
+    {0xfe20c4e3, 0x18, "blt x1,x2,0x0"},
+    {0xfe41d2e3, 0x1c, "bge x3,x4,0x0"},
+    {0xfe62e0e3, 0x20, "bltu x5,x6,0x0"},
+    {0xfc83fee3, 0x24, "bgeu x7,x8,0x0"},
+    {0xfff58503, 0x28, "lb x10,-1(x11)"},
+    {0x00259503, 0x2c, "lh x10,2(x11)"},
+    {0x8005a503, 0x30, "lw x10,-2048(x11)"},
+    {0x00053583, 0x34, "ld x11,0(x10)"},
+    {0x7ff5c503, 0x38, "lbu x10,2047(x11)"},
+    {0x0065d503, 0x3c, "lhu x10,6(x11)"},
+    {0x0045e503, 0x40, "lwu x10,4(x11)"},
+    {0xfea58fa3, 0x44, "sb x10,-1(x11)"},
+    {0x00a59123, 0x48, "sh x10,2(x11)"},
+    {0x00a5a223, 0x4c, "sw x10,4(x11)"},
+    {0xfea13c23, 0x50, "sd x10,-8(x2)"},
+    {0xffb58513, 0x54, "addi x10,x11,-5"},
+    {0x0075a513, 0x58, "slti x10,x11,7"},
+    {0x0015b513, 0x5c, "sltiu x10,x11,1"},
+    {0xfff5c513, 0x60, "xori x10,x11,-1"},
+    {0x0ff5e513, 0x64, "ori x10,x11,255"},
+    {0x00f5f513, 0x68, "andi x10,x11,15"},
+    {0x03f59513, 0x6c, "slli x10,x11,0x3f"},
+    {0x0215d513, 0x70, "srli x10,x11,0x21"},
+    {0x4015d513, 0x74, "srai x10,x11,0x1"},
+    {0x00c58533, 0x78, "add x10,x11,x12"},
+    {0x40c58533, 0x7c, "sub x10,x11,x12"},
+    {0x00c59533, 0x80, "sll x10,x11,x12"},
+    {0x00c5a533, 0x84, "slt x10,x11,x12"},
+    {0x00c5b533, 0x88, "sltu x10,x11,x12"},
+    {0x00c5c533, 0x8c, "xor x10,x11,x12"},
+    {0x00c5d533, 0x90, "srl x10,x11,x12"},
+    {0x40c5d533, 0x94, "sra x10,x11,x12"},
+    {0x00c5e533, 0x98, "or x10,x11,x12"},
+    {0x00c5f533, 0x9c, "and x10,x11,x12"},
+    {0xfff5851b, 0xa0, "addiw x10,x11,-1"},
+    {0x01f5951b, 0xa4, "slliw x10,x11,0x1f"},
+    {0x0055d51b, 0xa8, "srliw x10,x11,0x5"},
+    {0x4075d51b, 0xac, "sraiw x10,x11,0x7"},
+    {0x00c5853b, 0xb0, "addw x10,x11,x12"},
+    {0x40c5853b, 0xb4, "subw x10,x11,x12"},
+    {0x00c5953b, 0xb8, "sllw x10,x11,x12"},
+    {0x00c5d53b, 0xbc, "srlw x10,x11,x12"},
+    {0x40c5d53b, 0xc0, "sraw x10,x11,x12"},
+    {0x0310000f, 0xc4, "fence rw,w"},
+    {0x0ff0000f, 0xc8, "fence iorw,iorw"},
+    {0x0000100f, 0xcc, "fence.i"},
+    {0x00000073, 0xd0, "ecall"},
+    {0x00100073, 0xd4, "ebreak"},
+    {0x00359573, 0xd8, "csrrw x10,fcsr,x11"},
+    {0xc0002573, 0xdc, "csrrs x10,cycle,x0"},
+    {0x00163573, 0xe0, "csrrc x10,fflags,x12"},
+    {0x0021d573, 0xe4, "csrrwi x10,frm,3"},
+    {0x001fe573, 0xe8, "csrrsi x10,fflags,31"},
+    {0x0010f073, 0xec, "csrrci x0,fflags,1"},
+    {0x02c58533, 0xf0, "mul x10,x11,x12"},
+    {0x02c59533, 0xf4, "mulh x10,x11,x12"},
+    {0x02c5a533, 0xf8, "mulhsu x10,x11,x12"},
+    {0x02c5b533, 0xfc, "mulhu x10,x11,x12"},
+    {0x02c5c533, 0x100, "div x10,x11,x12"},
+    {0x02c5d533, 0x104, "divu x10,x11,x12"},
+    {0x02c5e533, 0x108, "rem x10,x11,x12"},
+    {0x02c5f533, 0x10c, "remu x10,x11,x12"},
+    {0x02c5853b, 0x110, "mulw x10,x11,x12"},
+    {0x02c5c53b, 0x114, "divw x10,x11,x12"},
+    {0x02c5d53b, 0x118, "divuw x10,x11,x12"},
+    {0x02c5e53b, 0x11c, "remw x10,x11,x12"},
+    {0x02c5f53b, 0x120, "remuw x10,x11,x12"},
+    {0x1005a52f, 0x124, "lr.w x10,(x11)"},
+    {0x18c5a52f, 0x128, "sc.w x10,x12,(x11)"},
+    {0x0cc5a52f, 0x12c, "amoswap.w.aq x10,x12,(x11)"},
+    {0x00c5a52f, 0x130, "amoadd.w x10,x12,(x11)"},
+    {0x22c5a52f, 0x134, "amoxor.w.rl x10,x12,(x11)"},
+    {0x60c5a52f, 0x138, "amoand.w x10,x12,(x11)"},
+    {0x40c5a52f, 0x13c, "amoor.w x10,x12,(x11)"},
+    {0x80c5a52f, 0x140, "amomin.w x10,x12,(x11)"},
+    {0xa0c5a52f, 0x144, "amomax.w x10,x12,(x11)"},
+    {0xc0c5a52f, 0x148, "amominu.w x10,x12,(x11)"},
+    {0xe6c5a52f, 0x14c, "amomaxu.w.aqrl x10,x12,(x11)"},
+    {0x1405b52f, 0x150, "lr.d.aq x10,(x11)"},
+    {0x1ac5b52f, 0x154, "sc.d.rl x10,x12,(x11)"},
+    {0x08c5b52f, 0x158, "amoswap.d x10,x12,(x11)"},
+    {0x00c5b52f, 0x15c, "amoadd.d x10,x12,(x11)"},
+    {0x20c5b52f, 0x160, "amoxor.d x10,x12,(x11)"},
+    {0x60c5b52f, 0x164, "amoand.d x10,x12,(x11)"},
+    {0x40c5b52f, 0x168, "amoor.d x10,x12,(x11)"},
+    {0x80c5b52f, 0x16c, "amomin.d x10,x12,(x11)"},
+    {0xa0c5b52f, 0x170, "amomax.d x10,x12,(x11)"},
+    {0xc0c5b52f, 0x174, "amominu.d x10,x12,(x11)"},
+    {0xe0c5b52f, 0x178, "amomaxu.d x10,x12,(x11)"},
+    {0x00452087, 0x17c, "flw f1,4(x10)"},
+    {0xfe252e27, 0x180, "fsw f2,-4(x10)"},
+    {0x203170c3, 0x184, "fmadd.s f1,f2,f3,f4"},
+    {0x203110c7, 0x188, "fmsub.s f1,f2,f3,f4,rtz"},
+    {0x203120cb, 0x18c, "fnmsub.s f1,f2,f3,f4,rdn"},
+    {0x203140cf, 0x190, "fnmadd.s f1,f2,f3,f4,rmm"},
+    {0x003170d3, 0x194, "fadd.s f1,f2,f3"},
+    {0x083130d3, 0x198, "fsub.s f1,f2,f3,rup"},
+    {0x103170d3, 0x19c, "fmul.s f1,f2,f3"},
+    {0x183170d3, 0x1a0, "fdiv.s f1,f2,f3"},
+    {0x580170d3, 0x1a4, "fsqrt.s f1,f2"},
+    {0x203100d3, 0x1a8, "fsgnj.s f1,f2,f3"},
+    {0x203110d3, 0x1ac, "fsgnjn.s f1,f2,f3"},
+    {0x203120d3, 0x1b0, "fsgnjx.s f1,f2,f3"},
+    {0x283100d3, 0x1b4, "fmin.s f1,f2,f3"},
+    {0x283110d3, 0x1b8, "fmax.s f1,f2,f3"},
+    {0xc0009553, 0x1bc, "fcvt.w.s x10,f1,rtz"},
+    {0xc010f553, 0x1c0, "fcvt.wu.s x10,f1"},
+    {0xe0008553, 0x1c4, "fmv.x.w x10,f1"},
+    {0xa020a553, 0x1c8, "feq.s x10,f1,f2"},
+    {0xa0209553, 0x1cc, "flt.s x10,f1,f2"},
+    {0xa0208553, 0x1d0, "fle.s x10,f1,f2"},
+    {0xe0009553, 0x1d4, "fclass.s x10,f1"},
+    {0xd00570d3, 0x1d8, "fcvt.s.w f1,x10"},
+    {0xd01570d3, 0x1dc, "fcvt.s.wu f1,x10"},
+    {0xf00500d3, 0x1e0, "fmv.w.x f1,x10"},
+    {0xc020f553, 0x1e4, "fcvt.l.s x10,f1"},
+    {0xc030f553, 0x1e8, "fcvt.lu.s x10,f1"},
+    {0xd02570d3, 0x1ec, "fcvt.s.l f1,x10"},
+    {0xd03570d3, 0x1f0, "fcvt.s.lu f1,x10"},
+    {0x00853087, 0x1f4, "fld f1,8(x10)"},
+    {0xfe253c27, 0x1f8, "fsd f2,-8(x10)"},
+    {0x223170c3, 0x1fc, "fmadd.d f1,f2,f3,f4"},
+    {0x223170c7, 0x200, "fmsub.d f1,f2,f3,f4"},
+    {0x223170cb, 0x204, "fnmsub.d f1,f2,f3,f4"},
+    {0x223170cf, 0x208, "fnmadd.d f1,f2,f3,f4"},
+    {0x023100d3, 0x20c, "fadd.d f1,f2,f3,rne"},
+    {0x0a3170d3, 0x210, "fsub.d f1,f2,f3"},
+    {0x123170d3, 0x214, "fmul.d f1,f2,f3"},
+    {0x1a3170d3, 0x218, "fdiv.d f1,f2,f3"},
+    {0x5a0170d3, 0x21c, "fsqrt.d f1,f2"},
+    {0x223100d3, 0x220, "fsgnj.d f1,f2,f3"},
+    {0x223110d3, 0x224, "fsgnjn.d f1,f2,f3"},
+    {0x223120d3, 0x228, "fsgnjx.d f1,f2,f3"},
+    {0x2a3100d3, 0x22c, "fmin.d f1,f2,f3"},
+    {0x2a3110d3, 0x230, "fmax.d f1,f2,f3"},
+    {0x401170d3, 0x234, "fcvt.s.d f1,f2"},
+    {0x420100d3, 0x238, "fcvt.d.s f1,f2"},
+    {0xa220a553, 0x23c, "feq.d x10,f1,f2"},
+    {0xa2209553, 0x240, "flt.d x10,f1,f2"},
+    {0xa2208553, 0x244, "fle.d x10,f1,f2"},
+    {0xe2009553, 0x248, "fclass.d x10,f1"},
+    {0xc200f553, 0x24c, "fcvt.w.d x10,f1"},
+    {0xc210f553, 0x250, "fcvt.wu.d x10,f1"},
+    {0xd20500d3, 0x254, "fcvt.d.w f1,x10"},
+    {0xd21500d3, 0x258, "fcvt.d.wu f1,x10"},
+    {0xc220f553, 0x25c, "fcvt.l.d x10,f1"},
+    {0xc230f553, 0x260, "fcvt.lu.d x10,f1"},
+    {0xe2008553, 0x264, "fmv.x.d x10,f1"},
+    {0xd22570d3, 0x268, "fcvt.d.l f1,x10"},
+    {0xd23570d3, 0x26c, "fcvt.d.lu f1,x10"},
+    {0xf20500d3, 0x270, "fmv.d.x f1,x10"},
+    {0x10200073, 0x274, "sret"},
+    {0x30200073, 0x278, "mret"},
+    {0x10500073, 0x27c, "wfi"},
+    {0x12b50073, 0x280, "sfence.vma x10,x11"},
 };
 
 /* Compressed encodings (from the assembler) and the base instruction they expand to. */
 static const struct text_case compressed_cases[] = {
-	{0x1fe0, 0x0, "addi x8,x2,1020"},     /* c.addi4spn */
-	{0x3fe0, 0x2, "fld f8,248(x15)"},     /* c.fld */
-	{0x5d64, 0x4, "lw x9,124(x10)"},      /* c.lw */
-	{0x7e6c, 0x6, "ld x11,248(x12)"},     /* c.ld */
-	{0xa404, 0x8, "fsd f9,8(x8)"},        /* c.fsd */
-	{0xc354, 0xa, "sw x13,4(x14)"},       /* c.sw */
-	{0xe81c, 0xc, "sd x15,16(x8)"},       /* c.sd */
-	{0x0001, 0xe, "addi x0,x0,0"},        /* c.nop */
-	{0x1501, 0x10, "addi x10,x10,-32"},   /* c.addi */
-	{0x25fd, 0x12, "addiw x11,x11,31"},   /* c.addiw */
-	{0x567d, 0x14, "addi x12,x0,-1"},     /* c.li */
-	{0x7101, 0x16, "addi x2,x2,-512"},    /* c.addi16sp */
-	{0x7681, 0x18, "lui x13,0xfffe0"},    /* c.lui (negative) */
-	{0x677d, 0x1a, "lui x14,0x1f"},       /* c.lui */
-	{0x907d, 0x1c, "srli x8,x8,0x3f"},    /* c.srli */
-	{0x8485, 0x1e, "srai x9,x9,0x1"},     /* c.srai */
-	{0x9901, 0x20, "andi x10,x10,-32"},   /* c.andi */
-	{0x8c05, 0x22, "sub x8,x8,x9"},       /* c.sub */
-	{0x8d2d, 0x24, "xor x10,x10,x11"},    /* c.xor */
-	{0x8e55, 0x26, "or x12,x12,x13"},     /* c.or */
-	{0x8f7d, 0x28, "and x14,x14,x15"},    /* c.and */
-	{0x9c1d, 0x2a, "subw x8,x8,x15"},     /* c.subw */
-	{0x9ca9, 0x2c, "addw x9,x9,x10"},     /* c.addw */
-	{0xbfc9, 0x2e, "jal x0,0x0"},         /* c.j */
-	{0xd861, 0x30, "beq x8,x0,0x0"},      /* c.beqz */
-	{0xf7f9, 0x32, "bne x15,x0,0x0"},     /* c.bnez */
-	{0x1f82, 0x34, "slli x31,x31,0x20"},  /* c.slli */
-	{0x30fe, 0x36, "fld f1,504(x2)"},     /* c.fldsp */
-	{0x52fe, 0x38, "lw x5,252(x2)"},      /* c.lwsp */
-	{0x737e, 0x3a, "ld x6,504(x2)"},      /* c.ldsp */
-	{0x8082, 0x3c, "jalr x0,0(x1)"},      /* c.jr */
-	{0x852e, 0x3e, "add x10,x0,x11"},     /* c.mv */
-	{0x9002, 0x40, "ebreak"},             /* c.ebreak */
-	{0x9282, 0x42, "jalr x1,0(x5)"},      /* c.jalr */
-	{0x952e, 0x44, "add x10,x10,x11"},    /* c.add */
-	{0xbf8a, 0x46, "fsd f2,504(x2)"},     /* c.fsdsp */
-	{0xdf9e, 0x48, "sw x7,252(x2)"},      /* c.swsp */
-	{0xffa2, 0x4a, "sd x8,504(x2)"},      /* c.sdsp */
+    {0x1fe0, 0x0, "addi x8,x2,1020"},    /* c.addi4spn */
+    {0x3fe0, 0x2, "fld f8,248(x15)"},    /* c.fld */
+    {0x5d64, 0x4, "lw x9,124(x10)"},     /* c.lw */
+    {0x7e6c, 0x6, "ld x11,248(x12)"},    /* c.ld */
+    {0xa404, 0x8, "fsd f9,8(x8)"},       /* c.fsd */
+    {0xc354, 0xa, "sw x13,4(x14)"},      /* c.sw */
+    {0xe81c, 0xc, "sd x15,16(x8)"},      /* c.sd */
+    {0x0001, 0xe, "addi x0,x0,0"},       /* c.nop */
+    {0x1501, 0x10, "addi x10,x10,-32"},  /* c.addi */
+    {0x25fd, 0x12, "addiw x11,x11,31"},  /* c.addiw */
+    {0x567d, 0x14, "addi x12,x0,-1"},    /* c.li */
+    {0x7101, 0x16, "addi x2,x2,-512"},   /* c.addi16sp */
+    {0x7681, 0x18, "lui x13,0xfffe0"},   /* c.lui (negative) */
+    {0x677d, 0x1a, "lui x14,0x1f"},      /* c.lui */
+    {0x907d, 0x1c, "srli x8,x8,0x3f"},   /* c.srli */
+    {0x8485, 0x1e, "srai x9,x9,0x1"},    /* c.srai */
+    {0x9901, 0x20, "andi x10,x10,-32"},  /* c.andi */
+    {0x8c05, 0x22, "sub x8,x8,x9"},      /* c.sub */
+    {0x8d2d, 0x24, "xor x10,x10,x11"},   /* c.xor */
+    {0x8e55, 0x26, "or x12,x12,x13"},    /* c.or */
+    {0x8f7d, 0x28, "and x14,x14,x15"},   /* c.and */
+    {0x9c1d, 0x2a, "subw x8,x8,x15"},    /* c.subw */
+    {0x9ca9, 0x2c, "addw x9,x9,x10"},    /* c.addw */
+    {0xbfc9, 0x2e, "jal x0,0x0"},        /* c.j */
+    {0xd861, 0x30, "beq x8,x0,0x0"},     /* c.beqz */
+    {0xf7f9, 0x32, "bne x15,x0,0x0"},    /* c.bnez */
+    {0x1f82, 0x34, "slli x31,x31,0x20"}, /* c.slli */
+    {0x30fe, 0x36, "fld f1,504(x2)"},    /* c.fldsp */
+    {0x52fe, 0x38, "lw x5,252(x2)"},     /* c.lwsp */
+    {0x737e, 0x3a, "ld x6,504(x2)"},     /* c.ldsp */
+    {0x8082, 0x3c, "jalr x0,0(x1)"},     /* c.jr */
+    {0x852e, 0x3e, "add x10,x0,x11"},    /* c.mv */
+    {0x9002, 0x40, "ebreak"},            /* c.ebreak */
+    {0x9282, 0x42, "jalr x1,0(x5)"},     /* c.jalr */
+    {0x952e, 0x44, "add x10,x10,x11"},   /* c.add */
+    {0xbf8a, 0x46, "fsd f2,504(x2)"},    /* c.fsdsp */
+    {0xdf9e, 0x48, "sw x7,252(x2)"},     /* c.swsp */
+    {0xffa2, 0x4a, "sd x8,504(x2)"},     /* c.sdsp */
 };
 
 static void check_text(const struct text_case *c, int want_len)
@@ -390,13 +390,13 @@ static void test_all_halfwords(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_32bit_op_matches_objdump),
-		cmocka_unit_test(test_compressed_expand_to_base_ops),
-		cmocka_unit_test(test_cases_cover_every_op),
-		cmocka_unit_test(test_illegal_and_reserved_encodings),
-		cmocka_unit_test(test_field_extraction),
-		cmocka_unit_test(test_disasm_buffer_handling),
-		cmocka_unit_test(test_all_halfwords),
+	    cmocka_unit_test(test_every_32bit_op_matches_objdump),
+	    cmocka_unit_test(test_compressed_expand_to_base_ops),
+	    cmocka_unit_test(test_cases_cover_every_op),
+	    cmocka_unit_test(test_illegal_and_reserved_encodings),
+	    cmocka_unit_test(test_field_extraction),
+	    cmocka_unit_test(test_disasm_buffer_handling),
+	    cmocka_unit_test(test_all_halfwords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,4 +107,15 @@ TEST_BEGIN
 		add x13, x13, x21; add x13, x13, x22; add x13, x13, x23; add x13, x13, x24;
 		add x13, x13, x25; add x13, x13, x26; add x13, x13, x28; add x13, x13, x29;
 		add x13, x13, x30; add x13, x13, x31; addi x13, x13, 13 + 27)
+	/* shift amount register aliased with the destination or the value (x86 shifts by cl) */
+	TEST_RR_SRC2_DEST(84, sll, 0x0000000000001230, 0x123, 4)
+	TEST_RR_SRC2_DEST(85, srl, 0x0000000000000123, 0x1230, 4)
+	TEST_RR_SRC2_DEST(86, sra, 0xfffffffffffffff8, 0x8000000000000000, 60)
+	TEST_RR_SRC2_DEST(87, sllw, 0xffffffff80000000, 1, 31)
+	TEST_RR_SRC1_DEST(88, srlw, 0x0000000000000001, 0x80000000, 31)
+	TEST_RR_SAME_SRC(89, sll, 0x0000000000000018, 3) /* 3 << 3 */
+	TEST_RR_SAME_SRC(90, sraw, 0xfffffffff8000000, 0xffffffff80000004) /* 0x80000004 >> 4 */
+	TEST_RR_SAME_SRC(91, slt, 0, -5)
+	TEST_RR_SAME_SRC(92, xor, 0, 0x123456789)
+	TEST_RR_SRC2_DEST(93, sltu, 1, 1, 2)
 TEST_END

@@ -19,11 +19,11 @@ _start:
 primary_entry:
 	mov	x19, x0			/* DTB address (Linux boot protocol) */
 	mrs	x1, CurrentEL
-	cmp	x1, #(2 << 2)
+	cmp	x1, #HV_CURRENTEL_EL2
 	b.ne	not_el2
 
 	/* Known EL2 state: MMU and caches off until mmu.c turns them on, vectors installed. */
-	ldr	x1, =0x30c50830
+	ldr	x1, =HV_SCTLR_EL2_INITIAL
 	msr	sctlr_el2, x1
 	isb
 	adr_l	x1, hv_vectors
@@ -51,7 +51,7 @@ primary_entry:
 	.globl secondary_entry
 secondary_entry:
 	mov	x19, x0
-	ldr	x1, =0x30c50830
+	ldr	x1, =HV_SCTLR_EL2_INITIAL
 	msr	sctlr_el2, x1
 	isb
 	adr_l	x1, hv_vectors

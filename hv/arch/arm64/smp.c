@@ -57,6 +57,8 @@ void smp_init_this_pe(void)
 		gic_enable_private(platform.maint_intid, false);
 	if (platform.vtimer_intid)
 		gic_enable_private(platform.vtimer_intid, false);
+	if (platform.htimer_intid)
+		gic_enable_private(platform.htimer_intid, false);
 }
 
 _Noreturn void hv_secondary_main(unsigned index)

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "hv/arch/arm64/layout.h"
+
 #define read_sysreg(reg)                                        \
 	({                                                      \
 		uint64_t val_;                                  \
@@ -59,8 +61,6 @@ static inline void irq_disable(void)
 }
 
 /* CurrentEL */
-#define CURRENTEL_EL_SHIFT 2
-#define CURRENTEL_EL2      (2u << CURRENTEL_EL_SHIFT)
 
 /* HCR_EL2 */
 #define HCR_VM        (1ull << 0)  /* stage-2 translation for EL1/EL0 */
@@ -92,8 +92,7 @@ static inline void irq_disable(void)
 #define SCTLR_I         (1ull << 12)
 #define SCTLR_WXN       (1ull << 19)
 #define SCTLR_EE        (1ull << 25)
-/* RES1 bits of SCTLR_EL2 (non-VHE): 4,5,11,16,18,22,23,28,29 */
-#define SCTLR_EL2_RES1  0x30c50830ull
+#define SCTLR_EL2_RES1  ((uint64_t)HV_SCTLR_EL2_INITIAL)
 /* SCTLR_EL1 at reset as Linux expects to find it: MMU and caches off, little-endian, RES1 bits set. */
 #define SCTLR_EL1_RESET 0x30d00800ull
 
@@ -106,10 +105,12 @@ static inline void irq_disable(void)
 #define CNTHCTL_EL1PCEN  (1ull << 1)
 
 /* ESR_EL2 */
-#define ESR_EC_SHIFT 26
-#define ESR_EC_MASK  0x3fu
-#define ESR_IL       (1u << 25)
-#define ESR_ISS_MASK 0x1ffffffu
+#define ESR_EC_SHIFT       26
+#define ESR_EC_MASK        0x3fu
+#define ESR_IL             (1u << 25)
+#define ESR_ISS_MASK       0x1ffffffu
+#define ESR_ISS_IMM16_MASK 0xffffu  /* HVC/SMC immediate */
+#define PAGE_OFFSET_MASK   0xfffull /* byte within a 4 KiB page (FAR low bits complete the HPFAR page) */
 static inline unsigned esr_ec(uint64_t esr)
 {
 	return (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;

@@ -55,7 +55,7 @@ static void handle_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 static void handle_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	/* The preferred return address of HVC is the next instruction already. */
-	if ((esr & 0xffffu) != 0) {
+	if ((esr & ESR_ISS_IMM16_MASK) != 0) {
 		f->x[0] = (uint64_t)(int64_t)-1; /* SMCCC: unknown function */
 		return;
 	}
@@ -66,7 +66,7 @@ static void handle_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	/* A trapped SMC returns to the SMC itself: step over it. */
 	skip_instruction(f, esr);
-	if ((esr & 0xffffu) != 0) {
+	if ((esr & ESR_ISS_IMM16_MASK) != 0) {
 		f->x[0] = (uint64_t)(int64_t)-1;
 		return;
 	}
@@ -97,7 +97,7 @@ static void handle_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 static void handle_iabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & 0xfffu);
+	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & PAGE_OFFSET_MASK);
 	hv_guest_log(v, "instruction fetch from IPA %#llx outside the guest's RAM", (unsigned long long)ipa);
 	guest_inject_abort(v, f, esr, false);
 }
