@@ -79,6 +79,9 @@ static struct rv_gdb_event user_on_exit(void *ctx, struct rv_cpu *cpu, enum rv_e
 	case RV_EXIT_FAULT:
 		if (cpu->fault_kind == RV_FAULT_MISALIGNED)
 			return raise_fault(c, SIGBUS, BUS_ADRALN, cpu->fault_addr);
+		if (cpu->fault_kind ==
+		    RV_FAULT_BUS) /* e.g. past the end of a mapped file, as run.c reports it */
+			return raise_fault(c, SIGBUS, BUS_ADRERR, cpu->fault_addr);
 		return raise_fault(
 		    c, SIGSEGV, rv_mem_is_mapped(&t->proc->mem, cpu->fault_addr) ? SEGV_ACCERR : SEGV_MAPERR,
 		    cpu->fault_addr);
@@ -93,15 +96,18 @@ static int pending_signal(void *ctx)
 	struct rv_thread *t = c->t;
 	if (!rv_signal_ready(t))
 		return 0;
-	uint64_t ready = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & ~t->sigmask;
+	/* other threads set both pending words atomically */
+	uint64_t ready = (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+	                  __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) &
+	                 ~t->sigmask;
 	c->async_sig = ready ? __builtin_ctzll(ready) + 1 : 0;
 	return c->async_sig;
 }
 
 static void discard_pending(struct rv_thread *t, int sig)
 {
-	if (t->pending & rv_sigbit(sig))
-		t->pending &= ~rv_sigbit(sig);
+	if (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) & rv_sigbit(sig))
+		__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 	else
 		__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 }
