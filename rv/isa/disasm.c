@@ -98,7 +98,7 @@ int rv_disasm(const struct rv_insn *in, uint64_t pc, char *buf, size_t len)
 			if (name)
 				emit(&o, "%s", name);
 			else
-				emit(&o, "0x%03x", in->csr);
+				emit(&o, "0x%x", in->csr);
 			break;
 		}
 		case 'r': emit(&o, "%s", round_names[in->rm & 7]); break;

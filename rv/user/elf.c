@@ -185,9 +185,12 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 		if (eh.e_phoff >= ph[i].p_offset && eh.e_phoff < ph[i].p_offset + ph[i].p_filesz)
 			img->phdr_addr = vaddr + (eh.e_phoff - ph[i].p_offset);
 	}
-	for (unsigned i = 0; i < eh.e_phnum; i++)
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type == PT_PHDR)
 			img->phdr_addr = ph[i].p_vaddr + img->load_bias;
+		if (ph[i].p_type == PT_GNU_STACK)
+			img->exec_stack = (ph[i].p_flags & PF_X) != 0;
+	}
 	img->entry = eh.e_entry + img->load_bias;
 	img->phnum = eh.e_phnum;
 	img->phent = sizeof(Elf64_Phdr);

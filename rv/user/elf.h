@@ -2,6 +2,7 @@
 #ifndef KARASU_RV_USER_ELF_H
 #define KARASU_RV_USER_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ struct rv_elf_image {
 	uint64_t phnum, phent;
 	uint64_t load_bias;       /* 0 for ET_EXEC */
 	uint64_t lowest, highest; /* extent of the loaded segments (highest: end of the last byte) */
+	bool exec_stack;          /* PT_GNU_STACK asks for an executable stack (PF_X) */
 };
 
 /* Validates `data` (the whole file, size bytes) and loads it into m. Returns 0, or -1 with a one-line

@@ -106,7 +106,8 @@ int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const cha
 	if (stack_size > m->limit / 8)
 		stack_size = m->limit / 8;
 	uint64_t stack_lo = proc->stack_top - stack_size;
-	if (rv_mem_map(m, stack_lo, stack_size, RV_PROT_READ | RV_PROT_WRITE) != 0) {
+	unsigned stack_prot = RV_PROT_READ | RV_PROT_WRITE | (img.exec_stack ? RV_PROT_EXEC : 0);
+	if (rv_mem_map(m, stack_lo, stack_size, stack_prot) != 0) {
 		snprintf(err, errlen, "cannot map the stack");
 		return -1;
 	}

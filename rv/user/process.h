@@ -75,9 +75,10 @@ struct rv_thread {
 	uint64_t robust_list, robust_list_len;
 	bool exited;
 	int exit_code;
-	pthread_t host_thread;  /* for waking it from a blocking host syscall */
-	void *fault_stack;      /* host sigaltstack of this thread's fault handler */
-	struct rv_thread *next; /* rv_process.threads list (under rv_process.lock) */
+	uint32_t code_flush_pending; /* another thread changed code: drop all translations first */
+	pthread_t host_thread;       /* for waking it from a blocking host syscall */
+	void *fault_stack;           /* host sigaltstack of this thread's fault handler */
+	struct rv_thread *next;      /* rv_process.threads list (under rv_process.lock) */
 };
 
 /* The guest thread running on this host thread (for the host fault/signal handlers). */

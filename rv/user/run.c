@@ -93,7 +93,9 @@ static void exit_halt(struct rv_thread *t)
 
 static void exit_fence_i(struct rv_thread *t)
 {
-	rv_runtime_code_changed(t, 0, t->proc->mem.limit);
+	/* this hart's instruction stream only, as the ISA defines fence.i */
+	if (t->jit && rv_jit_invalidate)
+		rv_jit_invalidate(t->jit, 0, t->proc->mem.limit);
 }
 
 static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_thread *) = {
@@ -104,8 +106,20 @@ static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_thread *) = {
 
 void rv_runtime_code_changed(struct rv_thread *t, uint64_t addr, uint64_t len)
 {
-	if (t->jit && rv_jit_invalidate)
+	if (!rv_jit_invalidate)
+		return;
+	if (t->jit)
 		rv_jit_invalidate(t->jit, addr, len);
+	/* Other threads may be inside their translated code: they drop theirs (all of it, simply) when
+	 * they next leave it, which the interrupt request makes soon. */
+	pthread_mutex_lock(&t->proc->lock);
+	for (struct rv_thread *o = t->proc->threads; o; o = o->next) {
+		if (o == t || !o->jit)
+			continue;
+		__atomic_store_n(&o->code_flush_pending, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&o->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&t->proc->lock);
 }
 
 /* ---- process exit ---- */
@@ -270,6 +284,8 @@ void rv_thread_run(struct rv_thread *t)
 	t->jit = new_engine(p);
 	while (!t->exited) {
 		__atomic_store_n(&cpu->interrupt_request, 0, __ATOMIC_SEQ_CST);
+		if (t->jit && __atomic_exchange_n(&t->code_flush_pending, 0, __ATOMIC_SEQ_CST))
+			rv_jit_invalidate(t->jit, 0, p->mem.limit);
 		if (rv_signal_ready(t))
 			rv_signal_deliver(t);
 		enum rv_exit e = t->jit ? rv_jit_run(t->jit, cpu) : rv_interp_run(cpu, 0);

@@ -537,29 +537,20 @@ long rv_sys_sigaltstack(struct rv_thread *t, const uint64_t *a)
 	return 0;
 }
 
-/* kill/tkill/tgkill: to ourselves they are guest signals; to others, host signals. */
-static long send_signal(struct rv_thread *t, int sig, bool to_self, bool process_wide, long host_ret)
-{
-	if (sig < 0 || sig > RV_NSIG)
-		return -EINVAL;
-	if (!to_self)
-		return host_ret;
-	if (sig == 0)
-		return 0;
-	uint64_t sender = (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
-	rv_signal_queue(t, sig, process_wide ? SI_USER : SI_TKILL, sender, process_wide);
-	return 0;
-}
-
+/* kill: to this process a guest signal (pid 0, our process group, reaches only us here); to others a
+ * host signal (which reaches us too for -1 or our group, through the host dispositions). */
 long rv_sys_kill(struct rv_thread *t, const uint64_t *a)
 {
 	int pid = (int)a[0], sig = (int)a[1];
-	bool self = pid == getpid() || pid == 0;
-	if (self && pid == 0) {
-		/* our process group: others get the host signal, we get the guest one */
-		return send_signal(t, sig, true, true, 0);
+	if (sig < 0 || sig > RV_NSIG)
+		return -EINVAL;
+	if (pid == getpid() || pid == 0) {
+		uint64_t sender = (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
+		if (sig != 0)
+			rv_signal_queue(t, sig, SI_USER, sender, true);
+		return 0;
 	}
-	return send_signal(t, sig, self, true, self ? 0 : rv_host_ret(kill(pid, sig)));
+	return rv_host_ret(kill(pid, sig));
 }
 
 long rv_sys_tkill(struct rv_thread *t, const uint64_t *a)

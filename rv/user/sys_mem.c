@@ -92,9 +92,10 @@ long rv_sys_mmap(struct rv_thread *t, const uint64_t *a)
 		goto out;
 	}
 	ret = (long)addr;
-	rv_runtime_code_changed(t, addr, len);
 out:
 	pthread_mutex_unlock(&p->lock);
+	if (ret >= 0)
+		rv_runtime_code_changed(t, addr, len); /* takes the lock itself */
 	return ret;
 }
 
