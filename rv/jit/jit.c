@@ -4,6 +4,7 @@
  * returns to the dispatcher only for exits the runtime must see, for direct exits whose target was not
  * translated yet (then the exit is patched to jump straight to the target: chaining), and for indirect
  * jumps whose target is not in the jump cache. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,24 @@ static void set_mapping(struct rv_jit *j, const struct jit_reg_map *map)
 		j->host_of_guest[g] = X86_NO_REG;
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
 		j->host_of_guest[map[i].guest] = map[i].host;
+}
+
+/* Guest threads are host threads with one jit each, sharing guest memory, so code changed through one
+ * of them must reach the others. Process-wide: the guest range any jit has translated, and a generation
+ * bumped by every invalidation that touches it; a jit that sees a newer generation in its dispatcher
+ * loop drops all its translations. */
+static _Atomic uint64_t shared_code_lo = UINT64_MAX;
+static _Atomic uint64_t shared_code_hi = 0;
+static _Atomic uint64_t shared_generation = 0;
+
+static void widen_shared_range(uint64_t lo, uint64_t hi)
+{
+	uint64_t cur = atomic_load(&shared_code_lo);
+	while (lo < cur && !atomic_compare_exchange_weak(&shared_code_lo, &cur, lo)) {
+	}
+	cur = atomic_load(&shared_code_hi);
+	while (hi > cur && !atomic_compare_exchange_weak(&shared_code_hi, &cur, hi)) {
+	}
 }
 
 typedef uint64_t (*jit_enter_fn)(struct rv_cpu *cpu, uintptr_t host);
@@ -102,6 +121,7 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 	}
 	clear_jump_cache(j);
 	j->code_lo = UINT64_MAX;
+	j->seen_generation = atomic_load(&shared_generation);
 	return j;
 }
 
@@ -173,6 +193,7 @@ static bool remember(struct rv_jit *j, struct jit_block *b)
 		j->code_lo = b->pc;
 	if (b->end_pc > j->code_hi)
 		j->code_hi = b->end_pc;
+	widen_shared_range(b->pc, b->end_pc);
 	if (j->opt.dump)
 		jit_dump_block(j, b);
 	return true;
@@ -252,9 +273,53 @@ static void jit_replan(struct rv_jit *j)
 		j->weight[g] /= 2; /* older phases of the program count less */
 }
 
+static unsigned follow_slot(uint64_t pc)
+{
+	return (unsigned)(((pc >> 1) * 0x9e3779b97f4a7c15ull) >> 54) & (JIT_FOLLOW_SIZE - 1);
+}
+
+bool jit_follow_taken(const struct rv_jit *j, uint64_t pc)
+{
+	for (unsigned i = follow_slot(pc);; i = (i + 1) & (JIT_FOLLOW_SIZE - 1)) {
+		if (j->follow_taken[i] == pc)
+			return true;
+		if (j->follow_taken[i] == 0)
+			return false;
+	}
+}
+
+static void invalidate_block(struct rv_jit *j, struct jit_block *b);
+static void clear_jump_cache(struct rv_jit *j);
+
+/* A side exit taken on most passes through its block: from now on blocks continue along the branch's
+ * taken path instead (a loop whose body is split by such a branch becomes a loop block). */
+static void profile_side_exits(struct rv_jit *j, struct jit_block *b)
+{
+	bool retranslate = false;
+	for (unsigned i = 0; i < b->n_exits; i++) {
+		struct jit_exit *e = &b->exits[i];
+		if (e->branch_pc && e->taken > JIT_HOT_PERIOD / 4 * 3 &&
+		    j->n_follow_taken < JIT_FOLLOW_SIZE / 2 && !jit_follow_taken(j, e->branch_pc)) {
+			unsigned s = follow_slot(e->branch_pc);
+			while (j->follow_taken[s])
+				s = (s + 1) & (JIT_FOLLOW_SIZE - 1);
+			j->follow_taken[s] = e->branch_pc;
+			j->n_follow_taken++;
+			retranslate = true;
+		}
+		e->taken = 0;
+	}
+	if (retranslate) {
+		invalidate_block(j, b); /* translated again on its next entry */
+		clear_jump_cache(j);
+		j->stats.followed++;
+	}
+}
+
 static void profile_block(struct rv_jit *j, struct jit_block *b)
 {
 	b->hot_counter = JIT_HOT_PERIOD;
+	profile_side_exits(j, b);
 	for (unsigned g = 0; g < 32; g++)
 		j->weight[g] += b->uses[g];
 	j->stats.hot_events++;
@@ -300,6 +365,11 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 	jit_enter_fn enter = (jit_enter_fn)j->enter;
 	enum rv_exit result;
 	for (;;) {
+		uint64_t generation = atomic_load_explicit(&shared_generation, memory_order_acquire);
+		if (generation != j->seen_generation) {
+			j->seen_generation = generation; /* another thread changed translated code */
+			flush(j);
+		}
 		if (cpu->interrupt_request) {
 			result = RV_EXIT_INTERRUPT;
 			break;
@@ -403,6 +473,14 @@ void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len)
 	if (!j || len == 0)
 		return;
 	uint64_t end = guest_addr + len < guest_addr ? UINT64_MAX : guest_addr + len;
+	if (end > atomic_load(&shared_code_lo) && guest_addr < atomic_load(&shared_code_hi)) {
+		/* other threads' jits may hold translations of this range: they flush on their next
+		 * dispatcher pass; this one is handled precisely below */
+		uint64_t before = atomic_fetch_add(&shared_generation, 1);
+		if (j->seen_generation == before)
+			j->seen_generation =
+			    before + 1; /* nothing else missed: no need to flush for this one */
+	}
 	if (end <= j->code_lo || guest_addr >= j->code_hi)
 		return;
 	if (guest_addr <= j->code_lo && end >= j->code_hi) {
@@ -438,7 +516,8 @@ void rv_jit_print_stats(struct rv_jit *j, FILE *out)
 	        (unsigned long long)s->lookups_miss);
 	fprintf(out, "jit: chained jumps          %llu\n", (unsigned long long)s->chained);
 	fprintf(out, "jit: jump-cache misses      %llu\n", (unsigned long long)s->indirect_misses);
-	fprintf(out, "jit: loop blocks            %llu\n", (unsigned long long)s->loop_blocks);
+	fprintf(out, "jit: loop blocks            %llu (hot branches followed: %llu)\n",
+	        (unsigned long long)s->loop_blocks, (unsigned long long)s->followed);
 	fprintf(out, "jit: profile events         %llu, register remaps %llu (mapped now:",
 	        (unsigned long long)s->hot_events, (unsigned long long)s->remaps);
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)

@@ -59,6 +59,8 @@ struct jit_exit {
 	struct jit_block *from;   /* block holding this exit */
 	struct jit_block *to;     /* block chained to, or NULL */
 	struct jit_exit *next_in; /* next exit chained into the same block */
+	uint64_t branch_pc;       /* side exits: the conditional branch taking it (else 0) */
+	uint32_t taken;           /* side exits, while profiling: times taken */
 };
 
 /* Loop blocks lend host registers of global mappings their block does not use to guest registers
@@ -123,7 +125,8 @@ struct jit_jump_entry {
 	uintptr_t host;
 };
 
-#define JIT_HASH_BITS 16
+#define JIT_HASH_BITS   16
+#define JIT_FOLLOW_SIZE 1024 /* open-addressing set of branch pcs (at most half full) */
 
 struct jit_stats {
 	uint64_t blocks;          /* translated */
@@ -138,6 +141,7 @@ struct jit_stats {
 	uint64_t loop_blocks;     /* blocks translated as loops (back edge inside, registers lent) */
 	uint64_t hot_events;      /* profile events (block counters running out) */
 	uint64_t remaps;          /* global register mapping changes (each flushes the cache) */
+	uint64_t followed;        /* blocks retranslated to continue along a hot taken branch */
 };
 
 struct rv_jit {
@@ -153,6 +157,7 @@ struct rv_jit {
 	uint64_t generation;       /* incremented by every flush */
 	uint64_t exit_pc;          /* cpu->exit_pc the translations were made for */
 	uint64_t code_lo, code_hi; /* guest range holding translated code (for quick invalidate) */
+	uint64_t seen_generation;  /* process-wide invalidation generation this jit is up to date with */
 	struct jit_stats stats;
 	struct jit_jump_entry jump_cache[JIT_JUMP_CACHE_SIZE];
 	void *disasm;          /* capstone handle for --dump-jit */
@@ -162,6 +167,9 @@ struct rv_jit {
 	int8_t host_of_guest[32];
 	uint64_t weight[32];
 	unsigned events_since_plan;
+	/* forward branches whose taken path the profile found hot: blocks continue along it */
+	uint64_t follow_taken[JIT_FOLLOW_SIZE];
+	unsigned n_follow_taken;
 	bool fixed_mapping; /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
 	bool profiling;     /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
 };
@@ -185,5 +193,7 @@ void jit_dump_close(struct rv_jit *j);
 void jit_dump_block(struct rv_jit *j, const struct jit_block *b);
 
 void jit_block_free(struct jit_block *b);
+/* jit.c: whether the block builder should continue along the taken path of the branch at pc. */
+bool jit_follow_taken(const struct rv_jit *j, uint64_t pc);
 
 #endif

@@ -40,6 +40,7 @@ struct jit_cold {
 	uint16_t op; /* COLD_DIV_*: the guest op; COLD_FP_NAN: destination FP reg in rd */
 	uint8_t rd;
 	bool dbl;
+	uint64_t branch_pc; /* COLD_SIDE_EXIT */
 	struct jit_exit *exit;
 	struct rv_insn insn; /* COLD_HELPER */
 };
@@ -55,6 +56,7 @@ struct jit_tctx {
 	unsigned n_insns;
 	struct rv_insn insns[JIT_BLOCK_MAX_INSNS];
 	uint64_t pcs[JIT_BLOCK_MAX_INSNS];
+	bool follow[JIT_BLOCK_MAX_INSNS]; /* branch whose taken path the block continues on */
 	/* register view of the block body */
 	int8_t host_of[32];  /* guest x reg -> host reg, X86_NO_REG: in *cpu */
 	int8_t xmm_of[32];   /* guest f reg -> xmm, -1: in *cpu */
@@ -113,8 +115,8 @@ bool jit_translate_int(struct jit_tctx *t, const struct rv_insn *in);
 bool jit_translate_fp(struct jit_tctx *t, const struct rv_insn *in);
 /* frflags/fsflags inline; false: use the helper. */
 bool jit_translate_csr(struct jit_tctx *t, const struct rv_insn *in);
-/* translate_mem.c (in translate.c): address computation + bounds check; returns the address register
- * and records a fault site for the access emitted next by the caller. */
+/* translate.c: address computation + bounds check (returns the address register); jit_record_site
+ * records the fault site of the access the caller emits next. */
 enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, unsigned fault_kind);
 void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind);
 

@@ -1,6 +1,7 @@
-/* The block builder: decodes guest instructions from pc up to the first control transfer (or a
- * limit), emits x86-64 for each, then the block's out-of-line (cold) stubs. Memory accesses, control
- * flow and the helper fallback live here; integer ALU ops in translate_int.c, F/D in translate_fp.c. */
+/* The block builder: decodes guest instructions from pc up to a jump, a backward branch or a limit
+ * (forward branches become side exits: superblocks), plans the block's register view (view.c), emits
+ * x86-64 for each instruction, then the block's out-of-line (cold) stubs. Memory accesses, control flow
+ * and the helper fallback live here; integer ALU ops in translate_int.c, F/D in translate_fp.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,12 +172,20 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		emit_store_pc(t, c->pc);
 		emit_return(t, JIT_RET_SLOW);
 		break;
-	case COLD_SIDE_EXIT:
+	case COLD_SIDE_EXIT: {
+		struct jit_exit *e = &t->b->exits[t->b->n_exits]; /* the one emit_direct_exit takes */
+		if (t->j->profiling && c->branch_pc && t->b->n_exits < JIT_BLOCK_MAX_EXITS) {
+			x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)&e->taken);
+			x86_alu_mi(b, X86_ADD, false, x86_mem_bd(JIT_TMP3, 0), 1);
+		}
 		if (t->j->opt.stats && c->op) /* the block's instructions after the branch did not run */
 			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_view_leave(t);
 		emit_direct_exit(t, -1, c->pc);
+		if (!b->overflow)
+			e->branch_pc = c->branch_pc;
 		break;
+	}
 	case COLD_HOT: emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
 	case COLD_INTERRUPT_RAX:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
@@ -454,8 +463,11 @@ static void translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 		x86_test_rr(b, true, ra, ra);
 	else
 		jit_alu_opnd(t, X86_CMP, true, ra, c);
-	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, branch_cc(in->op), x86_here(b)));
-	side->pc = t->pc + (uint64_t)in->imm;
+	bool follow = t->follow[in - t->insns];
+	enum x86_cc cc = follow ? x86_cc_invert(branch_cc(in->op)) : branch_cc(in->op);
+	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, cc, x86_here(b)));
+	side->pc = follow ? t->pc + in->len : t->pc + (uint64_t)in->imm;
+	side->branch_pc = follow ? 0 : t->pc; /* a followed branch is not profiled again */
 	side->op = (uint16_t)(t->n_insns - 1 - (unsigned)(in - t->insns)); /* instructions skipped */
 }
 
@@ -578,9 +590,16 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 			return t->n_insns > 0; /* a later one: the next block reports the fault */
 		struct rv_insn *in = &t->insns[t->n_insns];
 		rv_decode(raw, in);
-		t->pcs[t->n_insns++] = pc;
-		pc += in->len;
-		if (ends_block(in, &branches) || t->n_insns == t->max_insns || pc == t->cpu->exit_pc)
+		t->pcs[t->n_insns] = pc;
+		bool ends = ends_block(in, &branches);
+		if (!ends && (rv_op_flags(in->op) & RV_OPF_BRANCH) && jit_follow_taken(t->j, pc)) {
+			t->follow[t->n_insns] = true; /* the profile says the taken path is the usual one */
+			pc += (uint64_t)in->imm;
+		} else {
+			pc += in->len;
+		}
+		t->n_insns++;
+		if (ends || t->n_insns == t->max_insns || pc == t->cpu->exit_pc)
 			return true;
 	}
 }
@@ -702,7 +721,10 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		jit_view_leave(t);
 		emit_direct_exit(t, -1, end);
 	}
-	blk->end_pc = end;
+	blk->end_pc = end; /* the guest range the block was made from (followed branches skip ahead) */
+	for (unsigned i = 0; i < t->n_insns; i++)
+		if (t->pcs[i] + t->insns[i].len > blk->end_pc)
+			blk->end_pc = t->pcs[i] + t->insns[i].len;
 	blk->main_len = (uint32_t)(t->buf.p - blk->host_rw);
 	for (unsigned i = 0; i < t->n_cold; i++)
 		emit_cold(t, &t->cold[i]);

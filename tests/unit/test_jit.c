@@ -500,6 +500,31 @@ static void test_partial_invalidate(void **state)
 	}
 }
 
+/* Guest threads have one jit each: code changed through another thread's jit (e.g. its munmap/mmap or
+ * riscv_flush_icache) must not keep running from this jit's translations. */
+static void test_invalidate_from_other_jit(void **state)
+{
+	(void)state;
+	struct rv_jit_options o = {0};
+	struct rv_jit *other = rv_jit_create(&o);
+	assert_non_null(other);
+	struct rv_asm a = {0};
+	asm_i(&a, RVA_ADDI, 10, 0, 1);
+	asm_ebreak(&a);
+	load_program(&a);
+	struct rv_cpu cpu;
+	init_cpu(&cpu, 1);
+	assert_int_equal(rv_jit_run(jit, &cpu), RV_EXIT_EBREAK);
+	assert_int_equal(cpu.x[10], 1);
+	uint32_t w = rv_enc_i(RVA_ADDI, 10, 0, 2);
+	assert_true(rv_mem_write(&mem, CODE_ADDR, &w, 4));
+	rv_jit_invalidate(other, CODE_ADDR, 4); /* the other thread's jit has nothing translated */
+	init_cpu(&cpu, 1);
+	assert_int_equal(rv_jit_run(jit, &cpu), RV_EXIT_EBREAK);
+	assert_int_equal(cpu.x[10], 2);
+	rv_jit_destroy(other);
+}
+
 static void test_interrupt_request(void **state)
 {
 	(void)state;
@@ -783,6 +808,41 @@ static void test_huge_block(void **state)
 	check_program(&a, 9, "huge block", NULL);
 }
 
+/* A forward branch taken on most iterations: the profile makes blocks continue along its taken path
+ * (the loop becomes one loop block); results must not change. */
+static void test_follow_taken_branch(void **state)
+{
+	(void)state;
+	struct rv_asm a = {0};
+	asm_u(&a, RVA_LUI, 5, 0x30000); /* t0 = 196608 iterations */
+	unsigned loop = a.n;
+	asm_i(&a, RVA_ADDI, 6, 6, 1);
+	asm_i(&a, RVA_ANDI, 7, 6, 7);
+	asm_b(&a, RVA_BNE, 7, 0, 8); /* taken 7 times in 8 */
+	asm_i(&a, RVA_ADDI, 28, 28, 5);
+	asm_r(&a, RVA_ADD, 29, 29, 6);
+	asm_i(&a, RVA_ADDI, 5, 5, -1);
+	asm_b(&a, RVA_BNE, 5, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	struct outcome o;
+	check_program(&a, 31, "followed branch", &o);
+	struct rv_cpu start;
+	init_cpu(&start, 31);
+	assert_int_equal(o.cpu.x[28], start.x[28] + 5 * (0x30000 / 8));
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rv_jit_print_stats(jit, f);
+	fclose(f);
+	const char *r = strstr(text, "hot branches followed: ");
+	assert_non_null(r);
+	unsigned long followed = strtoul(r + strlen("hot branches followed: "), NULL, 10);
+	free(text);
+	assert_true(followed >= 1);
+}
+
 /* F/D: inline SSE paths and helper fallbacks against the interpreter, over special values. */
 static void test_random_fp(void **state)
 {
@@ -877,6 +937,7 @@ int main(void)
 	    cmocka_unit_test(test_exits),
 	    cmocka_unit_test(test_faults),
 	    cmocka_unit_test(test_invalidate_and_fence_i),
+	    cmocka_unit_test(test_invalidate_from_other_jit),
 	    cmocka_unit_test(test_interrupt_request),
 	    cmocka_unit_test(test_partial_invalidate),
 	    cmocka_unit_test(test_random_programs),
@@ -885,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(test_fma_invalid),
 	    cmocka_unit_test(test_random_loops),
 	    cmocka_unit_test(test_profile_remap),
+	    cmocka_unit_test(test_follow_taken_branch),
 	    cmocka_unit_test(test_fault_in_loop),
 	    cmocka_unit_test(test_interrupt_running_loop),
 	};
