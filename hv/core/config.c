@@ -239,6 +239,137 @@ static bool set_autostart(struct karasu_guest_config *g, struct span v, char *er
 	return true;
 }
 
+static bool valid_name(struct span name);
+
+/* ---- connection = ID -> TARGET sint N [vp M] [messages|events|both] ---- */
+
+/* The next whitespace-separated word of *rest (empty span at the end). */
+static struct span next_word(struct span *rest)
+{
+	struct span s = trim(*rest), w = {s.p, 0};
+	while (w.len < s.len && !k_isspace(s.p[w.len])) {
+		w.len++;
+	}
+	rest->p = s.p + w.len;
+	rest->len = s.len - w.len;
+	return w;
+}
+
+static bool word_number(struct span w, uint64_t max, uint64_t *out)
+{
+	return w.len > 0 && k_parse_u64(w.p, w.len, 0, out) && *out <= max;
+}
+
+#define CONNECTION_FORM "expected: connection = ID -> GUEST sint N [vp M] [messages|events|both]"
+
+static bool parse_connection(struct karasu_guest_config *g, struct span v, unsigned line, char *err)
+{
+	struct karasu_connection_config c;
+	struct span rest = v, w;
+	uint64_t n;
+
+	k_memset(&c, 0, sizeof(c));
+	c.line = line;
+	c.kinds = KARASU_CFG_CONN_MESSAGES | KARASU_CFG_CONN_EVENTS;
+	w = next_word(&rest);
+	if (!word_number(w, KARASU_CFG_CONNECTION_MAX, &n)) {
+		k_snprintf(err, ERR_MAX, "connection: \"%.*s\" is not an id 0-0x%x; " CONNECTION_FORM,
+		           SHOW(w), KARASU_CFG_CONNECTION_MAX);
+		return false;
+	}
+	c.id = (uint32_t)n;
+	if (!span_is(next_word(&rest), "->")) {
+		k_snprintf(err, ERR_MAX, "connection %u: missing \"->\"; " CONNECTION_FORM, c.id);
+		return false;
+	}
+	w = next_word(&rest);
+	if (!valid_name(w)) {
+		k_snprintf(err, ERR_MAX, "connection %u: \"%.*s\" is not a guest name", c.id, SHOW(w));
+		return false;
+	}
+	k_memcpy(c.target, w.p, w.len);
+	if (!span_is(next_word(&rest), "sint")) {
+		k_snprintf(err, ERR_MAX, "connection %u: missing \"sint N\"; " CONNECTION_FORM, c.id);
+		return false;
+	}
+	w = next_word(&rest);
+	if (!word_number(w, KARASU_CFG_SINT_COUNT - 1, &n)) {
+		k_snprintf(err, ERR_MAX, "connection %u: sint \"%.*s\" is not 0-%u", c.id, SHOW(w),
+		           KARASU_CFG_SINT_COUNT - 1);
+		return false;
+	}
+	c.sint = (unsigned)n;
+	bool kinds_seen = false, vp_seen = false;
+	for (w = next_word(&rest); w.len > 0; w = next_word(&rest)) {
+		if (span_is(w, "vp") && !vp_seen) {
+			struct span num = next_word(&rest);
+			if (!word_number(num, KARASU_CFG_MAX_CPUS - 1, &n)) {
+				k_snprintf(err, ERR_MAX, "connection %u: vp \"%.*s\" is not a VP number",
+				           c.id, SHOW(num));
+				return false;
+			}
+			c.vp = (unsigned)n;
+			vp_seen = true;
+		} else if (!kinds_seen &&
+		           (span_is(w, "messages") || span_is(w, "events") || span_is(w, "both"))) {
+			c.kinds = span_is(w, "messages") ? KARASU_CFG_CONN_MESSAGES
+			          : span_is(w, "events") ? KARASU_CFG_CONN_EVENTS
+			                                 : KARASU_CFG_CONN_MESSAGES | KARASU_CFG_CONN_EVENTS;
+			kinds_seen = true;
+		} else {
+			k_snprintf(err, ERR_MAX, "connection %u: unexpected \"%.*s\"; " CONNECTION_FORM, c.id,
+			           SHOW(w));
+			return false;
+		}
+	}
+	for (unsigned i = 0; i < g->nconnections; i++) {
+		if (g->connections[i].id == c.id) {
+			k_snprintf(err, ERR_MAX, "connection %u is already defined on line %u", c.id,
+			           g->connections[i].line);
+			return false;
+		}
+	}
+	if (g->nconnections >= KARASU_CFG_MAX_CONNECTIONS) {
+		k_snprintf(err, ERR_MAX, "connection %u: too many connections (at most %u)", c.id,
+		           KARASU_CFG_MAX_CONNECTIONS);
+		return false;
+	}
+	g->connections[g->nconnections++] = c;
+	return true;
+}
+
+/* After the whole file: every connection must name a guest that was accepted, and a VP it has. */
+static void check_connections(struct parser *ps)
+{
+	struct karasu_config *cfg = ps->cfg;
+	for (unsigned i = 0; i < cfg->nguests; i++) {
+		struct karasu_guest_config *g = &cfg->guests[i];
+		unsigned kept = 0;
+		for (unsigned j = 0; j < g->nconnections; j++) {
+			struct karasu_connection_config *c = &g->connections[j];
+			const struct karasu_guest_config *t = karasu_config_find(cfg, c->target);
+			if (t == NULL) {
+				add_error(ps, c->line,
+				          "guest %s: connection %u: no usable guest named %s; dropped",
+				          g->name, c->id, c->target);
+				continue;
+			}
+			if (c->vp >= t->ncpus) {
+				add_error(
+				    ps, c->line,
+				    "guest %s: connection %u: guest %s has no vp %u (it has %u); dropped",
+				    g->name, c->id, t->name, c->vp, t->ncpus);
+				continue;
+			}
+			g->connections[kept++] = *c;
+		}
+		for (unsigned j = kept; j < g->nconnections; j++) {
+			k_memset(&g->connections[j], 0, sizeof(g->connections[j]));
+		}
+		g->nconnections = kept;
+	}
+}
+
 struct guest_key {
 	const char *name;
 	bool (*set)(struct karasu_guest_config *g, struct span v, char *err);
@@ -456,6 +587,13 @@ static void guest_key(struct parser *ps, struct span key, struct span v)
 	struct karasu_guest_config *g = current_guest(ps);
 	char err[ERR_MAX];
 
+	if (span_is(key, "connection")) { /* may be given many times */
+		if (!parse_connection(g, v, ps->line, err)) {
+			add_error(ps, ps->line, "guest %s: %s", g->name, err);
+			ps->guest_bad = true;
+		}
+		return;
+	}
 	for (unsigned i = 0; i < NUM_GUEST_KEYS; i++) {
 		if (!span_is(key, guest_keys[i].name)) {
 			continue;
@@ -475,7 +613,7 @@ static void guest_key(struct parser *ps, struct span key, struct span v)
 	add_error(
 	    ps, ps->line,
 	    "guest %s: unknown key \"%.*s\" (known: kernel initrd disk dtb cpus memory memory_base bootargs "
-	    "autostart)",
+	    "autostart connection)",
 	    g->name, SHOW(key));
 	ps->guest_bad = true;
 }
@@ -572,6 +710,7 @@ int karasu_config_parse(const char *text, size_t len, struct karasu_config *cfg)
 		pos = end + 1;
 	}
 	finish_guest(&ps);
+	check_connections(&ps);
 	if (cfg->focus[0] != '\0' && karasu_config_find(cfg, cfg->focus) == NULL) {
 		add_error(&ps, ps.focus_line,
 		          "focus: no usable guest named %s; the first guest gets the console", cfg->focus);

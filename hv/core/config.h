@@ -14,6 +14,9 @@
  *   memory_base = 0x40000000  guest-physical base of RAM (default 0x40000000, 2 MiB aligned)
  *   bootargs = console=ttyAMA0 earlycon    the rest of the line, verbatim (quotes optional)
  *   autostart = yes           yes/no: boot at start or wait for the console's `boot`
+ *   connection = 7 -> beta sint 2 [vp 0] [messages|events|both]
+ *                             a SynIC connection this guest may name in HvCallPostMessage /
+ *                             HvCallSignalEvent (repeatable; ids unique per guest, < 2^24; default vp 0, both)
  *
  * Errors carry a line number. A bad guest section is reported and skipped; the other guests still start.
  * The parser is freestanding (lib/ only) and allocates nothing: struct karasu_config is large (~12 KiB), so
@@ -36,7 +39,22 @@
 #define KARASU_CFG_RAM_ALIGN        (2ull << 20)
 #define KARASU_CFG_DEFAULT_RAM_BASE 0x40000000ull
 #define KARASU_CFG_DEFAULT_MEMORY   (256ull << 20)
-#define KARASU_CFG_DEFAULT_ESCAPE   0x01 /* ctrl-a */
+#define KARASU_CFG_DEFAULT_ESCAPE   0x01      /* ctrl-a */
+#define KARASU_CFG_MAX_CONNECTIONS  16u       /* per guest */
+#define KARASU_CFG_CONNECTION_MAX   0xffffffu /* ids are the 24-bit HV_CONNECTION_ID.Id */
+#define KARASU_CFG_SINT_COUNT       16u
+#define KARASU_CFG_CONN_MESSAGES    0x1u /* the connection carries HvCallPostMessage */
+#define KARASU_CFG_CONN_EVENTS      0x2u /* the connection carries HvCallSignalEvent */
+
+/* connection = ID -> TARGET sint N [vp M] [messages|events|both] */
+struct karasu_connection_config {
+	uint32_t id;
+	char target[KARASU_CFG_NAME_MAX]; /* receiving guest (may be the sender itself) */
+	unsigned sint;                    /* < KARASU_CFG_SINT_COUNT */
+	unsigned vp;                      /* receiving VP, < the target's ncpus */
+	uint32_t kinds;                   /* KARASU_CFG_CONN_MESSAGES | KARASU_CFG_CONN_EVENTS */
+	unsigned line;
+};
 
 struct karasu_guest_config {
 	char name[KARASU_CFG_NAME_MAX];
@@ -51,6 +69,10 @@ struct karasu_guest_config {
 	uint64_t memory_base;
 	bool autostart;
 	unsigned line; /* line of the [guest NAME] header */
+	/* Outgoing SynIC connections. Checked after the whole file: one whose target guest is missing (or
+	 * lacks the VP) is reported and dropped; the guest itself stays. */
+	unsigned nconnections;
+	struct karasu_connection_config connections[KARASU_CFG_MAX_CONNECTIONS];
 };
 
 struct karasu_config_error {

@@ -3,6 +3,7 @@
 #include "hv/arch/arm64/psci.h"
 #include "hv/core/log.h"
 #include "hv/core/partition.h"
+#include "hv/core/synic_hv.h"
 #include "karasu/hv.h"
 #include "lib/hypercall.h"
 
@@ -77,6 +78,8 @@ static uint64_t reference_time(void *ctx)
 static HV_STATUS get_vp_register(void *ctx, HV_VP_INDEX vp, HV_REGISTER_NAME name, HV_REGISTER_VALUE *value)
 {
 	struct caller_ctx *c = ctx;
+	if (synic_is_register(name))
+		return synic_hv_get_register(c->v->part, vp, name, value);
 	if (name != HV_REGISTER_GUEST_OS_ID)
 		return HV_STATUS_UNKNOWN_REGISTER_NAME;
 	value->reg128.low64 = c->v->part->vcpus[vp].guest_os_id;
@@ -88,12 +91,27 @@ static HV_STATUS set_vp_register(void *ctx, HV_VP_INDEX vp, HV_REGISTER_NAME nam
                                  const HV_REGISTER_VALUE *value)
 {
 	struct caller_ctx *c = ctx;
+	if (synic_is_register(name))
+		return synic_hv_set_register(c->v->part, vp, name, value);
 	if (name != HV_REGISTER_GUEST_OS_ID)
 		return HV_STATUS_UNKNOWN_REGISTER_NAME;
 	if (value->reg128.high64 != 0) /* a 64-bit register */
 		return HV_STATUS_INVALID_REGISTER_VALUE;
 	c->v->part->vcpus[vp].guest_os_id = value->reg128.low64;
 	return HV_STATUS_SUCCESS;
+}
+
+/* PostMessage / SignalEvent to the partitions named by this guest's karasu.cfg connections (docs/synic.md). */
+static HV_STATUS post_message(void *ctx, const struct hv_input_post_message *message)
+{
+	struct caller_ctx *c = ctx;
+	return synic_hv_post_message(c->v->part, message);
+}
+
+static HV_STATUS signal_event(void *ctx, HV_CONNECTION_ID connection_id, uint16_t flag_number)
+{
+	struct caller_ctx *c = ctx;
+	return synic_hv_signal_event(c->v->part, connection_id, flag_number);
 }
 
 static const struct hv_caller_ops caller_ops = {
@@ -107,6 +125,8 @@ static const struct hv_caller_ops caller_ops = {
     .reference_time = reference_time,
     .get_vp_register = get_vp_register,
     .set_vp_register = set_vp_register,
+    .post_message = post_message,
+    .signal_event = signal_event,
 };
 
 static void karasu_hypercall(struct vcpu *v, struct trap_frame *f)

@@ -242,7 +242,7 @@ static void test_value_errors(void **state)
 	    {"bad key = 1", "not a key name"},
 	    {"no equals sign here", "expected key = value"},
 	};
-	char text[512];
+	char text[2048];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(text, sizeof(text),
@@ -380,6 +380,96 @@ static void test_fuzz_invariants(void **state)
 	free(base);
 }
 
+/* SynIC connections: syntax, defaults, target checks after the whole file. */
+static void test_connections(void **state)
+{
+	(void)state;
+	expect_clean("[guest alpha]\n"
+	             "kernel = /Image\n"
+	             "cpus = 0\n"
+	             "connection = 7 -> beta sint 2\n"
+	             "connection = 0x10 -> alpha sint 15 vp 0 events\n"
+	             "connection = 0xffffff -> beta sint 0 messages vp 1\n"
+	             "[guest beta]\n"
+	             "kernel = /Image\n"
+	             "cpus = 1-2\n");
+	assert_int_equal(cfg.nguests, 2);
+	const struct karasu_guest_config *a = karasu_config_find(&cfg, "alpha");
+	assert_non_null(a);
+	assert_int_equal(a->nconnections, 3);
+	assert_int_equal(a->connections[0].id, 7);
+	assert_string_equal(a->connections[0].target, "beta");
+	assert_int_equal(a->connections[0].sint, 2);
+	assert_int_equal(a->connections[0].vp, 0);
+	assert_int_equal(a->connections[0].kinds, KARASU_CFG_CONN_MESSAGES | KARASU_CFG_CONN_EVENTS);
+	assert_int_equal(a->connections[0].line, 4);
+	assert_int_equal(a->connections[1].id, 16);
+	assert_string_equal(a->connections[1].target, "alpha");
+	assert_int_equal(a->connections[1].sint, 15);
+	assert_int_equal(a->connections[1].kinds, KARASU_CFG_CONN_EVENTS);
+	assert_int_equal(a->connections[2].id, 0xffffff);
+	assert_int_equal(a->connections[2].vp, 1);
+	assert_int_equal(a->connections[2].kinds, KARASU_CFG_CONN_MESSAGES);
+	assert_int_equal(karasu_config_find(&cfg, "beta")->nconnections, 0);
+}
+
+static void test_connection_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		const char *needle;
+	} bad[] = {
+	    {"connection = 0x1000000 -> alpha sint 1", "is not an id"},
+	    {"connection = seven -> alpha sint 1", "is not an id"},
+	    {"connection = 1 alpha sint 1", "missing \"->\""},
+	    {"connection = 1 -> al/pha sint 1", "is not a guest name"},
+	    {"connection = 1 -> alpha 1", "missing \"sint N\""},
+	    {"connection = 1 -> alpha sint 16", "sint \"16\" is not 0-15"},
+	    {"connection = 1 -> alpha sint", "sint \"\" is not 0-15"},
+	    {"connection = 1 -> alpha sint 1 vp x", "vp \"x\""},
+	    {"connection = 1 -> alpha sint 1 events messages", "unexpected \"messages\""},
+	    {"connection = 1 -> alpha sint 1 loud", "unexpected \"loud\""},
+	    {"connection =", "is not an id"},
+	};
+	char text[2048];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[guest alpha]\nkernel = /Image\ncpus = 0\n%s\n", bad[i].line);
+		assert_int_not_equal(parse(text), 0);
+		expect_error(4, bad[i].needle);
+		assert_null(
+		    karasu_config_find(&cfg, "alpha")); /* a bad line drops the guest, like other keys */
+	}
+	/* Same id twice in one guest. */
+	parse("[guest alpha]\nkernel = /Image\ncpus = 0\nconnection = 3 -> alpha sint 1\n"
+	      "connection = 3 -> alpha sint 2\n");
+	expect_error(5, "connection 3 is already defined on line 4");
+	/* Too many. */
+	size_t len = (size_t)snprintf(text, sizeof(text), "[guest alpha]\nkernel = /Image\ncpus = 0\n");
+	for (unsigned i = 0; i <= KARASU_CFG_MAX_CONNECTIONS; i++)
+		len +=
+		    (size_t)snprintf(text + len, sizeof(text) - len, "connection = %u -> alpha sint 0\n", i);
+	parse(text);
+	expect_error(4 + KARASU_CFG_MAX_CONNECTIONS, "too many connections (at most 16)");
+	/* Target checks: a missing guest or VP drops the connection only; the guest stays. */
+	assert_int_equal(parse("[guest alpha]\nkernel = /Image\ncpus = 0\n"
+	                       "connection = 1 -> nobody sint 1\n"
+	                       "connection = 2 -> alpha sint 1 vp 1\n"
+	                       "connection = 3 -> alpha sint 1 vp 0\n"),
+	                 2);
+	expect_error(4, "connection 1: no usable guest named nobody; dropped");
+	expect_error(5, "connection 2: guest alpha has no vp 1 (it has 1); dropped");
+	const struct karasu_guest_config *a = karasu_config_find(&cfg, "alpha");
+	assert_non_null(a);
+	assert_int_equal(a->nconnections, 1);
+	assert_int_equal(a->connections[0].id, 3);
+	/* A connection to a guest that was left out for its own errors is dropped too. */
+	parse("[guest alpha]\nkernel = /Image\ncpus = 0\nconnection = 1 -> beta sint 1\n"
+	      "[guest beta]\ncpus = 1\n");
+	expect_error(4, "no usable guest named beta");
+	assert_int_equal(karasu_config_find(&cfg, "alpha")->nconnections, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +477,7 @@ int main(void)
 	    cmocka_unit_test(test_all_keys_and_syntax), cmocka_unit_test(test_guest_errors),
 	    cmocka_unit_test(test_value_errors),        cmocka_unit_test(test_structure_errors),
 	    cmocka_unit_test(test_error_overflow),      cmocka_unit_test(test_fuzz_invariants),
+	    cmocka_unit_test(test_connections),         cmocka_unit_test(test_connection_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,435 @@
+/* SynIC messages and events through karasu-hv (docs/synic.md), with the connections of
+ * configs/hvtest-synic.cfg:
+ *   hvtest.mode=synic       one guest, connections to itself: 1 -> self sint 2 (both), 2 -> self sint 3
+ *                           (events), 3 -> self sint 4 (messages). Checks the SynIC registers, delivery
+ *                           into its own SIMP slot with the SINT taken as an IRQ at EL1, the pending message
+ *                           and EOM, event flags in its SIEFP page, and every error status.
+ *   hvtest.mode=synic-recv  receiver of a two-guest run: enables its SynIC, waits for one message and one
+ *                           event from the sender.
+ *   hvtest.mode=synic-send  sender: connection 1 -> the receiver, sint 2 (both); retries while the receiver
+ *                           is not ready yet (INSUFFICIENT_BUFFERS / INVALID_SYNIC_STATE / INVALID_PORT_ID).
+ * The SINT is PPI SINT_INTID; the IRQ is taken through a small vector table of this file, installed only
+ * while the cases wait for interrupts (only IRQs are expected then; anything else stops the vCPU). */
+#include <stdint.h>
+
+#include "guest/hvtest/hvtest.h"
+#include "karasu/hv.h"
+#include "lib/mem.h"
+
+void cases_synic(void);
+
+#define CONN_BOTH        1u
+#define CONN_EVENTS      2u
+#define CONN_MESSAGES    3u
+#define CONN_UNKNOWN     99u
+#define SINT_BOTH        2u
+#define SINT_EVENTS      3u
+#define SINT_INTID       20u /* a PPI */
+#define SINT_MASKED      (1ull << 16)
+#define MSG_TYPE         0x1234u
+#define MSG_TYPE_2       0x1235u
+#define FLAG             77u
+#define WAIT_MS          200u
+#define SENDER_WAIT_MS   20000u
+#define SLOT_BYTES       256u
+#define EVENT_AREA_BYTES 256u
+
+/* GICv3 (IHI 0069) offsets, redistributor of vCPU 0. */
+#define GICD_CTLR           0x0000u
+#define GICD_CTLR_GRP1      (1u << 1)
+#define GICR_WAKER          0x0014u
+#define GICR_WAKER_SLEEP    (1u << 1)
+#define GICR_WAKER_CHILDREN (1u << 2)
+#define GICR_SGI_BASE       0x10000u
+#define GICR_IGROUPR0       0x0080u
+#define GICR_ISENABLER0     0x0100u
+#define GICR_ICENABLER0     0x0180u
+#define GICR_ICPENDR0       0x0280u
+#define GICR_IPRIORITYR     0x0400u
+#define IRQ_PRIORITY        0x80u
+
+static uint8_t simp_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
+static uint8_t siefp_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
+static uint8_t in_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
+static uint8_t out_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
+
+/* Written by the IRQ vector below. */
+volatile uint64_t synic_irq_count, synic_irq_intid;
+
+/* The vector table: only "current EL, SPx, IRQ" (offset 0x280) does something: acknowledge, record, EOI. */
+__asm__(".pushsection .text.synic_vectors, \"ax\"\n"
+        ".balign 2048\n"
+        ".global synic_vectors\n"
+        "synic_vectors:\n"
+        "	b .\n"
+        ".org synic_vectors + 0x080\n	b .\n"
+        ".org synic_vectors + 0x100\n	b .\n"
+        ".org synic_vectors + 0x180\n	b .\n"
+        ".org synic_vectors + 0x200\n	b .\n"
+        ".org synic_vectors + 0x280\n" /* current EL, SPx, IRQ */
+        "	sub sp, sp, #32\n"
+        "	stp x0, x1, [sp]\n"
+        "	str x2, [sp, #16]\n"
+        "	mrs x0, S3_0_C12_C12_0\n" /* ICC_IAR1_EL1 */
+        "	ldr x1, =synic_irq_intid\n"
+        "	str x0, [x1]\n"
+        "	ldr x1, =synic_irq_count\n"
+        "	ldr x2, [x1]\n"
+        "	add x2, x2, #1\n"
+        "	str x2, [x1]\n"
+        "	msr S3_0_C12_C12_1, x0\n" /* ICC_EOIR1_EL1 (EOImode 0: also deactivates) */
+        "	isb\n"
+        "	ldr x2, [sp, #16]\n"
+        "	ldp x0, x1, [sp]\n"
+        "	add sp, sp, #32\n"
+        "	eret\n"
+        "	.ltorg\n"
+        ".org synic_vectors + 0x300\n	b .\n"
+        ".org synic_vectors + 0x380\n	b .\n"
+        ".org synic_vectors + 0x400\n	b .\n"
+        ".org synic_vectors + 0x480\n	b .\n"
+        ".org synic_vectors + 0x500\n	b .\n"
+        ".org synic_vectors + 0x580\n	b .\n"
+        ".org synic_vectors + 0x600\n	b .\n"
+        ".org synic_vectors + 0x680\n	b .\n"
+        ".org synic_vectors + 0x700\n	b .\n"
+        ".org synic_vectors + 0x780\n	b .\n"
+        ".popsection\n");
+extern uint8_t synic_vectors[];
+
+static uint64_t saved_vbar;
+
+static void irqs_on(void)
+{
+	__asm__ volatile("mrs %0, vbar_el1" : "=r"(saved_vbar));
+	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #2; isb" ::"r"(synic_vectors) : "memory");
+}
+
+static void irqs_off(void)
+{
+	__asm__ volatile("msr daifset, #2; isb; msr vbar_el1, %0; isb" ::"r"(saved_vbar) : "memory");
+}
+
+static volatile uint32_t *d32(uint32_t off)
+{
+	return (volatile uint32_t *)(uintptr_t)(plat.gicd_base + off);
+}
+
+static volatile uint32_t *r32(uint32_t off)
+{
+	return (volatile uint32_t *)(uintptr_t)(plat.gicr_base + off);
+}
+
+/* Wake vCPU 0's redistributor, make SINT_INTID a group-1 interrupt of middle priority, enable it and the
+ * CPU interface. */
+static void gic_setup(void)
+{
+	*r32(GICR_WAKER) &= ~GICR_WAKER_SLEEP;
+	for (unsigned i = 0; i < 1000 && (*r32(GICR_WAKER) & GICR_WAKER_CHILDREN); i++)
+		;
+	*d32(GICD_CTLR) |= GICD_CTLR_GRP1;
+	*r32(GICR_SGI_BASE + GICR_IGROUPR0) |= 1u << SINT_INTID;
+	volatile uint8_t *prio =
+	    (volatile uint8_t *)(uintptr_t)(plat.gicr_base + GICR_SGI_BASE + GICR_IPRIORITYR);
+	prio[SINT_INTID] = IRQ_PRIORITY;
+	*r32(GICR_SGI_BASE + GICR_ICPENDR0) = 1u << SINT_INTID;
+	*r32(GICR_SGI_BASE + GICR_ISENABLER0) = 1u << SINT_INTID;
+	__asm__ volatile("msr S3_0_C4_C6_0, %0\n\t"   /* ICC_PMR_EL1: let everything through */
+	                 "msr S3_0_C12_C12_7, %1\n\t" /* ICC_IGRPEN1_EL1 */
+	                 "isb" ::"r"(0xffull),
+	                 "r"(1ull));
+}
+
+static void gic_teardown(void)
+{
+	*r32(GICR_SGI_BASE + GICR_ICENABLER0) = 1u << SINT_INTID;
+}
+
+/* ---- hypercalls ---- */
+
+static HV_STATUS status_of(uint64_t result)
+{
+	return hv_result_status(result);
+}
+
+static HV_STATUS set_reg(HV_REGISTER_NAME name, uint64_t value)
+{
+	struct hv_input_vp_registers_header h = {.partition_id = HV_PARTITION_ID_SELF,
+	                                         .vp_index = HV_VP_INDEX_SELF};
+	struct hv_register_assoc a;
+	k_memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.value.reg128.low64 = value;
+	k_memcpy(in_page, &h, sizeof(h));
+	k_memcpy(in_page + sizeof(h), &a, sizeof(a));
+	return status_of(
+	    hypercall(hv_input_value(HVCALL_SET_VP_REGISTERS, false, 1, 0), (uintptr_t)in_page, 0));
+}
+
+static HV_STATUS get_reg(HV_REGISTER_NAME name, uint64_t *value)
+{
+	struct hv_input_vp_registers_header h = {.partition_id = HV_PARTITION_ID_SELF,
+	                                         .vp_index = HV_VP_INDEX_SELF};
+	k_memcpy(in_page, &h, sizeof(h));
+	k_memcpy(in_page + sizeof(h), &name, sizeof(name));
+	HV_STATUS st = status_of(hypercall(hv_input_value(HVCALL_GET_VP_REGISTERS, false, 1, 0),
+	                                   (uintptr_t)in_page, (uintptr_t)out_page));
+	k_memcpy(value, out_page, sizeof(*value));
+	return st;
+}
+
+static HV_STATUS post(uint32_t conn, uint32_t type, const char *text)
+{
+	struct hv_input_post_message m;
+	k_memset(&m, 0, sizeof(m));
+	m.connection_id = conn;
+	m.message_type = type;
+	m.payload_size = (uint32_t)k_strlen(text);
+	k_memcpy(m.payload, text, m.payload_size);
+	k_memcpy(in_page, &m, sizeof(m));
+	return status_of(hypercall(hv_input_value(HVCALL_POST_MESSAGE, false, 0, 0), (uintptr_t)in_page, 0));
+}
+
+static HV_STATUS signal(uint32_t conn, uint16_t flag)
+{
+	uint64_t regs[16] = {0};
+	regs[0] = conn | ((uint64_t)flag << 32);
+	return status_of(hypercall_fast(hv_input_value(HVCALL_SIGNAL_EVENT, false, 0, 0), regs));
+}
+
+static uint64_t partition_id(void)
+{
+	hypercall(hv_input_value(HVCALL_GET_PARTITION_ID, false, 0, 0), 0, (uintptr_t)out_page);
+	uint64_t id;
+	k_memcpy(&id, out_page, sizeof(id));
+	return id;
+}
+
+static void expect(const char *what, HV_STATUS got, HV_STATUS want)
+{
+	check(got == want, what, "status %#x, want %#x", got, want);
+}
+
+/* ---- the SIMP / SIEFP pages as the guest sees them (MMU off: volatile, uncached) ---- */
+
+static volatile uint8_t *slot(unsigned sint)
+{
+	return simp_page + sint * SLOT_BYTES;
+}
+
+static uint32_t slot_type(unsigned sint)
+{
+	return *(volatile uint32_t *)(void *)slot(sint);
+}
+
+static uint8_t slot_flags(unsigned sint)
+{
+	return slot(sint)[5];
+}
+
+static bool slot_payload_is(unsigned sint, const char *text)
+{
+	size_t n = k_strlen(text);
+	if (slot(sint)[4] != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (slot(sint)[16 + i] != (uint8_t)text[i])
+			return false;
+	return true;
+}
+
+static uint64_t slot_sender(unsigned sint)
+{
+	return *(volatile uint64_t *)(void *)(slot(sint) + 8);
+}
+
+static bool flag_set(unsigned sint, unsigned flag)
+{
+	return (siefp_page[sint * EVENT_AREA_BYTES + flag / 8] >> (flag % 8)) & 1u;
+}
+
+/* Waits up to ms for the IRQ count to reach want. */
+static bool wait_irqs(uint64_t want, unsigned ms)
+{
+	uint64_t end = now_ticks() + ms * ticks_per_ms();
+	while (synic_irq_count < want && now_ticks() < end)
+		__asm__ volatile("yield");
+	return synic_irq_count >= want;
+}
+
+static void pause_ms(unsigned ms)
+{
+	uint64_t end = now_ticks() + ms * ticks_per_ms();
+	while (now_ticks() < end)
+		__asm__ volatile("yield");
+}
+
+static bool enable_synic(void)
+{
+	k_memset(simp_page, 0, sizeof(simp_page));
+	k_memset(siefp_page, 0, sizeof(siefp_page));
+	return set_reg(HV_REGISTER_SCONTROL, 1) == HV_STATUS_SUCCESS &&
+	       set_reg(HV_REGISTER_SIMP, (uintptr_t)simp_page | 1) == HV_STATUS_SUCCESS &&
+	       set_reg(HV_REGISTER_SIEFP, (uintptr_t)siefp_page | 1) == HV_STATUS_SUCCESS &&
+	       set_reg(HV_REGISTER_SINT(SINT_BOTH), SINT_INTID) == HV_STATUS_SUCCESS;
+}
+
+static void disable_synic(void)
+{
+	set_reg(HV_REGISTER_SINT(SINT_BOTH), SINT_MASKED);
+	set_reg(HV_REGISTER_SIMP, 0);
+	set_reg(HV_REGISTER_SIEFP, 0);
+	set_reg(HV_REGISTER_SCONTROL, 0);
+}
+
+/* ---- one guest, connections to itself ---- */
+
+static void registers_and_errors(void)
+{
+	uint64_t v = 1;
+	check(get_reg(HV_REGISTER_SCONTROL, &v) == HV_STATUS_SUCCESS && v == 0,
+	      "SCONTROL reads 0 after reset", "got %#llx", (unsigned long long)v);
+	v = 0;
+	check(get_reg(HV_REGISTER_SINT(SINT_BOTH), &v) == HV_STATUS_SUCCESS && v == SINT_MASKED,
+	      "SINT2 reads masked (0x10000) after reset", "got %#llx", (unsigned long long)v);
+	expect("PostMessage before the receiver enabled its SIMP -> INSUFFICIENT_BUFFERS",
+	       post(CONN_BOTH, MSG_TYPE, "x"), HV_STATUS_INSUFFICIENT_BUFFERS);
+	expect("SignalEvent before the receiver enabled its SIEFP -> INVALID_SYNIC_STATE",
+	       signal(CONN_BOTH, 1), HV_STATUS_INVALID_SYNIC_STATE);
+	expect("PostMessage on a connection karasu.cfg does not declare -> INVALID_CONNECTION_ID",
+	       post(CONN_UNKNOWN, MSG_TYPE, "x"), HV_STATUS_INVALID_CONNECTION_ID);
+	expect("SignalEvent on a connection karasu.cfg does not declare -> INVALID_CONNECTION_ID",
+	       signal(CONN_UNKNOWN, 1), HV_STATUS_INVALID_CONNECTION_ID);
+	expect("PostMessage on an events-only connection -> INVALID_PORT_ID",
+	       post(CONN_EVENTS, MSG_TYPE, "x"), HV_STATUS_INVALID_PORT_ID);
+	expect("SignalEvent on a messages-only connection -> INVALID_PORT_ID", signal(CONN_MESSAGES, 1),
+	       HV_STATUS_INVALID_PORT_ID);
+	expect("SIMP enabled at a page outside guest RAM -> INVALID_REGISTER_VALUE",
+	       set_reg(HV_REGISTER_SIMP, 0x1000 | 1), HV_STATUS_INVALID_REGISTER_VALUE);
+	expect("SINT unmasked with vector 40 (not a PPI) -> INVALID_REGISTER_VALUE",
+	       set_reg(HV_REGISTER_SINT(SINT_BOTH), 40), HV_STATUS_INVALID_REGISTER_VALUE);
+	check(enable_synic(), "SCONTROL, SIMP, SIEFP and SINT2 (PPI 20) accept their values", "a set failed");
+	v = 0;
+	check(get_reg(HV_REGISTER_SIMP, &v) == HV_STATUS_SUCCESS && v == ((uintptr_t)simp_page | 1),
+	      "SIMP reads back page | enable", "got %#llx", (unsigned long long)v);
+}
+
+static void messages(void)
+{
+	uint64_t me = partition_id();
+	uint64_t irqs = synic_irq_count;
+	expect("PostMessage to the own SIMP -> SUCCESS", post(CONN_BOTH, MSG_TYPE, "karasu-synic"),
+	       HV_STATUS_SUCCESS);
+	check(slot_type(SINT_BOTH) == MSG_TYPE && slot_payload_is(SINT_BOTH, "karasu-synic") &&
+	          slot_sender(SINT_BOTH) == me && slot_flags(SINT_BOTH) == 0,
+	      "the message is in SIMP slot 2: type, size, payload, sender = own partition id",
+	      "type %#x size %u sender %#llx flags %#x", slot_type(SINT_BOTH), slot(SINT_BOTH)[4],
+	      (unsigned long long)slot_sender(SINT_BOTH), slot_flags(SINT_BOTH));
+	check(slot_type(SINT_BOTH + 1) == 0 && slot_type(SINT_BOTH - 1) == 0, "neighbouring slots stay empty",
+	      "slot1 %#x slot3 %#x", slot_type(SINT_BOTH - 1), slot_type(SINT_BOTH + 1));
+	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID, "SINT2 taken as IRQ 20 at EL1",
+	      "%llu IRQs, last INTID %llu", (unsigned long long)(synic_irq_count - irqs),
+	      (unsigned long long)synic_irq_intid);
+
+	expect("second PostMessage while the slot is busy -> SUCCESS (held by karasu)",
+	       post(CONN_BOTH, MSG_TYPE_2, "second"), HV_STATUS_SUCCESS);
+	check(slot_type(SINT_BOTH) == MSG_TYPE && (slot_flags(SINT_BOTH) & 1),
+	      "busy slot keeps the first message and gets MessagePending", "type %#x flags %#x",
+	      slot_type(SINT_BOTH), slot_flags(SINT_BOTH));
+	expect("third PostMessage with one already held -> INSUFFICIENT_BUFFERS",
+	       post(CONN_BOTH, MSG_TYPE_2, "third"), HV_STATUS_INSUFFICIENT_BUFFERS);
+	irqs = synic_irq_count;
+	*(volatile uint32_t *)(void *)slot(SINT_BOTH) = 0; /* the guest consumed the message */
+	__asm__ volatile("dsb sy" ::: "memory");
+	expect("EOM -> SUCCESS", set_reg(HV_REGISTER_EOM, 0), HV_STATUS_SUCCESS);
+	check(slot_type(SINT_BOTH) == MSG_TYPE_2 && slot_payload_is(SINT_BOTH, "second") &&
+	          !(slot_flags(SINT_BOTH) & 1),
+	      "EOM delivers the held message into the freed slot", "type %#x flags %#x", slot_type(SINT_BOTH),
+	      slot_flags(SINT_BOTH));
+	check(wait_irqs(irqs + 1, WAIT_MS), "and raises SINT2 again", "no IRQ");
+	*(volatile uint32_t *)(void *)slot(SINT_BOTH) = 0;
+}
+
+static void events(void)
+{
+	uint64_t irqs = synic_irq_count;
+	expect("SignalEvent flag 77 -> SUCCESS", signal(CONN_BOTH, FLAG), HV_STATUS_SUCCESS);
+	check(flag_set(SINT_BOTH, FLAG) && !flag_set(SINT_BOTH, FLAG + 1) && !flag_set(SINT_BOTH - 1, FLAG),
+	      "flag 77 of SINT2 set in the SIEFP page, nothing else", "byte %#x",
+	      siefp_page[SINT_BOTH * EVENT_AREA_BYTES + FLAG / 8]);
+	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID, "SignalEvent raises IRQ 20",
+	      "%llu IRQs", (unsigned long long)(synic_irq_count - irqs));
+	irqs = synic_irq_count;
+	expect("SignalEvent on a flag already set -> SUCCESS", signal(CONN_BOTH, FLAG), HV_STATUS_SUCCESS);
+	check(!wait_irqs(irqs + 1, 20), "and raises no second interrupt", "got one");
+	expect("SignalEvent on the events connection (SINT3, masked) -> SUCCESS", signal(CONN_EVENTS, 5),
+	       HV_STATUS_SUCCESS);
+	check(flag_set(SINT_EVENTS, 5) && !wait_irqs(irqs + 1, 20),
+	      "flag set for the masked SINT3, no interrupt", "flag %d, %llu IRQs", flag_set(SINT_EVENTS, 5),
+	      (unsigned long long)(synic_irq_count - irqs));
+	expect("SignalEvent flag 2047 (last) -> SUCCESS", signal(CONN_BOTH, 2047), HV_STATUS_SUCCESS);
+	check(siefp_page[SINT_BOTH * EVENT_AREA_BYTES + 255] == 0x80 &&
+	          siefp_page[(SINT_BOTH + 1) * EVENT_AREA_BYTES] == 1u << 5,
+	      "flag 2047 is the top bit of SINT2's 256 bytes (SINT3's area keeps only flag 5)",
+	      "byte %#x, SINT3 byte 0 %#x", siefp_page[SINT_BOTH * EVENT_AREA_BYTES + 255],
+	      siefp_page[(SINT_BOTH + 1) * EVENT_AREA_BYTES]);
+}
+
+static void one_guest(void)
+{
+	registers_and_errors();
+	gic_setup();
+	irqs_on();
+	messages();
+	events();
+	irqs_off();
+	gic_teardown();
+	disable_synic();
+	expect("after SIMP is disabled again PostMessage -> INSUFFICIENT_BUFFERS",
+	       post(CONN_BOTH, MSG_TYPE, "x"), HV_STATUS_INSUFFICIENT_BUFFERS);
+}
+
+/* ---- two guests ---- */
+
+static void receiver(void)
+{
+	gic_setup();
+	check(enable_synic(), "receiver: SynIC enabled, SINT2 -> PPI 20", "a set failed");
+	irqs_on();
+	out("HVTEST-SYNIC name=%s receiver ready\n", plat.name);
+	check(wait_irqs(1, SENDER_WAIT_MS) && slot_type(SINT_BOTH) == MSG_TYPE &&
+	          slot_payload_is(SINT_BOTH, "from-the-sender") && slot_sender(SINT_BOTH) != partition_id(),
+	      "receiver: the sender's message arrived with an interrupt, sender = the other partition",
+	      "%llu IRQs, type %#x, sender %#llx", (unsigned long long)synic_irq_count, slot_type(SINT_BOTH),
+	      (unsigned long long)slot_sender(SINT_BOTH));
+	*(volatile uint32_t *)(void *)slot(SINT_BOTH) = 0;
+	set_reg(HV_REGISTER_EOM, 0);
+	check(wait_irqs(2, SENDER_WAIT_MS) && flag_set(SINT_BOTH, FLAG),
+	      "receiver: the sender's event flag 77", "%llu IRQs, flag %d",
+	      (unsigned long long)synic_irq_count, flag_set(SINT_BOTH, FLAG));
+	irqs_off();
+	gic_teardown();
+}
+
+static void sender(void)
+{
+	uint64_t end = now_ticks() + SENDER_WAIT_MS * ticks_per_ms();
+	HV_STATUS st;
+	while ((st = post(CONN_BOTH, MSG_TYPE, "from-the-sender")) != HV_STATUS_SUCCESS && now_ticks() < end)
+		pause_ms(1);
+	expect("sender: PostMessage to the other guest -> SUCCESS (retried while it was not ready)", st,
+	       HV_STATUS_SUCCESS);
+	while ((st = signal(CONN_BOTH, FLAG)) != HV_STATUS_SUCCESS && now_ticks() < end)
+		pause_ms(1);
+	expect("sender: SignalEvent to the other guest -> SUCCESS", st, HV_STATUS_SUCCESS);
+}
+
+void cases_synic(void)
+{
+	if (!k_strcmp(plat.mode, "synic-recv"))
+		receiver();
+	else if (!k_strcmp(plat.mode, "synic-send"))
+		sender();
+	else
+		one_guest();
+}
