@@ -8,7 +8,7 @@ HV_ELF := $(BUILD)/hv/hv.elf
 HV_BIN := $(BUILD)/hv/hv.bin
 
 # Atomics inline (LDAXR/STLXR): the outline helpers live in libgcc, which karasu-hv does not link.
-$(HV_OBJS): AARCH64_CFLAGS += -mno-outline-atomics
+$(HV_OBJS) $(LIB_AARCH64_OBJS): AARCH64_CFLAGS += -mno-outline-atomics
 
 # The object list itself is a prerequisite: adding or removing a source relinks.
 HV_OBJS_LIST := $(BUILD)/hv/objs.list
@@ -28,3 +28,6 @@ $(HV_BIN): $(HV_ELF)
 	$(Q)$(AARCH64_OBJCOPY) -O binary $< $@
 
 ALL_TARGETS += $(HV_ELF) $(HV_BIN)
+
+# hv-main's host unit tests (pure logic taken out of hv/core).
+UNIT_SRCS_test_ram_ranges := hv/core/ram_ranges.c

@@ -47,17 +47,18 @@ static bool starts_with(const char *s, const char *prefix)
 	return k_strncmp(s, prefix, k_strlen(prefix)) == 0;
 }
 
-static void take_name(const char *args, uint32_t len)
+/* Copies the value of "key=" from the bootargs [args, args+len) into dst (cap bytes with the NUL). */
+static void take_arg(const char *args, uint32_t len, const char *key, char *dst, size_t cap)
 {
-	static const char key[] = "karasu.name=";
-	for (uint32_t i = 0; i + sizeof(key) - 1 < len; i++) {
-		if ((i == 0 || args[i - 1] == ' ') && k_strncmp(args + i, key, sizeof(key) - 1) == 0) {
-			const char *v = args + i + sizeof(key) - 1;
+	size_t kl = k_strlen(key);
+	for (uint32_t i = 0; i + kl < len; i++) {
+		if ((i == 0 || args[i - 1] == ' ') && k_strncmp(args + i, key, kl) == 0) {
+			const char *v = args + i + kl;
 			size_t n = 0;
-			while (n < sizeof(plat.name) - 1 && v + n < args + len && v[n] && v[n] != ' ')
+			while (n < cap - 1 && v + n < args + len && v[n] && v[n] != ' ')
 				n++;
-			k_memcpy(plat.name, v, n);
-			plat.name[n] = 0;
+			k_memcpy(dst, v, n);
+			dst[n] = 0;
 			return;
 		}
 	}
@@ -78,7 +79,7 @@ bool fdt_scan(const void *dtb)
 	acells[0] = 2;
 	scells[0] = 1;
 	int depth = -1;
-	bool node_is_pl011 = false;
+	bool node_is_pl011 = false, node_is_gic = false;
 	unsigned ncpus = 0;
 
 	for (uint32_t off = 0; off + 4 <= struct_size;) {
@@ -94,6 +95,7 @@ bool fdt_scan(const void *dtb)
 			acells[depth + 1] = 2;
 			scells[depth + 1] = 1;
 			node_is_pl011 = false;
+			node_is_gic = false;
 		} else if (tok == FDT_END_NODE) {
 			if (depth < 0)
 				return false;
@@ -114,9 +116,17 @@ bool fdt_scan(const void *dtb)
 			else if (!k_strcmp(pname, "compatible") &&
 			         strlist_has((const char *)val, len, "arm,pl011"))
 				node_is_pl011 = true;
+			else if (!k_strcmp(pname, "compatible") &&
+			         strlist_has((const char *)val, len, "arm,gic-v3"))
+				node_is_gic = true;
 			else if (!k_strcmp(pname, "reg") && len >= 4 * ac) {
 				/* compatible comes before reg in every DTB karasu or QEMU writes; the name is a fallback. */
-				if (depth == 1 && (node_is_pl011 || starts_with(node, "pl011@")))
+				if (depth == 1 && node_is_gic && len >= 8 * (ac + sc)) {
+					plat.gicd_base = cells(val, ac);
+					plat.gicd_size = cells(val + 4 * ac, sc);
+					plat.gicr_base = cells(val + 4 * (ac + sc), ac);
+					plat.gicr_size = cells(val + 4 * (2 * ac + sc), sc);
+				} else if (depth == 1 && (node_is_pl011 || starts_with(node, "pl011@")))
 					plat.uart_base = cells(val, ac);
 				else if (depth == 1 && starts_with(node, "memory") && len >= 4 * (ac + sc)) {
 					plat.ram_base = cells(val, ac);
@@ -126,8 +136,12 @@ bool fdt_scan(const void *dtb)
 					plat.cpu_mpidr[ncpus++] = cells(val, ac);
 			} else if (!k_strcmp(pname, "method") && depth == 1 && starts_with(node, "psci"))
 				plat.psci_smc = len >= 3 && k_memcmp(val, "smc", 3) == 0;
-			else if (!k_strcmp(pname, "bootargs") && depth == 1 && starts_with(node, "chosen"))
-				take_name((const char *)val, len);
+			else if (!k_strcmp(pname, "bootargs") && depth == 1 && starts_with(node, "chosen")) {
+				take_arg((const char *)val, len, "karasu.name=", plat.name,
+				         sizeof(plat.name));
+				take_arg((const char *)val, len, "hvtest.mode=", plat.mode,
+				         sizeof(plat.mode));
+			}
 		} else if (tok == FDT_NOP) {
 			continue;
 		} else if (tok == FDT_END) {

@@ -29,6 +29,12 @@ struct hvtest_platform {
 	uint64_t cpu_mpidr[HVTEST_MAX_CPUS];
 	bool psci_smc; /* method = "smc" (else hvc) */
 	char name[32]; /* karasu.name= from /chosen/bootargs, else "hvtest" */
+	/* hvtest.mode= from /chosen/bootargs: "" runs the standard cases; "hostile" the hostile cases
+	 * (cases_hostile*.c); "act:NAME" one action that ends the guest (cases_hostile_terminal.c);
+	 * "synic", "synic-send", "synic-recv" the SynIC cases (cases_synic.c). */
+	char mode[32];
+	uint64_t gicd_base, gicd_size; /* the "arm,gic-v3" node's first two reg entries */
+	uint64_t gicr_base, gicr_size;
 };
 extern struct hvtest_platform plat;
 
@@ -62,10 +68,18 @@ int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 struct fault_record {
 	volatile bool taken;
 	volatile uint64_t esr, far, elr;
+	volatile uint64_t kind; /* vector: 4 = current EL (SPx), 8 = lower EL (EL0) */
 };
 extern struct fault_record last_fault;
 void expect_fault_begin(void);
+/* The same for a call through a function pointer that faults on the fetch: the handler returns to the
+ * caller (ELR = LR) instead of skipping the instruction. */
+void expect_fault_begin_return(void);
 void expect_fault_end(void);
+
+/* EL0 (el0.S): runs fn at EL0t with x0 = arg, x1 = result and SP_EL0 = sp until fn executes SVC #0, then
+ * returns here at EL1. An exception fn takes at EL0 is handled like one at EL1 (expect_fault_begin). */
+void hvtest_run_el0(void (*fn)(void), uint64_t sp, uint64_t arg, uint64_t *result);
 
 /* Page-aligned parameter pages (two each, so a block can be placed across a page boundary). */
 extern uint8_t page_in[2 * HVTEST_PAGE], page_out[2 * HVTEST_PAGE];
@@ -84,6 +98,30 @@ void cases_messages(void);
 void cases_smccc(void);
 void cases_psci(void);
 void cases_aborts(void);
+/* SynIC messages and events (hvtest.mode=synic, synic-send, synic-recv; cases_synic.c). */
+void cases_synic(void);
+/* Hostile guest (hvtest.mode=hostile / act:NAME). */
+void cases_hostile_gpa(void);
+void cases_hostile_stage2(void);
+void cases_hostile_mmio(void);
+void cases_hostile_vgic(void);
+void cases_hostile_psci(void);
+void cases_hostile_sysreg(void);
+void cases_hostile_el0(void);
+/* Performs the action NAME (cases_hostile_terminal.c). */
+enum hostile_action_result {
+	ACTION_UNKNOWN,           /* no such action */
+	ACTION_SHOULD_HAVE_ENDED, /* karasu should have stopped (or restarted) the guest, but it runs on */
+	ACTION_CHECKED,           /* the action made its own checks; the guest ends normally */
+};
+enum hostile_action_result hostile_terminal_action(const char *name);
+/* virtio-blk abuse (cases_hostile_virtio.c). */
+enum hostile_virtio_role {
+	VIRTIO_BAD_REQUESTS, /* broken requests to the guest's own device */
+	VIRTIO_HAMMER,       /* many long-chain reads, while another guest uses its own disk */
+	VIRTIO_VICTIM,       /* reads and checks its own disk, while another guest hammers */
+};
+void hostile_virtio(enum hostile_virtio_role role);
 
 /* Secondary vCPU hand-shake (cases_psci.c). */
 void hvtest_secondary_entry(void);

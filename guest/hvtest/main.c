@@ -11,11 +11,19 @@
 #define PSCI_SYSTEM_OFF 0x84000008u
 /* Where karasu puts every guest's vPL011 (hv/core/partition.h); only used if the DTB is unreadable. */
 #define FALLBACK_UART   0x09000000u
+#define FALLBACK_GICD   0x08000000u
+#define FALLBACK_GICR   0x080a0000u
+#define MODE_ACTION     "act:"
+#define MODE_SYNIC      "synic"
 
 extern uint8_t __image_start[];
 
 struct hvtest_platform plat = {
     .uart_base = FALLBACK_UART,
+    .gicd_base = FALLBACK_GICD,
+    .gicd_size = 0x10000,
+    .gicr_base = FALLBACK_GICR,
+    .gicr_size = 0x20000,
     .ncpus = 1,
     .name = "hvtest",
 };
@@ -128,13 +136,35 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 	if (running_at != (uintptr_t)__image_start || !have_dtb)
 		goto done;
 
-	cases_input_value();
-	cases_vp_registers();
-	cases_fast_calls();
-	cases_messages();
-	cases_smccc();
-	cases_psci();
-	cases_aborts();
+	if (k_strncmp(plat.mode, MODE_ACTION, sizeof(MODE_ACTION) - 1) == 0) {
+		/* One action karasu must contain: it does not come back if karasu stops the guest. */
+		const char *act = plat.mode + sizeof(MODE_ACTION) - 1;
+		out("HVTEST-ACTION name=%s action=%s\n", plat.name, act);
+		enum hostile_action_result r = hostile_terminal_action(act);
+		if (r == ACTION_UNKNOWN)
+			check(false, "a known action", "no action '%s' in cases_hostile_terminal.c", act);
+		else if (r == ACTION_SHOULD_HAVE_ENDED)
+			check(false, "karasu ended the guest after its action",
+			      "the guest is still running after action '%s'", act);
+	} else if (k_strncmp(plat.mode, MODE_SYNIC, sizeof(MODE_SYNIC) - 1) == 0) {
+		cases_synic(); /* synic, synic-send, synic-recv: cases_synic.c */
+	} else if (!k_strcmp(plat.mode, "hostile")) {
+		cases_hostile_gpa();
+		cases_hostile_stage2();
+		cases_hostile_mmio();
+		cases_hostile_vgic();
+		cases_hostile_psci();
+		cases_hostile_sysreg();
+		cases_hostile_el0();
+	} else {
+		cases_input_value();
+		cases_vp_registers();
+		cases_fast_calls();
+		cases_messages();
+		cases_smccc();
+		cases_psci();
+		cases_aborts();
+	}
 done:
 	out("HVTEST-END name=%s passed=%u failed=%u\n", plat.name, passed, failed);
 	out("%u passed, %u failed\n", passed, failed);

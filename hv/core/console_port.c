@@ -14,7 +14,8 @@
 #include "lib/fmt.h"
 #include "lib/mem.h"
 
-#define INPUT_QUEUE 64u
+#define INPUT_QUEUE           64u
+#define PARTIAL_LINE_FLUSH_MS 200u
 
 static struct console_mux con;
 static struct spinlock con_lock = SPINLOCK_INIT;
@@ -107,7 +108,7 @@ static void print_stats_locked(const struct partition *p)
 		    &con,
 		    "karasu: stats %s/%u pe=%u uptime_ms=%llu exits=%llu irq=%llu dabt=%llu mmio=%llu "
 		    "hvc=%llu smc=%llu sysreg=%llu wfx=%llu psci=%llu hypercalls=%llu sgi=%llu timer=%llu "
-		    "injected=%llu\n",
+		    "injected=%llu maint=%llu kicks=%llu\n",
 		    p->name, c, v->pe, (unsigned long long)uptime_ms,
 		    (unsigned long long)(sync + s->irq_exits), (unsigned long long)s->irq_exits,
 		    (unsigned long long)s->exits_by_ec[EC_DABT_LOWER], (unsigned long long)s->mmio,
@@ -116,7 +117,8 @@ static void print_stats_locked(const struct partition *p)
 		    (unsigned long long)s->exits_by_ec[EC_SYSREG], (unsigned long long)s->exits_by_ec[EC_WFX],
 		    (unsigned long long)s->psci, (unsigned long long)s->hypercalls,
 		    (unsigned long long)s->sgis_sent, (unsigned long long)s->timer_irqs,
-		    (unsigned long long)v->lrq.injected);
+		    (unsigned long long)v->lrq.injected, (unsigned long long)s->maintenance,
+		    (unsigned long long)s->kicks);
 	}
 }
 
@@ -199,6 +201,9 @@ void console_port_init(uint8_t escape_key, unsigned focus)
 	if (!console_mux_init(&con, &hooks, escape_key))
 		console_mux_printf(&con, "karasu: escape key %#x cannot be used; using Ctrl-]\n", escape_key);
 	console_mux_set_focus(&con, focus);
+	/* Guest output is one trapped store per byte: with several guests printing at once on a loaded host, a line
+	 * can take longer than the default 50 ms to arrive; waiting a little longer keeps lines whole. */
+	console_mux_set_flush_delay(&con, PARTIAL_LINE_FLUSH_MS);
 	ready = true;
 	unlock_and_run_deferred();
 	if (platform.uart_intid) {

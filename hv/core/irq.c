@@ -60,6 +60,11 @@ void irq_handle_physical(void)
 		gic_eoi(intid);
 		gic_deactivate(intid);
 		if (intid == GIC_SGI_KICK || intid == platform.maint_intid) {
+			struct vcpu *v = vcpu_current();
+			if (v && intid == GIC_SGI_KICK)
+				v->stats.kicks++;
+			else if (v)
+				v->stats.maintenance++;
 			/* Requests and list registers are looked at before the next guest entry. */
 			continue;
 		}

@@ -84,15 +84,7 @@ static void start_partitions(void)
 	unsigned focus = 0;
 	for (unsigned i = 0; i < config.nguests; i++) {
 		const struct karasu_guest_config *g = &config.guests[i];
-		const uint8_t *kernel = NULL, *initrd = NULL;
-		size_t kernel_size = 0, initrd_size = 0;
-		if (!loader_read_file(g->kernel, &kernel, &kernel_size) ||
-		    (g->initrd[0] && !loader_read_file(g->initrd, &initrd, &initrd_size))) {
-			hv_log("%s: guest left out", g->name);
-			continue;
-		}
-		struct partition *p =
-		    partition_create(npartitions, g, kernel, kernel_size, initrd, initrd_size);
+		struct partition *p = partition_create(npartitions, g);
 		if (!p) {
 			hv_log("%s: guest left out", g->name);
 			continue;

@@ -2,6 +2,7 @@
 
 #include "hv/core/log.h"
 #include "hv/core/platform.h"
+#include "hv/core/ram_ranges.h"
 #include "hv/core/spinlock.h"
 #include "lib/alloc.h"
 
@@ -11,52 +12,37 @@ static struct k_page_alloc pages;
 static struct k_heap heap;
 static struct spinlock lock = SPINLOCK_INIT;
 
-#define MAX_HOLES (PLATFORM_MAX_RESERVED + 2u)
+#define MAX_HOLES       (PLATFORM_MAX_RESERVED + 2u)
+#define MIN_RANGE_BYTES (16u * K_PAGE_SIZE) /* smaller leftovers are not worth an allocator range */
 
-struct hole {
-	uint64_t start, end;
-};
-
-/* Adds [start, end) minus every hole as allocator ranges. The allocator keeps its bitmap in the first pages
- * of each range, so reserved data (the DTB may sit at the very start of RAM) must never be inside a range. */
-static void add_free(uint64_t start, uint64_t end, const struct hole *holes, unsigned nholes)
-{
-	while (start < end) {
-		uint64_t seg_end = end;
-		bool cut = false;
-		for (unsigned i = 0; i < nholes; i++) {
-			if (holes[i].end <= start || holes[i].start >= end)
-				continue;
-			if (holes[i].start <= start) { /* start is inside a hole: skip past it */
-				start = holes[i].end;
-				cut = true;
-				break;
-			}
-			if (holes[i].start < seg_end)
-				seg_end = holes[i].start;
-		}
-		if (cut)
-			continue;
-		if (seg_end - start >= 16 * K_PAGE_SIZE &&
-		    k_page_alloc_add_range(&pages, (uintptr_t)start, (size_t)(seg_end - start)) != 0)
-			hv_log("memory %#llx-%#llx not used (allocator range limit)",
-			       (unsigned long long)start, (unsigned long long)seg_end);
-		start = seg_end;
-	}
-}
-
+/* The allocator keeps its bitmap in the first pages of each range, so reserved data (the DTB may sit at the
+ * very start of RAM) must never be inside a range: ranges are the memory minus every hole. */
 void memory_init(void)
 {
-	struct hole holes[MAX_HOLES];
+	struct ram_range holes[MAX_HOLES];
 	unsigned n = 0;
-	holes[n++] = (struct hole){(uintptr_t)__hv_start, (uintptr_t)__hv_end};
-	holes[n++] = (struct hole){(uintptr_t)platform.dtb, (uintptr_t)platform.dtb + platform.dtb_size};
+	holes[n++] = (struct ram_range){(uintptr_t)__hv_start, (uintptr_t)__hv_end};
+	holes[n++] = (struct ram_range){(uintptr_t)platform.dtb, (uintptr_t)platform.dtb + platform.dtb_size};
 	for (unsigned i = 0; i < platform.nreserved && n < MAX_HOLES; i++)
-		holes[n++] = (struct hole){platform.reserved[i].base,
-		                           platform.reserved[i].base + platform.reserved[i].size};
+		holes[n++] = (struct ram_range){platform.reserved[i].base,
+		                                platform.reserved[i].base + platform.reserved[i].size};
 	k_page_alloc_init(&pages);
-	for (unsigned i = 0; i < platform.nmem; i++)
-		add_free(platform.mem[i].base, platform.mem[i].base + platform.mem[i].size, holes, n);
+	for (unsigned i = 0; i < platform.nmem; i++) {
+		struct ram_range free[K_PAGE_ALLOC_MAX_RANGES];
+		size_t dropped = 0;
+		size_t nfree =
+		    ram_ranges_subtract(platform.mem[i].base, platform.mem[i].base + platform.mem[i].size,
+		                        holes, n, MIN_RANGE_BYTES, free, K_PAGE_ALLOC_MAX_RANGES, &dropped);
+		for (size_t r = 0; r < nfree; r++)
+			if (k_page_alloc_add_range(&pages, (uintptr_t)free[r].start,
+			                           (size_t)(free[r].end - free[r].start)) != 0)
+				dropped++;
+		if (dropped)
+			hv_log("memory %#llx-%#llx: %zu free range%s not used (allocator range limit)",
+			       (unsigned long long)platform.mem[i].base,
+			       (unsigned long long)(platform.mem[i].base + platform.mem[i].size), dropped,
+			       dropped == 1 ? "" : "s");
+	}
 	k_heap_init(&heap, &pages);
 }
 

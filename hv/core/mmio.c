@@ -17,14 +17,31 @@
 #define ESR_EL1_EC_IABT_LOW 0x20u
 #define ESR_EL1_EC_IABT_CUR 0x21u
 #define FSC_SYNC_EXTERNAL   0x10u
+#define VECTOR_TABLE_SIZE   0x800u
+#define ABORT_LOG_LIMIT     16u
 #define PAR_F               (1ull << 0)
 #define PAR_PA_MASK         0x0000fffffffff000ull
 
+bool guest_abort_log_allowed(struct vcpu *v)
+{
+	if (v->aborts_logged > ABORT_LOG_LIMIT)
+		return false;
+	if (++v->aborts_logged > ABORT_LOG_LIMIT) {
+		hv_guest_log(v, "more than %u aborts injected: not reporting further ones", ABORT_LOG_LIMIT);
+		return false;
+	}
+	return true;
+}
+
 void guest_inject_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr, bool is_data)
 {
-	(void)v;
 	unsigned mode = (unsigned)(f->spsr & SPSR_MODE_MASK);
 	bool from_el0 = mode == SPSR_MODE_EL0T;
+	uint64_t vbar = read_sysreg(vbar_el1);
+	if (!from_el0 && f->elr >= vbar && f->elr - vbar < VECTOR_TABLE_SIZE)
+		/* The abort hit the guest's own exception vectors (e.g. VBAR_EL1 outside its RAM): injecting it
+		 * would fault again at once, forever. */
+		guest_fault(v, f, "abort inside its own exception vectors", esr);
 	unsigned ec = is_data ? (from_el0 ? ESR_EL1_EC_DABT_LOW : ESR_EL1_EC_DABT_CUR)
 	                      : (from_el0 ? ESR_EL1_EC_IABT_LOW : ESR_EL1_EC_IABT_CUR);
 	uint64_t iss = FSC_SYNC_EXTERNAL | (is_data ? (esr & DABT_WNR) : 0);
@@ -128,17 +145,26 @@ void mmio_handle_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 	struct mmio_device *d = partition_find_mmio(v->part, ipa);
 	if (esr & DABT_S1PTW) {
 		/* The guest's own page-table walk left its RAM: no device answers table walks. */
-		hv_guest_log(
-		    v, "stage-1 table walk at IPA %#llx outside its RAM (PC %#llx): external abort injected",
-		    (unsigned long long)ipa, (unsigned long long)f->elr);
+		if (guest_abort_log_allowed(v))
+			hv_guest_log(v,
+			             "stage-1 table walk at IPA %#llx outside its RAM (PC %#llx): external "
+			             "abort injected",
+			             (unsigned long long)ipa, (unsigned long long)f->elr);
 		guest_inject_abort(v, f, esr, true);
 		return;
 	}
+	if ((esr & DABT_CM) && d) {
+		/* DC CIVAC and friends on an emulated device: nothing is cached there, the operation is a no-op. */
+		skip_instruction(f, esr);
+		return;
+	}
 	if (!d) {
-		hv_guest_log(
-		    v, "%s IPA %#llx outside its memory and devices (PC %#llx): external abort injected",
-		    (esr & DABT_WNR) ? "write to" : "read from", (unsigned long long)ipa,
-		    (unsigned long long)f->elr);
+		if (guest_abort_log_allowed(v))
+			hv_guest_log(
+			    v,
+			    "%s IPA %#llx outside its memory and devices (PC %#llx): external abort injected",
+			    (esr & DABT_WNR) ? "write to" : "read from", (unsigned long long)ipa,
+			    (unsigned long long)f->elr);
 		guest_inject_abort(v, f, esr, true);
 		return;
 	}
@@ -151,8 +177,10 @@ void mmio_handle_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 	bool write = (esr & DABT_WNR) != 0;
 	uint64_t val = write ? frame_get_reg(f, rt) : 0;
 	if (!device_access(v, d, ipa, size, write, &val)) {
-		hv_guest_log(v, "%s rejected a %u-byte %s at offset %#llx: external abort injected", d->name,
-		             size, write ? "write" : "read", (unsigned long long)(ipa - d->base));
+		if (guest_abort_log_allowed(v))
+			hv_guest_log(v, "%s rejected a %u-byte %s at offset %#llx: external abort injected",
+			             d->name, size, write ? "write" : "read",
+			             (unsigned long long)(ipa - d->base));
 		guest_inject_abort(v, f, esr, true);
 		return;
 	}

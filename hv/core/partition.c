@@ -258,21 +258,26 @@ static bool uart_write(struct vcpu *v, void *dev, uint64_t off, unsigned size, u
 	return uart_access(v, dev, off, size, &val, true);
 }
 
+/* One lock for every partition's virtio-blk model, not one per partition: lib/virtio_blk.c keeps its
+ * request-chain scratch space in a static variable (one device processed at a time), and every request ends
+ * up on the one boot disk anyway. */
+static struct spinlock vblk_models_lock = SPINLOCK_INIT;
+
 static bool vblk_read(struct vcpu *v, void *dev, uint64_t off, unsigned size, uint64_t *val)
 {
-	struct partition *p = v->part;
-	spin_lock(&p->vblk_lock);
+	(void)v;
+	spin_lock(&vblk_models_lock);
 	bool ok = virtio_blk_mmio_read(dev, off, size, val);
-	spin_unlock(&p->vblk_lock);
+	spin_unlock(&vblk_models_lock);
 	return ok;
 }
 static bool vblk_write(struct vcpu *v, void *dev, uint64_t off, unsigned size, uint64_t val)
 {
-	struct partition *p = v->part;
+	(void)v;
 	/* A QueueNotify runs the requests to completion here, disk I/O included. */
-	spin_lock(&p->vblk_lock);
+	spin_lock(&vblk_models_lock);
 	bool ok = virtio_blk_mmio_write(dev, off, size, val);
-	spin_unlock(&p->vblk_lock);
+	spin_unlock(&vblk_models_lock);
 	return ok;
 }
 
@@ -361,8 +366,7 @@ static void reset_models(struct partition *p)
 	}
 }
 
-struct partition *partition_create(unsigned id, const struct karasu_guest_config *cfg, const uint8_t *kernel,
-                                   size_t kernel_size, const uint8_t *initrd, size_t initrd_size)
+struct partition *partition_create(unsigned id, const struct karasu_guest_config *cfg)
 {
 	struct partition *p = memory_zalloc(sizeof(*p));
 	if (!p) {
@@ -373,10 +377,6 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 	p->vmid = (uint16_t)(id + 1);
 	k_strlcpy(p->name, cfg->name, sizeof(p->name));
 	p->cfg = cfg;
-	p->kernel = kernel;
-	p->kernel_size = kernel_size;
-	p->initrd = initrd;
-	p->initrd_size = initrd_size;
 	p->ram_ipa = cfg->memory_base;
 	p->ram_size = cfg->memory_size;
 
@@ -415,8 +415,16 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 		       (unsigned long long)p->ram_size);
 		goto fail;
 	}
+	if (disk_file_size(cfg->kernel, &p->kernel_size) != DISK_OK ||
+	    (cfg->initrd[0] && disk_file_size(cfg->initrd, &p->initrd_size) != DISK_OK))
+		goto fail; /* disk_file_size logged which file */
+	/* One contiguous range if the allocator has it (files are then read into place), else 2 MiB blocks. */
+	uint8_t *ram = memory_alloc_pages(p->ram_size / 4096u, PARTITION_RAM_BLOCK / 4096u);
+	p->ram_contiguous = ram != NULL;
 	for (uint64_t off = 0; off < p->ram_size; off += PARTITION_RAM_BLOCK) {
-		void *blk = memory_alloc_pages(PARTITION_RAM_BLOCK / 4096u, PARTITION_RAM_BLOCK / 4096u);
+		void *blk =
+		    ram ? ram + off
+		        : memory_alloc_pages(PARTITION_RAM_BLOCK / 4096u, PARTITION_RAM_BLOCK / 4096u);
 		if (!blk) {
 			hv_log("%s: out of memory after %llu MiB of %llu MiB guest RAM", p->name,
 			       (unsigned long long)(off >> 20), (unsigned long long)(p->ram_size >> 20));
@@ -449,34 +457,41 @@ fail:
 	return NULL;
 }
 
-static bool load_images(struct partition *p)
+/* Reads a whole file from the boot disk into guest RAM at ipa (at most max bytes): straight into place when
+ * the RAM is contiguous, else through a bounce buffer. */
+static bool load_file_at(struct partition *p, const char *path, uint64_t ipa, uint64_t max, size_t *size)
 {
-	if (p->kernel_size < IMAGE_HEADER_SIZE || k_load_le32(p->kernel + IMAGE_MAGIC_OFF) != IMAGE_MAGIC) {
-		hv_log("%s: %s is not an arm64 Image (no \"ARM\\x64\" magic)", p->name, p->cfg->kernel);
+	size_t file_size;
+	if (disk_file_size(path, &file_size) != DISK_OK)
+		return false;
+	if (ipa < p->ram_ipa || file_size > max || ipa - p->ram_ipa > p->ram_size - file_size) {
+		hv_log("%s: %s (%zu bytes) does not fit in guest RAM at IPA %#llx", p->name, path, file_size,
+		       (unsigned long long)ipa);
 		return false;
 	}
-	uint64_t text_offset = k_load_le64(p->kernel + IMAGE_TEXT_OFFSET_OFF);
-	uint64_t image_size = k_load_le64(p->kernel + IMAGE_SIZE_OFF);
-	if (image_size == 0) /* pre-3.17 kernels: unknown; assume the file plus room for bss */
-		image_size = align_up(p->kernel_size, PARTITION_RAM_BLOCK) + PARTITION_RAM_BLOCK;
-	if (image_size < p->kernel_size)
-		image_size = p->kernel_size;
-	uint64_t kernel_ipa = p->ram_ipa + text_offset;
-	uint64_t next = align_up(kernel_ipa + image_size, PARTITION_RAM_BLOCK);
-	uint64_t initrd_ipa = next;
-	if (p->initrd_size)
-		next = align_up(initrd_ipa + p->initrd_size, PARTITION_RAM_BLOCK);
-	uint64_t dtb_ipa = next;
-	if (dtb_ipa + GUEST_DTB_MAX_SIZE > p->ram_ipa + p->ram_size) {
-		hv_log("%s: kernel (%llu KiB), initrd (%zu KiB) and DTB do not fit in %llu MiB of RAM",
-		       p->name, (unsigned long long)(image_size >> 10), p->initrd_size >> 10,
-		       (unsigned long long)(p->ram_size >> 20));
+	if (p->ram_contiguous) {
+		uint8_t *dst = (uint8_t *)p->blocks[0] + (ipa - p->ram_ipa);
+		if (disk_read_file(path, dst, file_size, size) != DISK_OK)
+			return false;
+		/* The guest starts with its MMU and caches off: the data must reach memory. */
+		dcache_clean_range(dst, *size);
+		return true;
+	}
+	size_t pages = file_size ? (file_size + 4095u) / 4096u : 1;
+	uint8_t *buf = memory_alloc_pages(pages, 1);
+	if (!buf) {
+		hv_log("%s: no memory to stage %s", p->name, path);
 		return false;
 	}
-	if (!partition_write_gpa(p, kernel_ipa, p->kernel, p->kernel_size) ||
-	    (p->initrd_size && !partition_write_gpa(p, initrd_ipa, p->initrd, p->initrd_size)))
-		return false;
+	bool ok =
+	    disk_read_file(path, buf, file_size, size) == DISK_OK && partition_write_gpa(p, ipa, buf, *size);
+	memory_free_pages(buf, pages);
+	return ok;
+}
 
+/* Generates the guest's devicetree (hv-modules' guest_dtb) into guest RAM at dtb_ipa. */
+static bool build_guest_dtb(struct partition *p, uint64_t dtb_ipa, uint64_t initrd_ipa)
+{
 	struct guest_dtb_desc d = {0};
 	uint64_t mpidrs[PARTITION_MAX_VCPUS];
 	for (unsigned i = 0; i < p->nvcpus; i++)
@@ -509,8 +524,54 @@ static bool load_images(struct partition *p)
 	int err = guest_dtb_build(&d, buf, GUEST_DTB_MAX_SIZE, &size);
 	bool ok = err == 0 && partition_write_gpa(p, dtb_ipa, buf, size);
 	memory_free_pages(buf, GUEST_DTB_MAX_SIZE / 4096u);
-	if (!ok) {
+	if (!ok)
 		hv_log("%s: building the guest devicetree failed (%d)", p->name, err);
+	return ok;
+}
+
+static bool load_images(struct partition *p)
+{
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+	/* The header says where the kernel wants to be; read the file to the start of RAM first. */
+	if (!load_file_at(p, p->cfg->kernel, p->ram_ipa, p->ram_size, &p->kernel_size))
+		return false;
+	if (p->kernel_size < IMAGE_HEADER_SIZE || !partition_read_gpa(p, p->ram_ipa, hdr, sizeof(hdr)) ||
+	    k_load_le32(hdr + IMAGE_MAGIC_OFF) != IMAGE_MAGIC) {
+		hv_log("%s: %s is not an arm64 Image (no \"ARM\\x64\" magic)", p->name, p->cfg->kernel);
+		return false;
+	}
+	uint64_t text_offset = k_load_le64(hdr + IMAGE_TEXT_OFFSET_OFF);
+	uint64_t image_size = k_load_le64(hdr + IMAGE_SIZE_OFF);
+	if (image_size == 0) /* pre-3.17 kernels: unknown; assume the file plus room for bss */
+		image_size = align_up(p->kernel_size, PARTITION_RAM_BLOCK) + PARTITION_RAM_BLOCK;
+	if (image_size < p->kernel_size)
+		image_size = p->kernel_size;
+	uint64_t kernel_ipa = p->ram_ipa + text_offset;
+	uint64_t next = align_up(kernel_ipa + image_size, PARTITION_RAM_BLOCK);
+	uint64_t initrd_ipa = next;
+	uint64_t ram_end = p->ram_ipa + p->ram_size;
+	if (p->initrd_size)
+		next = align_up(initrd_ipa + p->initrd_size, PARTITION_RAM_BLOCK);
+	uint64_t dtb_ipa = next;
+	if (text_offset >= p->ram_size || dtb_ipa + GUEST_DTB_MAX_SIZE > ram_end) {
+		hv_log("%s: kernel (%llu KiB), initrd (%zu KiB) and DTB do not fit in %llu MiB of RAM",
+		       p->name, (unsigned long long)(image_size >> 10), p->initrd_size >> 10,
+		       (unsigned long long)(p->ram_size >> 20));
+		return false;
+	}
+	if (text_offset &&
+	    !load_file_at(p, p->cfg->kernel, kernel_ipa, ram_end - kernel_ipa, &p->kernel_size))
+		return false;
+	if (p->cfg->initrd[0] &&
+	    !load_file_at(p, p->cfg->initrd, initrd_ipa, dtb_ipa - initrd_ipa, &p->initrd_size))
+		return false;
+
+	if (p->cfg->dtb[0]) {
+		/* The config brings its own devicetree: used as it is (it must describe karasu's guest devices). */
+		size_t dtb_size;
+		if (!load_file_at(p, p->cfg->dtb, dtb_ipa, GUEST_DTB_MAX_SIZE, &dtb_size))
+			return false;
+	} else if (!build_guest_dtb(p, dtb_ipa, initrd_ipa)) {
 		return false;
 	}
 	p->entry_ipa = kernel_ipa;
@@ -518,8 +579,29 @@ static bool load_images(struct partition *p)
 	return true;
 }
 
+/* After a stop, the other PEs leave the guest at their next exit (a kick is on its way): wait for that before
+ * the guest's memory and device models are reset under them. The calling PE's own vCPU (SYSTEM_RESET) is
+ * stopped by the caller afterwards. */
+#define STOP_WAIT_LOOPS 100000000u
+static bool wait_vcpus_stopped(struct partition *p)
+{
+	unsigned self = this_cpu()->index;
+	for (unsigned i = 0; i < p->nvcpus; i++) {
+		struct vcpu *v = &p->vcpus[i];
+		for (unsigned n = 0; v->pe != self && __atomic_load_n(&v->running, __ATOMIC_ACQUIRE); n++)
+			if (n == STOP_WAIT_LOOPS) {
+				hv_log("%s: vCPU %u on PE %u does not stop", p->name, i, v->pe);
+				return false;
+			}
+	}
+	return true;
+}
+
 bool partition_start(struct partition *p)
 {
+	/* Not under p->lock: a vCPU that is still on its way out may need it (its own SYSTEM_OFF). */
+	if (p->state != PARTITION_RUNNING && !wait_vcpus_stopped(p))
+		return false;
 	spin_lock(&p->lock);
 	if (p->state == PARTITION_RUNNING) {
 		spin_unlock(&p->lock);
@@ -535,11 +617,12 @@ bool partition_start(struct partition *p)
 	if (!ok)
 		return false;
 	uint64_t freq = read_sysreg(cntfrq_el0);
-	hv_log("%s: starting %u vCPU%s (first on PE %u), RAM %llu MiB at IPA %#llx, kernel at %#llx, DTB at "
-	       "%#llx; "
-	       "%llu ms since power-on",
+	hv_log("%s: starting %u vCPU%s (first on PE %u), RAM %llu MiB at IPA %#llx (PA %#llx%s), kernel at "
+	       "%#llx, "
+	       "DTB at %#llx; %llu ms since power-on",
 	       p->name, p->nvcpus, p->nvcpus == 1 ? "" : "s", p->vcpus[0].pe,
 	       (unsigned long long)(p->ram_size >> 20), (unsigned long long)p->ram_ipa,
+	       (unsigned long long)(uintptr_t)p->blocks[0], p->ram_contiguous ? "" : ", in 2 MiB blocks",
 	       (unsigned long long)p->entry_ipa, (unsigned long long)p->dtb_ipa,
 	       (unsigned long long)(freq ? p->boot_started_ticks * 1000u / freq : 0));
 	vcpu_request_start(&p->vcpus[0], p->entry_ipa, p->dtb_ipa);

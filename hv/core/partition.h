@@ -81,26 +81,26 @@ struct partition {
 	bool has_disk;
 	struct disk_file disk_file;
 	struct virtio_blk vblk;
-	struct spinlock vblk_lock;
 
 	unsigned nmmio;
 	struct mmio_device mmio[PARTITION_MAX_MMIO];
 
-	/* Files loaded from the disk, kept so `boot N` can restart the guest without reading them again. */
-	const uint8_t *kernel;
+	/* Guest RAM is one physically contiguous range (blocks[0] onwards): files are read straight into it. */
+	bool ram_contiguous;
+	/* Sizes of the files as last loaded (the kernel and initrd are read from the disk at every start). */
 	size_t kernel_size;
-	const uint8_t *initrd;
 	size_t initrd_size;
 };
 
 extern struct partition *partitions[PARTITION_MAX];
 extern unsigned npartitions;
 
-/* Builds a partition from its config and the files already read from the disk (kernel Image, optional
- * initrd). Does not start it. Returns NULL (with a log line naming the guest) on failure. */
-struct partition *partition_create(unsigned id, const struct karasu_guest_config *cfg, const uint8_t *kernel,
-                                   size_t kernel_size, const uint8_t *initrd, size_t initrd_size);
-/* (Re)loads the images into guest RAM and starts vCPU 0 on its PE. */
+/* Builds a partition from its config: CPUs, RAM, stage-2 map, devices. The kernel and initrd named by the config
+ * must exist on the boot disk; they are read at partition_start. Does not start it. Returns NULL (with a log line
+ * naming the guest) on failure. */
+struct partition *partition_create(unsigned id, const struct karasu_guest_config *cfg);
+/* Reads the kernel and initrd from the boot disk into guest RAM, builds the devicetree and starts vCPU 0 on its
+ * PE. */
 bool partition_start(struct partition *p);
 /* Stops every vCPU (from any PE; the caller's own vCPU is left for the caller to stop). When the last
  * running partition stops, the machine is powered off. */

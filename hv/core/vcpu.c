@@ -2,6 +2,7 @@
 #include "hv/core/vcpu.h"
 
 #include "hv/arch/arm64/gic_lr.h"
+#include "hv/arch/arm64/pmu.h"
 #include "hv/arch/arm64/smp.h"
 #include "hv/core/log.h"
 #include "hv/core/partition.h"
@@ -42,6 +43,7 @@ static void program_el2_for(struct vcpu *v)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(mdcr_el2, read_sysreg(mdcr_el2) | MDCR_TPM);
 	write_sysreg(hstr_el2, 0);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_sysreg(cntvoff_el2, 0);
@@ -81,12 +83,17 @@ static void vcpu_enter_fresh(void *arg)
 
 	pc->vcpu = v;
 	v->running = true;
+	v->aborts_logged = 0;
 	program_el2_for(v);
 	reset_el1_state();
 	gic_lr_reset();
 	struct vgic_lr_ops ops;
 	gic_lr_ops(&ops, v);
 	vgic_lrq_init(&v->lrq, &ops, gic_lr_count());
+	/* SGIs/PPIs handed to this vCPU while it was off sat in the queue just emptied: the model must not keep
+	 * them marked as queued (they would never be delivered again). */
+	for (uint32_t intid = 0; intid < VGIC_NR_PRIVATE; intid++)
+		vgic_irq_done(&v->part->vgic, v->index, intid);
 	gic_vcpu_interface_enable(true);
 	psci_vcpu_started(&v->part->psci, v->index);
 

@@ -19,7 +19,9 @@ struct vcpu_stats {
 	uint64_t hypercalls;
 	uint64_t psci;
 	uint64_t sgis_sent;
-	uint64_t timer_irqs; /* virtual timer interrupts forwarded */
+	uint64_t timer_irqs;  /* virtual timer interrupts forwarded */
+	uint64_t maintenance; /* GIC maintenance interrupts (LR underflow / EOI of a HW=0 interrupt) */
+	uint64_t kicks;       /* SGIs from other PEs (new interrupts or requests for this vCPU) */
 };
 
 struct vcpu {
@@ -30,7 +32,8 @@ struct vcpu {
 	volatile bool running;
 	uint64_t start_entry; /* where the next start enters the guest (IPA, MMU off) */
 	uint64_t start_x0;
-	uint64_t guest_os_id; /* TLFS GuestOsId, set by the guest through HvCallSetVpRegisters */
+	uint64_t guest_os_id;   /* TLFS GuestOsId, set by the guest through HvCallSetVpRegisters */
+	uint32_t aborts_logged; /* injected aborts reported on the console since the vCPU started */
 	struct vgic_lr_queue lrq;
 	struct vcpu_stats stats;
 };

@@ -17,6 +17,24 @@ void rv_interp_host_fault(uint64_t guest_addr, uint32_t fault_kind)
 	}
 }
 
+bool rv_fetch_guarded(struct rv_cpu *cpu_arg, uint64_t addr_arg, uint32_t *raw)
+{
+	struct rv_cpu *volatile cpu = cpu_arg;
+	volatile uint64_t addr = addr_arg;
+	sigjmp_buf *volatile saved = rv_interp_recover;
+	sigjmp_buf jb;
+	if (sigsetjmp(jb, 0)) {
+		rv_interp_recover = saved;
+		cpu->fault_addr = rv_interp_recover_addr;
+		cpu->fault_kind = rv_interp_recover_kind == RV_FAULT_BUS ? RV_FAULT_BUS : RV_FAULT_FETCH;
+		return false;
+	}
+	rv_interp_recover = &jb;
+	bool ok = rv_mem_fetch(cpu, addr, raw);
+	rv_interp_recover = saved;
+	return ok;
+}
+
 static enum rv_exit exec_unguarded(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc)
 {
 	uint64_t npc = pc + in->len;

@@ -41,6 +41,11 @@ enum rv_exit rv_exec_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t
  * Otherwise it returns. Needs the handler installed with SA_NODEFER (the jump leaves the handler). */
 void rv_interp_host_fault(uint64_t guest_addr, uint32_t fault_kind);
 
+/* rv_mem_fetch, for callers outside the interpreter's fault recovery (the translator): a host fault
+ * while reading the instruction (SIGBUS past the end of a mapped file) returns false too, with
+ * fault_kind RV_FAULT_BUS (or RV_FAULT_FETCH) and fault_addr set. */
+bool rv_fetch_guarded(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw);
+
 /* Reads a user-level CSR as csrr would (fflags, frm, fcsr, cycle, time, instret). Returns false for a
  * CSR that user mode may not access (-> SIGILL). */
 bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value);

@@ -11,10 +11,13 @@
 #include "rv/interp/interp.h"
 #include "rv/jit/jit_internal.h"
 #include "rv/jit/tctx.h"
+#include "rv/user/mem.h"
 
-#define JIT_CODE_CACHE_SIZE (64u << 20)
+#define JIT_CODE_CACHE_SIZE    (64u << 20)
 /* Instructions the interpreter runs when translated code assumed frm == RNE and it is not. */
-#define JIT_SLOW_INSNS      64
+#define JIT_SLOW_INSNS         64
+/* Instructions interpreted per dispatcher pass on pages that are not translated. */
+#define JIT_UNTRANSLATED_INSNS 4096
 
 /* Guest registers that start out in host registers: sp, s0, s1, a0..a5 (what gcc -O2 code uses most);
  * jit_replan then follows the registers the program's hot code actually uses. */
@@ -353,6 +356,20 @@ static void unchain(struct rv_jit *j, struct jit_exit *e)
 	e->next_in = NULL;
 }
 
+/* Code on a page that is not translated (RV_PAGE_NOJIT: code next to data it writes often, see
+ * rv/user/mem.h) runs in the interpreter until it leaves such pages, for a bounded number of steps. */
+static enum rv_exit interpret_untranslated(struct rv_cpu *cpu)
+{
+	enum rv_exit e;
+	unsigned n = 0;
+	do
+		e = rv_interp_step(cpu);
+	while (e == RV_EXIT_NONE && ++n < JIT_UNTRANSLATED_INSNS && !cpu->interrupt_request &&
+	       cpu->pc < cpu->mem_limit && (cpu->page_prot[cpu->pc >> RV_PAGE_SHIFT] & RV_PAGE_NOJIT));
+	jit_reset_host_fp();
+	return e;
+}
+
 enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 {
 	if (cpu->exit_pc != j->exit_pc) {
@@ -380,6 +397,15 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 		}
 		enum rv_exit why;
 		struct jit_block *b = get_block(j, cpu, cpu->pc, &why);
+		if (!b && why == RV_EXIT_LIMIT) {
+			why = interpret_untranslated(cpu);
+			if (why == RV_EXIT_NONE)
+				continue;
+			if (why == RV_EXIT_FENCE_I) {
+				flush(j); /* cpu->pc is already the next instruction */
+				continue;
+			}
+		}
 		if (!b) {
 			result = why;
 			break;

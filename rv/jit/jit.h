@@ -12,9 +12,15 @@
 
 #include "rv/cpu.h"
 
+struct rv_mem;
+
 struct rv_jit_options {
 	FILE *dump; /* --dump-jit: every translated block is printed here (NULL: off) */
 	bool stats; /* --stats: count blocks, cache hits and chained jumps */
+	/* Guest memory whose guest-writable pages are write-protected on the host before code is
+	 * translated from them (rv_mem_code_page_use), so a store into translated code is detected; pages
+	 * marked RV_PAGE_NOJIT are interpreted instead. NULL: stores into code need fence.i. */
+	struct rv_mem *code_pages;
 };
 
 struct rv_jit;

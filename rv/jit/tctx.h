@@ -67,6 +67,7 @@ struct jit_tctx {
 	uintptr_t loop_head;
 	unsigned uses[64];  /* uses of x regs (0..31) and f regs (32..63) in the block */
 	bool too_big;       /* the block did not fit its buffer or stub tables */
+	bool interpret;     /* the first instruction is on a page that is not translated (RV_PAGE_NOJIT) */
 	unsigned max_insns; /* instructions per block for this attempt */
 	bool frm_checked;   /* frm == RNE is checked at entry (and after CSR helpers): dynamic rm is RNE */
 	unsigned n_cold;

@@ -579,14 +579,36 @@ static bool ends_block(const struct rv_insn *in, unsigned *branches)
 	return in->op == RV_OP_ILLEGAL || (flags & (RV_OPF_CONTROL | RV_OPF_SYSTEM)) != 0;
 }
 
-/* Decodes the block's instructions; false if the first one cannot be fetched. */
+/* Code from a page the guest may write: the runtime write-protects the page on the host before the
+ * instructions are read, so a later store into it is seen (see rv_mem_code_page_use). False: the page is
+ * not translated (code next to data written often), its instructions are interpreted. */
+static bool code_page_ok(const struct jit_tctx *t, uint64_t addr)
+{
+	struct rv_mem *m = t->j->opt.code_pages;
+	if (!m || addr >= t->cpu->mem_limit)
+		return true;
+	uint8_t bits = t->cpu->page_prot[addr >> RV_PAGE_SHIFT];
+	if (bits & RV_PAGE_NOJIT)
+		return false;
+	if (!(bits & RV_PROT_WRITE) || (bits & RV_PAGE_CODE))
+		return true; /* not writable, or protected already */
+	return rv_mem_code_page_use(m, addr);
+}
+
+/* Decodes the block's instructions; false if the first one cannot be fetched (or is not to be
+ * translated: t->interpret). */
 static bool decode_block(struct jit_tctx *t, uint64_t pc)
 {
 	t->n_insns = 0;
 	unsigned branches = 0;
 	for (;;) {
 		uint32_t raw;
-		if (!rv_mem_fetch(t->cpu, pc, &raw))
+		/* both pages a 4-byte instruction may touch, before reading it */
+		if (!code_page_ok(t, pc) || !code_page_ok(t, pc + 3)) {
+			t->interpret = t->n_insns == 0;
+			return t->n_insns > 0;
+		}
+		if (!rv_fetch_guarded(t->cpu, pc, &raw))
 			return t->n_insns > 0; /* a later one: the next block reports the fault */
 		struct rv_insn *in = &t->insns[t->n_insns];
 		rv_decode(raw, in);
@@ -641,6 +663,10 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	t->cpu = cpu;
 	t->max_insns = max_insns;
 	if (!decode_block(t, pc)) {
+		if (t->interpret) {
+			*exit = RV_EXIT_LIMIT; /* to the dispatcher: interpret this code */
+			return NULL;
+		}
 		cpu->pc = pc;
 		*exit = RV_EXIT_FAULT; /* rv_mem_fetch set fault_addr/fault_kind */
 		return NULL;

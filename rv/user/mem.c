@@ -42,8 +42,19 @@ int rv_mem_init(struct rv_mem *m, uint64_t limit)
 		munmap(base, m->region_len);
 		return e;
 	}
+	void *faults =
+	    mmap(NULL, table_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (faults == MAP_FAILED) {
+		int e = -errno;
+		munmap(table, table_len);
+		munmap(base, m->region_len);
+		return e;
+	}
 	m->base = base;
 	m->prot = table;
+	m->code_faults = faults;
+	m->code_unprotected = NULL;
+	pthread_mutex_init(&m->code_lock, NULL);
 	return 0;
 }
 
@@ -53,8 +64,11 @@ void rv_mem_fini(struct rv_mem *m)
 		munmap(m->base, m->region_len);
 	if (m->prot)
 		munmap(m->prot, m->limit >> RV_PAGE_SHIFT);
+	if (m->code_faults)
+		munmap(m->code_faults, m->limit >> RV_PAGE_SHIFT);
 	m->base = NULL;
 	m->prot = NULL;
+	m->code_faults = NULL;
 }
 
 void rv_mem_attach(const struct rv_mem *m, struct rv_cpu *cpu)
@@ -94,6 +108,7 @@ int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot
 		return e;
 	}
 	memset(m->prot + (addr >> RV_PAGE_SHIFT), (int)table_prot(prot), len >> RV_PAGE_SHIFT);
+	memset(m->code_faults + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
 	return 0;
 }
 
@@ -108,6 +123,7 @@ int rv_mem_protect(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot)
 	if (len && mprotect(m->base + addr, len, host_prot(prot)) != 0)
 		return -errno;
 	memset(m->prot + (addr >> RV_PAGE_SHIFT), (int)table_prot(prot), len >> RV_PAGE_SHIFT);
+	memset(m->code_faults + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
 	return 0;
 }
 
@@ -124,6 +140,7 @@ int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len)
 	if (p == MAP_FAILED)
 		return -errno;
 	memset(m->prot + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
+	memset(m->code_faults + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
 	return 0;
 }
 
@@ -202,10 +219,11 @@ bool rv_mem_read(const struct rv_mem *m, uint64_t addr, void *dst, size_t len)
 	return true;
 }
 
-bool rv_mem_write(const struct rv_mem *m, uint64_t addr, const void *src, size_t len)
+bool rv_mem_write(struct rv_mem *m, uint64_t addr, const void *src, size_t len)
 {
 	if (!rv_mem_range_ok(m, addr, len, RV_PROT_WRITE))
 		return false;
+	rv_mem_code_unprotect(m, addr, len);
 	memcpy(m->base + addr, src, len);
 	return true;
 }
@@ -220,4 +238,98 @@ long rv_mem_read_string(const struct rv_mem *m, uint64_t addr, char *dst, size_t
 			return (long)i;
 	}
 	return -ENAMETOOLONG;
+}
+
+/* ---- code pages (see mem.h) ---- */
+
+static uint8_t page_bits(const struct rv_mem *m, uint64_t page)
+{
+	return __atomic_load_n(&m->prot[page], __ATOMIC_ACQUIRE);
+}
+
+bool rv_mem_code_page_use(struct rv_mem *m, uint64_t addr)
+{
+	if (addr >= m->limit)
+		return true; /* the fetch fails anyway */
+	uint64_t page = addr >> RV_PAGE_SHIFT;
+	uint8_t bits = page_bits(m, page);
+	if (bits & RV_PAGE_NOJIT)
+		return false;
+	if (!(bits & RV_PAGE_MAPPED) || !(bits & RV_PROT_WRITE) || (bits & RV_PAGE_CODE))
+		return true;
+	pthread_mutex_lock(&m->code_lock);
+	bits = page_bits(m, page);
+	bool ok = !(bits & RV_PAGE_NOJIT);
+	if (ok && (bits & RV_PAGE_MAPPED) && (bits & RV_PROT_WRITE) && !(bits & RV_PAGE_CODE)) {
+		/* read-only on the host before the translator reads the instructions: a store after this
+		 * point faults, so no translation can miss it */
+		if (mprotect(m->base + (page << RV_PAGE_SHIFT), RV_PAGE_SIZE,
+		             host_prot(bits) & ~PROT_WRITE) == 0)
+			__atomic_fetch_or(&m->prot[page], RV_PAGE_CODE, __ATOMIC_RELEASE);
+		else
+			ok = false; /* cannot watch it: interpret it */
+	}
+	pthread_mutex_unlock(&m->code_lock);
+	return ok;
+}
+
+/* Makes one page host-writable again. Returns whether it was a code page; *failed on mprotect error.
+ * Called with code_lock held. */
+static bool unprotect_page(struct rv_mem *m, uint64_t page, bool count_fault, bool *failed)
+{
+	uint8_t bits = page_bits(m, page);
+	if (!(bits & RV_PAGE_MAPPED) || !(bits & RV_PROT_WRITE))
+		return false;
+	bool was_code = (bits & RV_PAGE_CODE) != 0;
+	uint8_t clear = RV_PAGE_CODE;
+	if (mprotect(m->base + (page << RV_PAGE_SHIFT), RV_PAGE_SIZE, host_prot(bits)) != 0) {
+		*failed = true;
+		return false;
+	}
+	if (was_code && count_fault && m->code_faults[page] < UINT8_MAX &&
+	    ++m->code_faults[page] >= RV_CODE_FAULT_LIMIT)
+		__atomic_fetch_or(&m->prot[page], RV_PAGE_NOJIT, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&m->prot[page], (uint8_t)~clear, __ATOMIC_RELEASE);
+	return was_code;
+}
+
+bool rv_mem_code_write_fault(struct rv_mem *m, uint64_t addr)
+{
+	if (addr >= m->limit)
+		return false;
+	uint64_t page = addr >> RV_PAGE_SHIFT;
+	uint8_t bits = page_bits(m, page);
+	if (!(bits & RV_PAGE_MAPPED) || !(bits & RV_PROT_WRITE))
+		return false; /* the guest may not write it: a real fault */
+	/* guest-writable yet faulted: only code-page protection does that (or it was lifted by another
+	 * thread meanwhile, then the retry just works) */
+	bool failed = false;
+	pthread_mutex_lock(&m->code_lock);
+	bool was_code = unprotect_page(m, page, true, &failed);
+	pthread_mutex_unlock(&m->code_lock);
+	if (was_code && m->code_unprotected)
+		m->code_unprotected(m, page << RV_PAGE_SHIFT, RV_PAGE_SIZE);
+	return !failed;
+}
+
+void rv_mem_code_unprotect(struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	if (len == 0 || !range_in(m, addr, len))
+		return;
+	uint64_t first = addr >> RV_PAGE_SHIFT, last = (addr + len - 1) >> RV_PAGE_SHIFT;
+	for (uint64_t page = first; page <= last; page++) {
+		if (!(page_bits(m, page) & RV_PAGE_CODE))
+			continue;
+		bool failed = false;
+		pthread_mutex_lock(&m->code_lock);
+		bool was_code = unprotect_page(m, page, false, &failed);
+		pthread_mutex_unlock(&m->code_lock);
+		if (was_code && m->code_unprotected)
+			m->code_unprotected(m, page << RV_PAGE_SHIFT, RV_PAGE_SIZE);
+	}
+}
+
+void rv_mem_after_fork(struct rv_mem *m)
+{
+	pthread_mutex_init(&m->code_lock, NULL);
 }

@@ -8,6 +8,7 @@
 #ifndef KARASU_RV_USER_MEM_H
 #define KARASU_RV_USER_MEM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,8 +26,19 @@ struct rv_mem {
 	uint64_t limit;    /* guest addresses >= limit are never mapped */
 	uint8_t *prot;     /* RV_PROT_* per page; bit 7 (RV_PAGE_MAPPED) = page exists */
 	size_t region_len; /* limit + RV_MEM_GUARD */
+	/* Translated code in guest-writable pages (see "code pages" below). */
+	uint8_t *code_faults;      /* per page: write faults taken because of translated code */
+	pthread_mutex_t code_lock; /* orders the host protection changes of code pages */
+	void (*code_unprotected)(struct rv_mem *m, uint64_t addr, uint64_t len); /* NULL: nobody */
 };
-#define RV_PAGE_MAPPED 0x80u
+#define RV_PAGE_MAPPED      0x80u
+/* The page is guest-writable, code was translated from it, and its HOST mapping is read-only so that a
+ * store into it is seen (host fault) and the translations are dropped first. */
+#define RV_PAGE_CODE        0x40u
+/* The page took RV_CODE_FAULT_LIMIT such faults: it holds code and data written often, so it is no
+ * longer translated (the translator interprets it) and stays host-writable. */
+#define RV_PAGE_NOJIT       0x20u
+#define RV_CODE_FAULT_LIMIT 16
 
 /* Reserves the region (limit: a multiple of the page size; 0 = RV_MEM_DEFAULT_LIMIT). 0 or -errno. */
 int rv_mem_init(struct rv_mem *m, uint64_t limit);
@@ -72,12 +84,24 @@ static inline bool rv_mem_access_ok(const struct rv_cpu *cpu, uint64_t addr, uns
 	return true;
 }
 
+/* The address a failed access of size bytes at addr reports (si_addr, as Linux): its first byte, or the
+ * start of the second page when only that one is inaccessible (an access straddling into a hole). */
+static inline uint64_t rv_mem_fault_addr(const struct rv_cpu *cpu, uint64_t addr, unsigned size,
+                                         unsigned prot)
+{
+	uint64_t next_page = (addr | (RV_PAGE_SIZE - 1)) + 1;
+	if (addr < cpu->mem_limit && next_page - addr < size &&
+	    (cpu->page_prot[addr >> RV_PAGE_SHIFT] & prot) == prot)
+		return next_page;
+	return addr;
+}
+
 /* Slow-path accessors for the interpreter and JIT helpers. On failure they set cpu->fault_addr and
  * cpu->fault_kind and return false (the caller returns RV_EXIT_FAULT). Values are zero-extended. */
 static inline bool rv_mem_load(struct rv_cpu *cpu, uint64_t addr, unsigned size, uint64_t *value)
 {
 	if (!rv_mem_access_ok(cpu, addr, size, RV_PROT_READ)) {
-		cpu->fault_addr = addr;
+		cpu->fault_addr = rv_mem_fault_addr(cpu, addr, size, RV_PROT_READ);
 		cpu->fault_kind = RV_FAULT_LOAD;
 		return false;
 	}
@@ -104,7 +128,7 @@ static inline bool rv_mem_load(struct rv_cpu *cpu, uint64_t addr, unsigned size,
 static inline bool rv_mem_store(struct rv_cpu *cpu, uint64_t addr, unsigned size, uint64_t value)
 {
 	if (!rv_mem_access_ok(cpu, addr, size, RV_PROT_WRITE)) {
-		cpu->fault_addr = addr;
+		cpu->fault_addr = rv_mem_fault_addr(cpu, addr, size, RV_PROT_WRITE);
 		cpu->fault_kind = RV_FAULT_STORE;
 		return false;
 	}
@@ -130,11 +154,37 @@ static inline bool rv_mem_store(struct rv_cpu *cpu, uint64_t addr, unsigned size
  * one at the end of the last executable page is fine). False + fault details on a bad fetch. */
 bool rv_mem_fetch(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw);
 
-/* Bulk copies for the syscall layer. False if any byte is not accessible (no partial copy guarantee). */
+/* Bulk copies for the syscall layer. False if any byte is not accessible (no partial copy guarantee).
+ * rv_mem_write makes code pages in the range host-writable first (rv_mem_code_unprotect). */
 bool rv_mem_read(const struct rv_mem *m, uint64_t addr, void *dst, size_t len);
-bool rv_mem_write(const struct rv_mem *m, uint64_t addr, const void *src, size_t len);
+bool rv_mem_write(struct rv_mem *m, uint64_t addr, const void *src, size_t len);
 /* Reads a NUL-terminated guest string into dst (max bytes incl. NUL). Returns the length, -EFAULT or
  * -ENAMETOOLONG. */
 long rv_mem_read_string(const struct rv_mem *m, uint64_t addr, char *dst, size_t max);
+
+/* ---- Code pages: stores into translated code without fence.i ----
+ * The translator calls rv_mem_code_page_use before it reads instructions from a guest-writable page:
+ * the page's host mapping becomes read-only (RV_PAGE_CODE; the guest's permission in the table stays).
+ * A guest store into it then faults on the host; the runtime calls rv_mem_code_write_fault, which makes
+ * the page host-writable again and reports it through m->code_unprotected (the runtime drops the
+ * translations of that page in every thread), and the store is executed again. Host system calls that
+ * write guest memory call rv_mem_code_unprotect on their buffers first (no -EFAULT, no host fault).
+ * A page that faults RV_CODE_FAULT_LIMIT times (code next to data written in a loop) is marked
+ * RV_PAGE_NOJIT: it stays writable and the translator interprets its instructions instead. Mapping or
+ * protecting pages again (mmap/mprotect) resets all of this for them. */
+
+/* True if code at addr may be translated (its page is write-protected on the host now if the guest may
+ * write it); false for an RV_PAGE_NOJIT page. */
+bool rv_mem_code_page_use(struct rv_mem *m, uint64_t addr);
+/* A host write fault at guest address addr (load or store, from translated code or the interpreter).
+ * True if the page is guest-writable, so the fault came from code-page protection: the page is
+ * host-writable again (and m->code_unprotected was called if it held translations); the access can be
+ * retried. False: a real guest fault. */
+bool rv_mem_code_write_fault(struct rv_mem *m, uint64_t addr);
+/* Makes the code pages in [addr, addr+len) host-writable (m->code_unprotected reports them). Cheap
+ * when there are none. */
+void rv_mem_code_unprotect(struct rv_mem *m, uint64_t addr, uint64_t len);
+/* In the child of a fork: another thread may have held code_lock. */
+void rv_mem_after_fork(struct rv_mem *m);
 
 #endif

@@ -65,10 +65,45 @@ static void exit_illegal(struct rv_thread *t)
 	rv_signal_fault(t, SIGILL, ILL_ILLOPC, t->cpu.pc);
 }
 
+static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_thread *);
+
+/* A host fault on a page the guest may write comes from the write protection of translated code (see
+ * rv_mem_code_write_fault): the page is writable again and its translations are gone, so the store is
+ * simply executed again (cpu->pc is still the store). The same pc faulting twice in a row without a
+ * code page being involved would loop forever: then it is delivered as a real fault. */
+static _Thread_local uint64_t retried_pc = UINT64_MAX;
+
+static bool code_page_write(struct rv_thread *t)
+{
+	struct rv_cpu *cpu = &t->cpu;
+	if (cpu->fault_kind != RV_FAULT_LOAD && cpu->fault_kind != RV_FAULT_STORE)
+		return false;
+	struct rv_mem *m = &t->proc->mem;
+	if (cpu->fault_addr >= m->limit)
+		return false;
+	bool was_code = (m->prot[cpu->fault_addr >> RV_PAGE_SHIFT] & RV_PAGE_CODE) != 0;
+	if (!was_code && retried_pc == cpu->pc)
+		return false;
+	if (!rv_mem_code_write_fault(m, cpu->fault_addr))
+		return false;
+	retried_pc = was_code ? UINT64_MAX : cpu->pc;
+	return true;
+}
+
 static void exit_fault(struct rv_thread *t)
 {
 	struct rv_cpu *cpu = &t->cpu;
 	struct rv_process *p = t->proc;
+	if (code_page_write(t)) {
+		/* the store itself runs in the interpreter: translating its block again first would
+		 * protect the page again before it is written (endless faults) */
+		enum rv_exit e = rv_interp_step(cpu);
+		if (e == RV_EXIT_NONE)
+			retried_pc = UINT64_MAX;
+		else
+			exit_handlers[e](t);
+		return;
+	}
 	if (p->opt.strace || p->opt.bare) {
 		static const char *const kinds[] = {"load from", "store to", "instruction fetch at",
 		                                    "misaligned atomic at",
@@ -122,6 +157,15 @@ void rv_runtime_code_changed(struct rv_thread *t, uint64_t addr, uint64_t len)
 	pthread_mutex_unlock(&t->proc->lock);
 }
 
+/* mem.c made code pages writable again (a store into them, or a system call writing them): the
+ * translations made from them are stale in every thread. */
+static void code_pages_unprotected(struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	(void)m;
+	if (rv_current_thread)
+		rv_runtime_code_changed(rv_current_thread, addr, len);
+}
+
 /* ---- process exit ---- */
 
 static void dump_regs(const struct rv_cpu *cpu, FILE *out)
@@ -154,20 +198,21 @@ static void host_fault_handler(int sig, siginfo_t *info, void *ucontext)
 {
 	struct rv_thread *t = rv_current_thread;
 	int saved = errno;
+	if (info->si_code <= 0) {
+		/* sent by kill, sigqueue, a timer or tgkill: a guest signal, not a fault */
+		rv_signal_host_sent(sig, info);
+		errno = saved;
+		return;
+	}
 	if (t) {
 		struct rv_mem *m = &t->proc->mem;
 		uintptr_t addr = (uintptr_t)info->si_addr;
 		bool in_guest = addr >= (uintptr_t)m->base && addr < (uintptr_t)m->base + m->region_len;
 		if (in_guest && t->jit && rv_jit_recover_fault &&
 		    rv_jit_recover_fault(t->jit, &t->cpu, ucontext)) {
+			/* the faulting byte (the access may straddle pages); the kind (load/store) is the
+			 * one the translator recorded for the access */
 			t->cpu.fault_addr = addr - (uintptr_t)m->base;
-			/* the host does not say load or store: the guest instruction does */
-			uint32_t raw;
-			struct rv_insn in;
-			t->cpu.fault_kind = RV_FAULT_LOAD;
-			if (rv_mem_fetch(&t->cpu, t->cpu.pc, &raw) && rv_decode(raw, &in) &&
-			    (rv_op_flags(in.op) & RV_OPF_STORE))
-				t->cpu.fault_kind = RV_FAULT_STORE;
 			if (sig == SIGBUS)
 				t->cpu.fault_kind = RV_FAULT_BUS;
 			errno = saved;
@@ -215,6 +260,7 @@ int rv_thread_host_init(struct rv_thread *t)
 	}
 	t->fault_stack = ss.ss_sp;
 	rv_current_thread = t;
+	t->proc->mem.code_unprotected = code_pages_unprotected;
 	rv_mem_attach(&t->proc->mem, &t->cpu);
 	t->host_thread = pthread_self();
 	pthread_mutex_lock(&t->proc->lock);
@@ -264,7 +310,8 @@ static struct rv_jit *new_engine(struct rv_process *p)
 {
 	if (p->opt.interp || !rv_jit_create || !rv_jit_run)
 		return NULL;
-	struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats};
+	struct rv_jit_options o = {
+	    .dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats, .code_pages = &p->mem};
 	return rv_jit_create(&o);
 }
 
@@ -273,6 +320,7 @@ void rv_runtime_after_fork(struct rv_thread *t)
 	/* The code cache may be shared memory (separate write and execute views): the child must not
 	 * translate into the parent's. It gets its own; the old mapping is left alone, not destroyed,
 	 * since destroying could truncate memory the parent still runs. */
+	rv_mem_after_fork(&t->proc->mem);
 	if (t->jit)
 		t->jit = new_engine(t->proc);
 }

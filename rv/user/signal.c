@@ -70,7 +70,7 @@ const char *rv_signal_message(int sig)
 	}
 }
 
-static bool default_ignored(int sig)
+bool rv_signal_default_is_ignore(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT || sig == SIGTSTP ||
 	       sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
@@ -103,6 +103,23 @@ void rv_signal_host_async(int sig)
 	pending_info[sig].code = SI_USER;
 	pending_info[sig].addr = 0;
 	__atomic_fetch_or(&signal_proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	if (t)
+		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+}
+
+void rv_signal_host_sent(int sig, const siginfo_t *info)
+{
+	struct rv_thread *t = rv_current_thread;
+	if (!signal_proc || sig < 1 || sig > RV_NSIG)
+		return;
+	pending_info[sig].code = info->si_code;
+	/* si_pid/si_uid for kill/tgkill/sigqueue; a timer's si_tid/si_overrun are not known: 0 */
+	pending_info[sig].addr =
+	    info->si_code == SI_TIMER ? 0 : (uint64_t)(uint32_t)info->si_pid | ((uint64_t)info->si_uid << 32);
+	if (info->si_code == SI_TKILL && t)
+		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_or(&signal_proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
 	if (t)
 		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
 }
@@ -220,7 +237,7 @@ bool rv_signal_restart_syscall(struct rv_thread *t)
 	struct rv_guest_sigaction act = t->proc->sigact[sig];
 	pthread_mutex_unlock(&t->proc->lock);
 	/* as Linux's -ERESTARTSYS: restart after a handler with SA_RESTART, or when nothing runs */
-	if (act.handler == RV_SIG_IGN || (act.handler == RV_SIG_DFL && default_ignored(sig)))
+	if (act.handler == RV_SIG_IGN || (act.handler == RV_SIG_DFL && rv_signal_default_is_ignore(sig)))
 		return true;
 	return act.handler > RV_SIG_IGN && (act.flags & RV_SA_RESTART);
 }
@@ -308,7 +325,7 @@ static void deliver_one(struct rv_thread *t, int sig)
 	if (act.handler == RV_SIG_IGN)
 		return;
 	if (act.handler == RV_SIG_DFL) {
-		if (default_ignored(sig))
+		if (rv_signal_default_is_ignore(sig))
 			return;
 		rv_signal_die(t, sig);
 	}

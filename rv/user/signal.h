@@ -2,6 +2,7 @@
 #ifndef KARASU_RV_USER_SIGNAL_H
 #define KARASU_RV_USER_SIGNAL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -50,6 +51,15 @@ bool rv_signal_ready(struct rv_thread *t);
 /* Kills the process the way the default action of sig does: the shell's message on stderr ("Segmentation
  * fault"), --dump-regs output, exit status 128 + sig. */
 noreturn void rv_signal_die(struct rv_thread *t, int sig);
+
+/* A host SIGSEGV/SIGBUS that another process, a timer or tgkill sent (si_code <= 0), not a fault: the
+ * fault handler passes it here and it becomes a pending guest signal like any asynchronous one.
+ * Async-signal-safe. */
+void rv_signal_host_sent(int sig, const siginfo_t *info);
+
+/* True if Linux's default action for sig is to ignore it (or to stop the process, which karasu-rv
+ * treats as ignoring): SIGCHLD, SIGURG, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGSTOP. */
+bool rv_signal_default_is_ignore(int sig);
 
 /* The message a shell prints for a process killed by sig (NULL for SIGINT and SIGPIPE: none). */
 const char *rv_signal_message(int sig);

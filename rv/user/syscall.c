@@ -184,6 +184,8 @@ void *rv_guest_ptr(struct rv_thread *t, uint64_t addr, uint64_t len, unsigned pr
 		return addr && addr <= t->cpu.mem_limit ? t->cpu.mem_base + addr : &dummy;
 	if (!rv_mem_range_ok(&t->proc->mem, addr, len, prot))
 		return NULL;
+	if (prot & RV_PROT_WRITE) /* the host writes it: translated code there must not stay protected */
+		rv_mem_code_unprotect(&t->proc->mem, addr, len);
 	return t->cpu.mem_base + addr;
 }
 

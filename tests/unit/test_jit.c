@@ -926,6 +926,141 @@ static void test_random_fp(void **state)
 	}
 }
 
+/* Stores into translated code WITHOUT fence.i: a jit with code_pages write-protects the guest-writable
+ * pages it translates from (rv_mem_code_page_use); a store into one faults on the host, and the
+ * runtime's answer (done here as rv/user/run.c does it) is rv_mem_code_write_fault, which makes the page
+ * writable and reports it through mem.code_unprotected (-> rv_jit_invalidate), then the store runs
+ * again. A page that keeps faulting is interpreted instead (RV_PAGE_NOJIT). */
+static void smc_unprotected(struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	(void)m;
+	rv_jit_invalidate(jit, addr, len);
+}
+
+static enum rv_exit run_jit_smc(struct rv_cpu *cpu, unsigned *code_faults)
+{
+	struct sigaction sa, old_segv, old_bus;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = segv_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	current_jit_cpu = cpu;
+	enum rv_exit e;
+	for (;;) {
+		e = rv_jit_run(jit, cpu);
+		if (e != RV_EXIT_FAULT || !rv_mem_code_write_fault(&mem, cpu->fault_addr))
+			break;
+		++*code_faults;
+		e = rv_interp_step(cpu); /* the store, with the page writable (as rv/user/run.c) */
+		if (e != RV_EXIT_NONE)
+			break;
+	}
+	current_jit_cpu = NULL;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return e;
+}
+
+static enum rv_exit run_interp_smc(const struct rv_asm *a, struct rv_cpu *cpu)
+{
+	load_program(a);
+	enum rv_exit e;
+	do
+		e = rv_interp_run(cpu, 50000000);
+	while (e == RV_EXIT_FENCE_I);
+	return e;
+}
+
+static void test_store_into_code_without_fence_i(void **state)
+{
+	(void)state;
+	struct rv_jit *plain = jit;
+	struct rv_jit_options o = {0};
+	o.code_pages = &mem;
+	jit = rv_jit_create(&o);
+	assert_non_null(jit);
+	mem.code_unprotected = smc_unprotected;
+	const uint8_t *page = &mem.prot[CODE_ADDR >> RV_PAGE_SHIFT];
+
+	/* 1. the loop body's first addi is rewritten by a plain sw during the first pass */
+	struct rv_asm s = {0};
+	asm_i(&s, RVA_ADDI, 6, 0, 2); /* passes */
+	unsigned base = asm_u(&s, RVA_AUIPC, 5, 0);
+	unsigned loop = asm_i(&s, RVA_ADDI, 10, 10, 1);
+	unsigned lw = asm_i(&s, RVA_LW, 28, 5, 0); /* offset patched below */
+	asm_s(&s, RVA_SW, 5, 28, (int)(loop - base) * 4);
+	asm_i(&s, RVA_ADDI, 6, 6, -1);
+	asm_b(&s, RVA_BNE, 6, 0, (int)(loop - s.n) * 4);
+	asm_ebreak(&s);
+	unsigned literal = asm_word(&s, rv_enc_i(RVA_ADDI, 10, 10, 100));
+	s.code[lw] = rv_enc_i(RVA_LW, 28, 5, (int)(literal - base) * 4);
+	struct rv_cpu start, ci, cj;
+	init_cpu(&start, 2);
+	ci = start;
+	assert_int_equal(run_interp_smc(&s, &ci), RV_EXIT_EBREAK);
+	assert_int_equal(ci.x[10], start.x[10] + 101);
+	load_program(&s);
+	cj = start;
+	unsigned faults = 0;
+	assert_int_equal(run_jit_smc(&cj, &faults), RV_EXIT_EBREAK);
+	assert_int_equal(cj.x[10], start.x[10] + 101); /* the second pass ran the new instruction */
+	assert_int_equal(faults, 2);                   /* the sw of each pass */
+	assert_true(*page & RV_PAGE_CODE);             /* translated again: protected again */
+
+	/* 2. a host write (the syscall path: rv_mem_write) into translated code needs no fault */
+	uint32_t w = rv_enc_i(RVA_ADDI, 10, 10, 2);
+	assert_true(rv_mem_write(&mem, CODE_ADDR + loop * 4, &w, 4));
+	assert_false(*page & RV_PAGE_CODE);
+	/* one pass of the loop: the new addi, then its own sw into the page (protected again) */
+	cj = start;
+	cj.pc = CODE_ADDR + loop * 4;
+	cj.x[5] = CODE_ADDR + base * 4;
+	cj.x[6] = 1;
+	faults = 0;
+	assert_int_equal(run_jit_smc(&cj, &faults), RV_EXIT_EBREAK);
+	assert_int_equal(cj.x[10], start.x[10] + 2);
+	assert_int_equal(faults, 1);
+
+	/* 3. a loop that keeps writing a word in its own page: after RV_CODE_FAULT_LIMIT faults the page
+	 * is no longer translated (interpreted), and the result is still the interpreter's */
+	enum { COUNTER = 32 }; /* word index of the 8-byte counter */
+	struct rv_asm d = {0};
+	asm_u(&d, RVA_AUIPC, 5, 0); /* x5 = CODE_ADDR */
+	asm_i(&d, RVA_ADDI, 6, 0, 200);
+	unsigned dloop = asm_i(&d, RVA_LD, 28, 5, COUNTER * 4);
+	asm_r(&d, RVA_ADD, 28, 28, 6);
+	asm_s(&d, RVA_SD, 5, 28, COUNTER * 4);
+	asm_i(&d, RVA_ADDI, 6, 6, -1);
+	asm_b(&d, RVA_BNE, 6, 0, (int)(dloop - d.n) * 4);
+	asm_ebreak(&d);
+	while (d.n < COUNTER + 2)
+		asm_word(&d, 0);
+	init_cpu(&start, 4);
+	ci = start;
+	assert_int_equal(run_interp_smc(&d, &ci), RV_EXIT_EBREAK);
+	assert_int_equal(ci.x[28], 200 * 201 / 2);
+	rv_mem_protect(&mem, CODE_ADDR, CODE_SIZE, RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC); /* reset */
+	rv_jit_invalidate(jit, CODE_ADDR, CODE_SIZE);
+	load_program(&d);
+	cj = start;
+	faults = 0;
+	assert_int_equal(run_jit_smc(&cj, &faults), RV_EXIT_EBREAK);
+	for (int r = 0; r < 32; r++)
+		assert_int_equal(cj.x[r], ci.x[r]);
+	assert_int_equal(cj.pc, ci.pc);
+	assert_int_equal(faults, RV_CODE_FAULT_LIMIT);
+	assert_true(*page & RV_PAGE_NOJIT);
+	assert_false(*page & RV_PAGE_CODE);
+
+	/* restore the shared fixture: no protection, the plain jit */
+	mem.code_unprotected = NULL;
+	rv_mem_protect(&mem, CODE_ADDR, CODE_SIZE, RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
+	rv_jit_destroy(jit);
+	jit = plain;
+	rv_jit_invalidate(jit, CODE_ADDR, CODE_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -949,6 +1084,7 @@ int main(void)
 	    cmocka_unit_test(test_follow_taken_branch),
 	    cmocka_unit_test(test_fault_in_loop),
 	    cmocka_unit_test(test_interrupt_running_loop),
+	    cmocka_unit_test(test_store_into_code_without_fence_i),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -142,6 +142,7 @@ static inline unsigned esr_ec(uint64_t esr)
 #define DABT_SRT_MASK  0x1fu
 #define DABT_SF        (1u << 15)
 #define DABT_AR        (1u << 14)
+#define DABT_CM        (1u << 8) /* the abort came from a cache maintenance (DC/IC) instruction */
 #define DABT_S1PTW     (1u << 7)
 #define DABT_WNR       (1u << 6)
 #define DABT_DFSC_MASK 0x3fu

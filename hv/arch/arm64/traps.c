@@ -4,6 +4,7 @@
 #include "hv/arch/arm64/traps.h"
 
 #include "hv/arch/arm64/frame.h"
+#include "hv/arch/arm64/pmu.h"
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/core/guest_calls.h"
 #include "hv/core/irq.h"
@@ -24,8 +25,8 @@ typedef void (*exit_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 /* ICC_SGI1R_EL1 and friends: writes trap to EL2 whenever HCR_EL2.IMO is set. */
 #define ICC_SGI1R_ID  SYSREG_ISS_ID(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_ID SYSREG_ISS_ID(3, 1, 12, 11, 6)
-#define ICC_SGI0R_ID  SYSREG_ISS_ID(3, 2, 12, 11, 7)
+#define ICC_ASGI1R_ID SYSREG_ISS_ID(3, 0, 12, 11, 6)
+#define ICC_SGI0R_ID  SYSREG_ISS_ID(3, 0, 12, 11, 7)
 
 void guest_fault(struct vcpu *v, struct trap_frame *f, const char *what, uint64_t esr)
 {
@@ -86,6 +87,10 @@ static void handle_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 		skip_instruction(f, esr);
 		return;
 	}
+	if (pmu_emulate_sysreg(iss, f)) {
+		skip_instruction(f, esr);
+		return;
+	}
 	guest_fault(v, f, read ? "read of a trapped system register" : "write to a trapped system register",
 	            esr);
 }
@@ -98,7 +103,12 @@ static void handle_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 static void handle_iabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & PAGE_OFFSET_MASK);
-	hv_guest_log(v, "instruction fetch from IPA %#llx outside the guest's RAM", (unsigned long long)ipa);
+	if (guest_abort_log_allowed(v))
+		hv_guest_log(
+		    v,
+		    "instruction fetch from IPA %#llx outside the guest's RAM (PC %#llx): external abort "
+		    "injected",
+		    (unsigned long long)ipa, (unsigned long long)f->elr);
 	guest_inject_abort(v, f, esr, false);
 }
 

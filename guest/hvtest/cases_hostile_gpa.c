@@ -1,0 +1,225 @@
+/* Hostile hypercall parameter GPAs: the guest's own MMIO windows, the bytes around the end of its RAM, IPAs
+ * equal to physical addresses karasu itself lives at, aliases with high bits set, and a sweep over 8 GiB of
+ * IPA space. docs/abi.md: a GPA outside the partition's RAM gets INVALID_ALIGNMENT and nothing is read or
+ * written; the GPA is always translated through the partition (never used as a host address). */
+#include <stdint.h>
+
+#include "guest/hvtest/hvtest.h"
+#include "karasu/hv.h"
+#include "lib/mem.h"
+
+#define HV_IMAGE_PA   0x40200000ull /* where U-Boot's booti puts hv.bin: karasu's own code (physical) */
+#define FILL          0xa5u
+#define SWEEP_STEP    (2ull << 20)
+#define SWEEP_END     (8ull << 30)
+#define NAMES_PER_REP sizeof(HV_REGISTER_NAME)
+
+static void expect_status(const char *what, uint64_t result, HV_STATUS want)
+{
+	check(hv_result_status(result) == want, what, "status %#x, want %#x (result %#llx)",
+	      hv_result_status(result), want, (unsigned long long)result);
+}
+
+static uint64_t ram_end(void)
+{
+	return plat.ram_base + plat.ram_size;
+}
+
+static bool in_ram(uint64_t gpa, uint64_t len)
+{
+	return gpa >= plat.ram_base && gpa < ram_end() && len <= ram_end() - gpa;
+}
+
+/* A GetVpRegisters block at in: header + n names (VpIndex each). */
+static void put_query(uint8_t *in, unsigned n)
+{
+	struct hv_input_vp_registers_header h = {.partition_id = HV_PARTITION_ID_SELF,
+	                                         .vp_index = HV_VP_INDEX_SELF};
+	k_memcpy(in, &h, sizeof(h));
+	for (unsigned i = 0; i < n; i++) {
+		HV_REGISTER_NAME name = HV_REGISTER_VP_INDEX;
+		k_memcpy(in + sizeof(h) + i * NAMES_PER_REP, &name, sizeof(name));
+	}
+}
+
+static uint64_t get_vp_regs(unsigned reps, uint64_t in, uint64_t outp)
+{
+	return hypercall(hv_input_value(HVCALL_GET_VP_REGISTERS, false, reps, 0), in, outp);
+}
+
+static uint64_t get_partition_id(uint64_t outp)
+{
+	return hypercall(hv_input_value(HVCALL_GET_PARTITION_ID, false, 0, 0), 0, outp);
+}
+
+static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+static void mmio_gpas(void)
+{
+	put_query(page_in, 1);
+	expect_status("GetPartitionId output GPA = the vPL011 -> INVALID_ALIGNMENT",
+	              get_partition_id(plat.uart_base), HV_STATUS_INVALID_ALIGNMENT);
+	expect_status("GetPartitionId output GPA = the vGICD -> INVALID_ALIGNMENT",
+	              get_partition_id(plat.gicd_base), HV_STATUS_INVALID_ALIGNMENT);
+	expect_status("GetPartitionId output GPA = the vGICR -> INVALID_ALIGNMENT",
+	              get_partition_id(plat.gicr_base), HV_STATUS_INVALID_ALIGNMENT);
+	expect_status("GetVpRegisters input GPA = the vGICD -> INVALID_ALIGNMENT",
+	              get_vp_regs(1, plat.gicd_base, (uintptr_t)page_out), HV_STATUS_INVALID_ALIGNMENT);
+	expect_status("GetVpRegisters output GPA = the vPL011 -> INVALID_ALIGNMENT",
+	              get_vp_regs(1, (uintptr_t)page_in, plat.uart_base), HV_STATUS_INVALID_ALIGNMENT);
+	expect_status("GetPartitionId output GPA = IPA 0 (the platform flash) -> INVALID_ALIGNMENT",
+	              get_partition_id(0), HV_STATUS_INVALID_ALIGNMENT);
+}
+
+static void ram_end_gpas(void)
+{
+	uint64_t end = ram_end();
+	uint8_t *last = (uint8_t *)(uintptr_t)(end - 32);
+	k_memset(last, FILL, 32);
+	expect_status("GetPartitionId output GPA = the first byte past RAM -> INVALID_ALIGNMENT",
+	              get_partition_id(end), HV_STATUS_INVALID_ALIGNMENT);
+	uint64_t r = get_partition_id(end - 8);
+	uint64_t id;
+	k_memcpy(&id, last + 24, sizeof(id));
+	check(r == 0 && id == own_partition_id, "GetPartitionId output in the last 8 bytes of RAM -> SUCCESS",
+	      "result %#llx, id %#llx (want %#llx)", (unsigned long long)r, (unsigned long long)id,
+	      (unsigned long long)own_partition_id);
+
+	/* Input list ending exactly at the end of RAM: header (16) + 4 names = 32 bytes. */
+	put_query(last, 4);
+	k_memset(page_out, FILL, 4 * sizeof(HV_REGISTER_VALUE));
+	r = get_vp_regs(4, end - 32, (uintptr_t)page_out);
+	check(r == hv_result_value(HV_STATUS_SUCCESS, 4),
+	      "GetVpRegisters input list ending at the last byte of RAM -> SUCCESS, 4 reps", "result %#llx",
+	      (unsigned long long)r);
+	/* One more rep would read past RAM (and across the page): refused before any rep runs. */
+	k_memset(page_out, FILL, 5 * sizeof(HV_REGISTER_VALUE));
+	r = get_vp_regs(5, end - 32, (uintptr_t)page_out);
+	check(hv_result_status(r) == HV_STATUS_INVALID_ALIGNMENT && hv_result_reps_completed(r) == 0 &&
+	          all_bytes(page_out, 5 * sizeof(HV_REGISTER_VALUE), FILL),
+	      "GetVpRegisters input list running past the end of RAM -> INVALID_ALIGNMENT, 0 reps, no output",
+	      "result %#llx", (unsigned long long)r);
+
+	/* Output list: 2 values (32 bytes) end at the last byte of RAM; 3 would run past it. */
+	put_query(page_in, 3);
+	k_memset(last, FILL, 32);
+	r = get_vp_regs(2, (uintptr_t)page_in, end - 32);
+	check(r == hv_result_value(HV_STATUS_SUCCESS, 2) && !all_bytes(last, 8, FILL),
+	      "GetVpRegisters output list ending at the last byte of RAM -> SUCCESS, 2 reps", "result %#llx",
+	      (unsigned long long)r);
+	k_memset(last, FILL, 32);
+	r = get_vp_regs(3, (uintptr_t)page_in, end - 32);
+	check(hv_result_status(r) == HV_STATUS_INVALID_ALIGNMENT && hv_result_reps_completed(r) == 0 &&
+	          all_bytes(last, 32, FILL),
+	      "GetVpRegisters output list running past the end of RAM -> INVALID_ALIGNMENT, nothing written",
+	      "result %#llx", (unsigned long long)r);
+	/* Rep start index 2 of 3: the list still counts from element 0, so it still runs past RAM. */
+	r = hypercall(hv_input_with_rep_start(hv_input_value(HVCALL_GET_VP_REGISTERS, false, 3, 0), 2),
+	              (uintptr_t)page_in, end - 32);
+	check(hv_result_status(r) == HV_STATUS_INVALID_ALIGNMENT && all_bytes(last, 32, FILL),
+	      "GetVpRegisters rep start 2 of 3 with the output list past RAM -> INVALID_ALIGNMENT",
+	      "result %#llx", (unsigned long long)r);
+}
+
+/* IPA 0x40200000 is guest RAM for a guest whose RAM starts at 0x40000000, and also the physical address of
+ * hv.bin: the call must use the guest's bytes there and write the guest's page, never karasu's. */
+static void hv_image_ipa(void)
+{
+	if (!in_ram(HV_IMAGE_PA, 2 * HVTEST_PAGE)) {
+		check(false, "IPA 0x40200000 (hv.bin's physical address) lies in guest RAM",
+		      "RAM %#llx+%#llx does not cover it: run with memory_base = 0x40000000",
+		      (unsigned long long)plat.ram_base, (unsigned long long)plat.ram_size);
+		return;
+	}
+	uint8_t *in = (uint8_t *)(uintptr_t)HV_IMAGE_PA, *o = in + HVTEST_PAGE;
+	put_query(in, 1);
+	k_memset(o, FILL, 16);
+	uint64_t r = get_vp_regs(1, HV_IMAGE_PA, HV_IMAGE_PA + HVTEST_PAGE);
+	uint64_t vp, hi;
+	k_memcpy(&vp, o, 8);
+	k_memcpy(&hi, o + 8, 8);
+	check(r == hv_result_value(HV_STATUS_SUCCESS, 1) && vp == 0 && hi == 0,
+	      "GetVpRegisters with both GPAs at IPA 0x40200000 (= hv.bin's PA) uses the guest's own pages",
+	      "result %#llx, value %#llx:%#llx in the guest page", (unsigned long long)r,
+	      (unsigned long long)hi, (unsigned long long)vp);
+	/* A different header at the same IPA must change the answer: the bytes really come from the guest. */
+	struct hv_input_vp_registers_header h = {.partition_id = 0x4b41524153550000ull, .vp_index = 0};
+	k_memcpy(in, &h, sizeof(h));
+	r = get_vp_regs(1, HV_IMAGE_PA, HV_IMAGE_PA + HVTEST_PAGE);
+	expect_status("... and a bad partition id written there by the guest -> INVALID_PARTITION_ID", r,
+	              HV_STATUS_INVALID_PARTITION_ID);
+}
+
+static void alias_gpas(void)
+{
+	static const struct {
+		uint64_t bits;
+		const char *what;
+	} alias[] = {
+	    {1ull << 40, "RAM address | bit 40 (beyond the 40-bit IPA space) -> INVALID_ALIGNMENT"},
+	    {1ull << 44, "RAM address | bit 44 -> INVALID_ALIGNMENT"},
+	    {1ull << 48, "RAM address | bit 48 -> INVALID_ALIGNMENT"},
+	    {1ull << 63, "RAM address | bit 63 -> INVALID_ALIGNMENT"},
+	    {0xffff000000000000ull, "RAM address with the top 16 bits set -> INVALID_ALIGNMENT"},
+	};
+	k_memset(page_out, FILL, 16);
+	for (unsigned i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
+		uint64_t r = get_partition_id((uintptr_t)page_out | alias[i].bits);
+		check(hv_result_status(r) == HV_STATUS_INVALID_ALIGNMENT && all_bytes(page_out, 16, FILL),
+		      alias[i].what, "result %#llx%s", (unsigned long long)r,
+		      all_bytes(page_out, 16, FILL) ? "" : " and the un-aliased page was written");
+	}
+	expect_status(
+	    "output GPA 0xfffffffffffffff8 (the last 8 bytes of the address space) -> INVALID_ALIGNMENT",
+	    get_partition_id(0xfffffffffffffff8ull), HV_STATUS_INVALID_ALIGNMENT);
+}
+
+/* Every 2 MiB of [0, 8 GiB) outside the guest's RAM: other guests' RAM, karasu's heap and image, devices. */
+static void sweep(void)
+{
+	unsigned bad_out = 0, bad_in = 0, n = 0;
+	uint64_t first_bad = 0;
+	put_query(page_in, 1);
+	for (uint64_t a = 0; a < SWEEP_END; a += SWEEP_STEP) {
+		if (a + SWEEP_STEP > plat.ram_base && a < ram_end())
+			continue;
+		n++;
+		uint64_t r = get_partition_id(a + SWEEP_STEP - 8);
+		if (hv_result_status(r) != HV_STATUS_INVALID_ALIGNMENT) {
+			if (!bad_out && !bad_in)
+				first_bad = a;
+			bad_out++;
+		}
+		r = get_vp_regs(1, a, (uintptr_t)page_out);
+		if (hv_result_status(r) != HV_STATUS_INVALID_ALIGNMENT) {
+			if (!bad_out && !bad_in)
+				first_bad = a;
+			bad_in++;
+		}
+	}
+	check(
+	    bad_out == 0 && bad_in == 0,
+	    "GPA sweep: every 2 MiB of [0, 8 GiB) outside guest RAM -> INVALID_ALIGNMENT (input and output)",
+	    "%u of %u output GPAs and %u input GPAs accepted, first at %#llx", bad_out, n, bad_in,
+	    (unsigned long long)first_bad);
+}
+
+void cases_hostile_gpa(void)
+{
+	out("hvtest: hostile: hypercall GPAs\n");
+	uint64_t r = get_partition_id((uintptr_t)page_out);
+	k_memcpy(&own_partition_id, page_out, sizeof(own_partition_id));
+	check(r == 0, "GetPartitionId (baseline for the hostile GPA cases)", "result %#llx",
+	      (unsigned long long)r);
+	mmio_gpas();
+	ram_end_gpas();
+	hv_image_ipa();
+	alias_gpas();
+	sweep();
+}
