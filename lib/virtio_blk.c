@@ -319,8 +319,9 @@ void virtio_blk_process(struct virtio_blk *dev)
 	if (!(dev->status & VIRTIO_STATUS_DRIVER_OK) || (dev->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) ||
 	    !q->ready)
 		return;
-	static struct chain
-	    chain; /* large; callers serialize per device, and devices are processed one at a time */
+	/* On the stack, not static: devices of different guests are processed on different PEs at once
+	 * (the segments it points to are the device's own, dev->segs). */
+	struct chain chain;
 	bool completed = false;
 	for (;;) {
 		uint16_t avail_idx;
