@@ -210,6 +210,67 @@ static void sweep(void)
 	    (unsigned long long)first_bad);
 }
 
+/* SynIC page registers: a GPA karasu will write into later (messages, event flags). Enabled, it must be a page
+ * wholly in the guest's RAM (docs/synic.md): no alias with high bits, no MMIO, nothing past RAM. */
+static uint64_t set_register(HV_REGISTER_NAME name, uint64_t value)
+{
+	struct hv_input_vp_registers_header h = {.partition_id = HV_PARTITION_ID_SELF,
+	                                         .vp_index = HV_VP_INDEX_SELF};
+	struct hv_register_assoc a = {.name = name};
+	a.value.reg128.low64 = value;
+	k_memcpy(page_in, &h, sizeof(h));
+	k_memcpy(page_in + sizeof(h), &a, sizeof(a));
+	return hypercall(hv_input_value(HVCALL_SET_VP_REGISTERS, false, 1, 0), (uintptr_t)page_in, 0);
+}
+
+#define SYNIC_PAGE_ENABLE 1ull
+
+static void synic_pages(void)
+{
+	uint64_t last = ram_end() - HVTEST_PAGE;
+	static const struct {
+		HV_REGISTER_NAME name;
+		const char *reg;
+	} regs[] = {{HV_REGISTER_SIMP, "SIMP"}, {HV_REGISTER_SIEFP, "SIEFP"}};
+	for (unsigned i = 0; i < 2; i++) {
+		const struct {
+			uint64_t gpa;
+			const char *what;
+		} bad[] = {
+		    {last | (1ull << 40), "the last RAM page | bit 40"},
+		    {last | (1ull << 52), "the last RAM page | bit 52"},
+		    {ram_end(), "the first page past RAM"},
+		    {plat.gicd_base, "the vGICD"},
+		    {plat.uart_base, "the vPL011"},
+		    {0xfffffffffffff000ull, "the last page of the address space"},
+		};
+		unsigned accepted = 0;
+		const char *first = "";
+		for (unsigned j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			uint64_t r = set_register(regs[i].name, bad[j].gpa | SYNIC_PAGE_ENABLE);
+			if (hv_result_status(r) != HV_STATUS_INVALID_REGISTER_VALUE) {
+				if (!accepted)
+					first = bad[j].what;
+				accepted++;
+				set_register(regs[i].name, 0);
+			}
+		}
+		check(accepted == 0,
+		      i == 0 ? "SIMP enabled at an alias / past RAM / MMIO / top-of-space page -> "
+		               "INVALID_REGISTER_VALUE"
+		             : "SIEFP enabled at an alias / past RAM / MMIO / top-of-space page -> "
+		               "INVALID_REGISTER_VALUE",
+		      "%u of 6 accepted, first: %s", accepted, first);
+		uint64_t r = set_register(regs[i].name, last | SYNIC_PAGE_ENABLE);
+		uint64_t off = set_register(regs[i].name, 0);
+		check(r == hv_result_value(HV_STATUS_SUCCESS, 1) &&
+		          off == hv_result_value(HV_STATUS_SUCCESS, 1),
+		      i == 0 ? "control: SIMP at the last page of RAM is accepted (and disabled again)"
+		             : "control: SIEFP at the last page of RAM is accepted (and disabled again)",
+		      "result %#llx, disable %#llx", (unsigned long long)r, (unsigned long long)off);
+	}
+}
+
 void cases_hostile_gpa(void)
 {
 	out("hvtest: hostile: hypercall GPAs\n");
@@ -222,4 +283,5 @@ void cases_hostile_gpa(void)
 	hv_image_ipa();
 	alias_gpas();
 	sweep();
+	synic_pages();
 }

@@ -230,10 +230,38 @@ static void sgis(void)
 	      "sender %d, vCPU 1 %d", self, other);
 }
 
+/* LPIs would make the redistributor read tables at guest-chosen addresses: karasu has none, so the table
+ * registers and EnableLPIs must stay zero whatever the guest writes (GICR_TYPER.PLPIS = 0). */
+#define GICR_RD_CTLR         0x0000u
+#define GICR_RD_TYPER        0x0008u
+#define GICR_RD_PROPBASER    0x0070u
+#define GICR_RD_PENDBASER    0x0078u
+#define GICR_CTLR_ENABLE_LPI (1u << 0)
+#define GICR_TYPER_PLPIS     (1u << 0)
+
+static void no_lpis(void)
+{
+	uint64_t rd = plat.gicr_base;
+	volatile uint32_t *ctlr = (volatile uint32_t *)(uintptr_t)(rd + GICR_RD_CTLR);
+	volatile uint64_t *prop = (volatile uint64_t *)(uintptr_t)(rd + GICR_RD_PROPBASER);
+	volatile uint64_t *pend = (volatile uint64_t *)(uintptr_t)(rd + GICR_RD_PENDBASER);
+	uint32_t typer = *(volatile uint32_t *)(uintptr_t)(rd + GICR_RD_TYPER);
+	*prop = 0x80000000ull | 0xf; /* another guest's physical RAM, 64K INTIDs */
+	*pend = 0x80000000ull;
+	*ctlr = GICR_CTLR_ENABLE_LPI;
+	uint64_t p = *prop, q = *pend;
+	uint32_t c = *ctlr;
+	check(!(typer & GICR_TYPER_PLPIS) && p == 0 && q == 0 && !(c & GICR_CTLR_ENABLE_LPI),
+	      "no LPIs: GICR_PROPBASER/PENDBASER/CTLR.EnableLPIs stay 0 after the guest writes them",
+	      "TYPER %#x, PROPBASER %#llx, PENDBASER %#llx, CTLR %#x", typer, (unsigned long long)p,
+	      (unsigned long long)q, c);
+}
+
 void cases_hostile_vgic(void)
 {
 	out("hvtest: hostile: vGIC\n");
 	beyond_itlines();
 	spi_routing();
 	sgis();
+	no_lpis();
 }
