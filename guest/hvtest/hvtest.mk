@@ -1,10 +1,10 @@
 # hvtest: the bare-metal EL1 test guest for karasu-hv (guest/hvtest/hvtest.h). Linked with lib/fmt and
-# lib/mem for aarch64 into an arm64 Image (hvtest.bin) that karasu loads like a Linux kernel.
+# lib/mem (and lib/compiler_shims) for aarch64 into an arm64 Image (hvtest.bin) that karasu loads like a Linux kernel.
 HVTEST_C_SRCS := $(wildcard guest/hvtest/*.c)
 HVTEST_S_SRCS := $(wildcard guest/hvtest/*.S)
 HVTEST_OBJS := $(patsubst %.c,$(BUILD)/aarch64/%.o,$(HVTEST_C_SRCS)) \
 	$(patsubst %.S,$(BUILD)/aarch64/%.o,$(HVTEST_S_SRCS)) \
-	$(BUILD)/aarch64/lib/fmt.o $(BUILD)/aarch64/lib/mem.o
+	$(BUILD)/aarch64/lib/fmt.o $(BUILD)/aarch64/lib/mem.o $(BUILD)/aarch64/lib/compiler_shims.o
 HVTEST_ELF := $(BUILD)/guest/hvtest/hvtest.elf
 HVTEST_BIN := $(BUILD)/guest/hvtest/hvtest.bin
 
