@@ -1,7 +1,7 @@
 /* karasu.cfg: which guests karasu-hv runs and how (format: docs/config.md).
  *
  *   [karasu]                  global settings (optional, at most once)
- *   escape = ctrl-a           console escape key: ctrl-<letter> or a hex byte (0x01)
+ *   escape = ctrl-]           console escape key: ctrl-<letter> or a hex byte (0x1d)
  *   focus = linux             guest that owns the console at start (default: the first guest)
  *
  *   [guest linux]             one section per guest; NAME: letters, digits, '-', '_' (<= 31 chars)
@@ -39,7 +39,7 @@
 #define KARASU_CFG_RAM_ALIGN        (2ull << 20)
 #define KARASU_CFG_DEFAULT_RAM_BASE 0x40000000ull
 #define KARASU_CFG_DEFAULT_MEMORY   (256ull << 20)
-#define KARASU_CFG_DEFAULT_ESCAPE   0x01      /* ctrl-a */
+#define KARASU_CFG_DEFAULT_ESCAPE   0x1d      /* ctrl-]: Ctrl-A belongs to QEMU, screen, minicom */
 #define KARASU_CFG_MAX_CONNECTIONS  16u       /* per guest */
 #define KARASU_CFG_CONNECTION_MAX   0xffffffu /* ids are the 24-bit HV_CONNECTION_ID.Id */
 #define KARASU_CFG_SINT_COUNT       16u

@@ -93,7 +93,7 @@ static void test_default_config(void **state)
 	assert_int_equal(g->memory_base, 0x40000000);
 	assert_true(g->autostart);
 	assert_non_null(strstr(g->bootargs, "console=ttyAMA0"));
-	assert_int_equal(cfg.escape_key, 0x01);
+	assert_int_equal(cfg.escape_key, 0x1d); /* ctrl-] */
 	assert_string_equal(cfg.focus, "linux");
 	free(text);
 }
@@ -148,7 +148,7 @@ static void test_all_keys_and_syntax(void **state)
 	assert_int_equal(g->line, 6);
 	assert_null(karasu_config_find(&cfg, "other"));
 
-	/* Defaults: 256M, autostart, ctrl-a; escape spellings. */
+	/* Defaults: 256M, autostart, ctrl-]; escape spellings. */
 	expect_clean("[guest a]\nkernel=/k\ncpus=0\n[karasu]\nescape = 0x1c\n");
 	assert_int_equal(cfg.guests[0].memory_size, 256ull << 20);
 	assert_true(cfg.guests[0].autostart);
@@ -305,7 +305,7 @@ static void test_structure_errors(void **state)
 	expect_error(12, "appears twice");
 	assert_int_equal(cfg.nguests, 1);
 	assert_string_equal(cfg.focus, "");
-	assert_int_equal(cfg.escape_key, 0x01); /* the bad escape left the default */
+	assert_int_equal(cfg.escape_key, 0x1d); /* the bad escape left the default, ctrl-] */
 	assert_int_equal(cfg.nerrors, 9);
 
 	/* Empty input and no guests. */
