@@ -140,6 +140,8 @@ static void cmd_read_mem(struct cmd *c)
 
 static void write_mem(struct cmd *c, uint64_t addr, const uint8_t *data, size_t len)
 {
+	if (c->s->before_mem_write && len)
+		c->s->before_mem_write(c->s->before_mem_write_ctx, addr, len);
 	reply(c, rv_gdb_mem_write(c->s->cpu, addr, data, len) ? "OK" : REPLY_EFAULT);
 }
 

@@ -49,6 +49,9 @@ struct rv_gdb_session {
 	bool gdb_swbreak;      /* gdb understands swbreak/hwbreak stop reasons */
 	uint64_t pass_sigs[2]; /* QPassSignals: GDB signal numbers (0..127) delivered without stopping */
 	char last_stop[96];    /* the last stop reply, for `?` */
+	/* called before a memory write from the debugger (rv_gdb_ops.before_mem_write), or NULL */
+	void (*before_mem_write)(void *ctx, uint64_t addr, size_t len);
+	void *before_mem_write_ctx;
 };
 
 /* The session of a hart that is stopped with SIGTRAP (how a debugger finds a freshly loaded program). */

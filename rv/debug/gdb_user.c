@@ -9,13 +9,6 @@
 #include "rv/user/signal.h"
 #include "rv/user/syscall.h"
 
-/* The Linux default action of these is to ignore (or stop, which karasu-rv treats as ignore). */
-static bool default_ignored(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT || sig == SIGTSTP ||
-	       sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
-}
-
 struct user_ctx {
 	struct rv_thread *t;
 	pid_t pid; /* of the debugged process: another one after a syscall is the child of a fork */
@@ -116,7 +109,7 @@ static void discard_pending(struct rv_thread *t, int sig)
  * the process: that is reported first. */
 static struct rv_gdb_event deliver_pending(struct rv_thread *t, int sig)
 {
-	if (!blocked(t, sig) && handler_of(t, sig) == RV_SIG_DFL && !default_ignored(sig))
+	if (!blocked(t, sig) && handler_of(t, sig) == RV_SIG_DFL && !rv_signal_default_is_ignore(sig))
 		return event(RV_GDB_EV_KILLED, sig);
 	rv_signal_deliver(t);
 	return event(RV_GDB_EV_NONE, 0);
@@ -162,11 +155,19 @@ static void terminate(void *ctx, struct rv_gdb_event ev)
 	rv_process_exit(c->t, ev.value);
 }
 
+/* A debugger write into code must drop its translations like a guest store would (rv/user/mem.h). */
+static void before_mem_write(void *ctx, uint64_t addr, size_t len)
+{
+	struct user_ctx *c = ctx;
+	rv_mem_code_unprotect(&c->t->proc->mem, addr, len);
+}
+
 static const struct rv_gdb_ops user_ops = {
     .on_exit = user_on_exit,
     .pending_signal = pending_signal,
     .resume_signal = resume_signal,
     .terminate = terminate,
+    .before_mem_write = before_mem_write,
 };
 
 enum rv_gdb_end rv_gdb_run_thread(struct rv_gdb *g, struct rv_thread *t)

@@ -320,6 +320,8 @@ enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv
 	if (g->fd < 0)
 		return RV_GDB_END_DISCONNECTED;
 	rv_gdb_session_init(&g->session, cpu);
+	g->session.before_mem_write = ops->before_mem_write;
+	g->session.before_mem_write_ctx = ctx;
 	bool signal_stop = false; /* the last stop was for a signal the runtime still holds */
 	for (;;) {
 		bool lost, forked;

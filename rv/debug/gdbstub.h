@@ -58,6 +58,10 @@ struct rv_gdb_ops {
 	struct rv_gdb_event (*resume_signal)(void *ctx, int sig);
 	/* Ends the process as ev (EXITED/KILLED) says; the debugger has been told. Must not return. */
 	void (*terminate)(void *ctx, struct rv_gdb_event ev);
+	/* Optional (NULL: nothing to do): the debugger is about to write [addr, addr+len) of guest memory.
+	 * The runtime makes pages holding translated code host-writable and drops their translations, as
+	 * for any other write into code. */
+	void (*before_mem_write)(void *ctx, uint64_t addr, size_t len);
 };
 
 /* Why rv_gdb_run returned (the guest is still alive and may run on without the debugger). */

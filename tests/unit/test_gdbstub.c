@@ -333,10 +333,31 @@ static void test_memory_read_bounds(void **state)
 	assert_string_equal(cmd(f, "m,4"), "E22");
 }
 
+/* The last range the session announced before a debugger write (rv_gdb_ops.before_mem_write). */
+struct announced_write {
+	int calls;
+	uint64_t addr;
+	size_t len;
+};
+
+static void record_write(void *ctx, uint64_t addr, size_t len)
+{
+	struct announced_write *w = ctx;
+	w->calls++;
+	w->addr = addr;
+	w->len = len;
+}
+
 static void test_memory_write_bounds(void **state)
 {
 	struct fixture *f = *state;
+	struct announced_write w = {0};
+	f->s.before_mem_write = record_write; /* the runtime drops translations of code written there */
+	f->s.before_mem_write_ctx = &w;
 	assert_string_equal(cmd(f, "M10010,3:a1b2c3"), "OK");
+	assert_int_equal(w.calls, 1);
+	assert_int_equal(w.addr, 0x10010);
+	assert_int_equal(w.len, 3);
 	assert_memory_equal(f->mem.base + PAGE_RW + 0x10, "\xa1\xb2\xc3", 3);
 	/* read-only page, unmapped page, straddling into read-only: refused, nothing written */
 	assert_string_equal(cmd(f, "M11000,1:00"), "E14");
@@ -633,7 +654,12 @@ static void fake_terminate(void *ctx, struct rv_gdb_event ev)
 	longjmp(rt->ended, 1);
 }
 
-static const struct rv_gdb_ops fake_ops = {fake_on_exit, fake_pending, fake_resume, fake_terminate};
+static const struct rv_gdb_ops fake_ops = {
+    .on_exit = fake_on_exit,
+    .pending_signal = fake_pending,
+    .resume_signal = fake_resume,
+    .terminate = fake_terminate,
+};
 
 /* Frames each payload of a NULL-terminated list and sends them all at once, as a gdb that does not wait
  * for answers (no-ack mode). Raw bytes (Ctrl-C) are given as a payload starting with \x03. */
