@@ -2,3 +2,4 @@
 -include guest/hvtest/hvtest.mk
 -include guest/rv/rv.mk
 -include guest/init/init.mk
+-include guest/rv/hostile/hostile.mk

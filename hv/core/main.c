@@ -127,9 +127,14 @@ _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 	memory_init();
 	hv_log("%zu MiB of RAM for guests", memory_free_bytes() >> 20);
 	start_partitions();
-	if (partitions_running() == 0) {
+	unsigned waiting = 0; /* guests that wait for the console's `boot` */
+	for (unsigned i = 0; i < npartitions; i++)
+		waiting += !partitions[i]->cfg->autostart;
+	if (partitions_running() == 0 && waiting == 0) {
 		hv_log("no guest is running: powering off");
 		firmware_system_off();
 	}
+	if (partitions_running() == 0)
+		hv_log("no guest has autostart: open the console with the escape key and use `boot N`");
 	pe_idle_loop();
 }

@@ -116,6 +116,17 @@ static unsigned seg_prot(uint32_t pf)
 	return p;
 }
 
+/* The page range [*start, *end) a PT_LOAD segment occupies; false for other headers and empty ones. */
+static bool seg_pages(const Elf64_Phdr *ph, uint64_t bias, uint64_t *start, uint64_t *end)
+{
+	if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+		return false;
+	uint64_t vaddr = ph->p_vaddr + bias;
+	*start = vaddr & ~(RV_PAGE_SIZE - 1);
+	*end = (vaddr + ph->p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
+	return true;
+}
+
 int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_elf_image *img, char *err,
                 size_t errlen)
 {
@@ -145,45 +156,52 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 	if (img->lowest < RV_PAGE_SIZE)
 		return fail(err, errlen, "a segment maps page zero");
 
-	/* Map every page writable, copy, then apply the final permissions: the union of the segments that
-	 * share a page (a data segment may start in the page where the text ends). */
+	/* Each segment's pages are mapped writable in one host mapping (the page a previous segment ends
+	 * in is mapped already and keeps its contents), the file data copied, then the final permissions
+	 * applied range by range: a segment of any size costs a few host calls. */
+	uint64_t mapped_end = 0; /* end of the pages mapped so far (segments ascend) */
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+		uint64_t start, end;
+		if (!seg_pages(&ph[i], img->load_bias, &start, &end))
 			continue;
-		uint64_t vaddr = ph[i].p_vaddr + img->load_bias;
-		uint64_t start = vaddr & ~(RV_PAGE_SIZE - 1);
-		uint64_t end = (vaddr + ph[i].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
-		for (uint64_t a = start; a < end; a += RV_PAGE_SIZE) {
-			if (rv_mem_is_mapped(m, a))
-				continue; /* shared with the previous segment: keep its contents */
-			if (rv_mem_map(m, a, RV_PAGE_SIZE, RV_PROT_READ | RV_PROT_WRITE) != 0)
-				return fail(err, errlen, "cannot map guest memory at 0x%llx",
-				            (unsigned long long)a);
-		}
-		memcpy(m->base + vaddr, data + ph[i].p_offset, ph[i].p_filesz);
+		uint64_t from = start < mapped_end ? mapped_end : start;
+		if (from < end && rv_mem_map(m, from, end - from, RV_PROT_READ | RV_PROT_WRITE) != 0)
+			return fail(err, errlen, "cannot map guest memory at 0x%llx (%llu bytes)",
+			            (unsigned long long)from, (unsigned long long)(end - from));
+		if (end > mapped_end)
+			mapped_end = end;
+		memcpy(m->base + ph[i].p_vaddr + img->load_bias, data + ph[i].p_offset, ph[i].p_filesz);
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+		uint64_t start, end;
+		if (!seg_pages(&ph[i], img->load_bias, &start, &end))
 			continue;
+		rv_mem_protect(m, start, end - start, seg_prot(ph[i].p_flags));
 		uint64_t vaddr = ph[i].p_vaddr + img->load_bias;
-		uint64_t start = vaddr & ~(RV_PAGE_SIZE - 1);
-		uint64_t end = (vaddr + ph[i].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
-		for (uint64_t a = start; a < end; a += RV_PAGE_SIZE) {
-			unsigned prot = seg_prot(ph[i].p_flags);
-			/* the union with any other segment touching this page */
-			for (unsigned j = 0; j < eh.e_phnum; j++) {
-				if (j == i || ph[j].p_type != PT_LOAD || ph[j].p_memsz == 0)
-					continue;
-				uint64_t v = ph[j].p_vaddr + img->load_bias;
-				uint64_t s = v & ~(RV_PAGE_SIZE - 1);
-				uint64_t e = (v + ph[j].p_memsz + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1);
-				if (a >= s && a < e)
-					prot |= seg_prot(ph[j].p_flags);
-			}
-			rv_mem_protect(m, a, RV_PAGE_SIZE, prot);
-		}
 		if (eh.e_phoff >= ph[i].p_offset && eh.e_phoff < ph[i].p_offset + ph[i].p_filesz)
 			img->phdr_addr = vaddr + (eh.e_phoff - ph[i].p_offset);
+	}
+	/* a page shared by segments (a data segment may start in the page where the text ends) gets the
+	 * union of their permissions; only a segment's first and last pages can be shared */
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		uint64_t start, end;
+		if (!seg_pages(&ph[i], img->load_bias, &start, &end))
+			continue;
+		const uint64_t edges[2] = {start, end - RV_PAGE_SIZE};
+		for (int k = 0; k < 2; k++) {
+			unsigned prot = 0;
+			int users = 0;
+			for (unsigned j = 0; j < eh.e_phnum; j++) {
+				uint64_t s, e;
+				if (seg_pages(&ph[j], img->load_bias, &s, &e) && edges[k] >= s &&
+				    edges[k] < e) {
+					prot |= seg_prot(ph[j].p_flags);
+					users++;
+				}
+			}
+			if (users > 1)
+				rv_mem_protect(m, edges[k], RV_PAGE_SIZE, prot);
+		}
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type == PT_PHDR)

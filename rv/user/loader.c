@@ -106,6 +106,16 @@ int rv_load_program(struct rv_process *proc, struct rv_thread *thread, const cha
 	if (stack_size > m->limit / 8)
 		stack_size = m->limit / 8;
 	uint64_t stack_lo = proc->stack_top - stack_size;
+	/* the program must end below the mmap area, whose top holds the trampoline (mapping the stack
+	 * over it would replace its pages) */
+	uint64_t area_top = (stack_lo - RV_STACK_GAP) & ~(RV_PAGE_SIZE - 1);
+	if (proc->brk_start > area_top) {
+		snprintf(
+		    err, errlen,
+		    "the program (up to 0x%llx) overlaps the stack and mmap area: it must end below 0x%llx",
+		    (unsigned long long)img.highest, (unsigned long long)area_top);
+		return -1;
+	}
 	unsigned stack_prot = RV_PROT_READ | RV_PROT_WRITE | (img.exec_stack ? RV_PROT_EXEC : 0);
 	if (rv_mem_map(m, stack_lo, stack_size, stack_prot) != 0) {
 		snprintf(err, errlen, "cannot map the stack");

@@ -103,8 +103,11 @@ int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot
 	void *p = mmap(m->base + addr, len, host_prot(prot), flags, fd, (off_t)offset);
 	if (p == MAP_FAILED) {
 		int e = -errno;
-		/* MAP_FIXED may have replaced the old pages even on failure: mark them gone */
-		rv_mem_unmap(m, addr, len);
+		/* Linux checks the file and the arguments before it touches the old mapping (these errors
+		 * leave it as it was); a later failure may have replaced the old pages: mark them gone */
+		if (e != -EBADF && e != -ENODEV && e != -EACCES && e != -EINVAL && e != -EPERM &&
+		    e != -EOVERFLOW)
+			rv_mem_unmap(m, addr, len);
 		return e;
 	}
 	memset(m->prot + (addr >> RV_PAGE_SHIFT), (int)table_prot(prot), len >> RV_PAGE_SHIFT);
@@ -281,7 +284,6 @@ static bool unprotect_page(struct rv_mem *m, uint64_t page, bool count_fault, bo
 	if (!(bits & RV_PAGE_MAPPED) || !(bits & RV_PROT_WRITE))
 		return false;
 	bool was_code = (bits & RV_PAGE_CODE) != 0;
-	uint8_t clear = RV_PAGE_CODE;
 	if (mprotect(m->base + (page << RV_PAGE_SHIFT), RV_PAGE_SIZE, host_prot(bits)) != 0) {
 		*failed = true;
 		return false;
@@ -289,7 +291,7 @@ static bool unprotect_page(struct rv_mem *m, uint64_t page, bool count_fault, bo
 	if (was_code && count_fault && m->code_faults[page] < UINT8_MAX &&
 	    ++m->code_faults[page] >= RV_CODE_FAULT_LIMIT)
 		__atomic_fetch_or(&m->prot[page], RV_PAGE_NOJIT, __ATOMIC_RELEASE);
-	__atomic_fetch_and(&m->prot[page], (uint8_t)~clear, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&m->prot[page], (uint8_t)~RV_PAGE_CODE, __ATOMIC_RELEASE);
 	return was_code;
 }
 

@@ -7,4 +7,12 @@
 /* A read-only file descriptor with the guest's /proc/self/maps text, or -errno. */
 int rv_procfs_open_maps(struct rv_process *p);
 
+/* Vets a file descriptor the host just opened for the guest (any path: /proc/self/mem,
+ * /proc/<our pid>/task/<tid>/mem, a symlink or a dirfd-relative path to them): the file it really is
+ * decides. Files that would expose karasu-rv's own memory are refused: mem and pagemap (and smaps,
+ * smaps_rollup, numa_maps) of this process or of another karasu-rv process, and karasu-rv's code-cache
+ * memfd (reachable through /proc/self/map_files). maps of this process becomes the guest's view. Returns
+ * fd itself, a replacement descriptor (fd closed), or -errno (fd closed). */
+int rv_procfs_vet_open(struct rv_process *p, int fd);
+
 #endif

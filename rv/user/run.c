@@ -204,6 +204,7 @@ static void host_fault_handler(int sig, siginfo_t *info, void *ucontext)
 		errno = saved;
 		return;
 	}
+	rv_guest_copy_host_fault(sig, info); /* no return if a guarded copy (guest_copy.h) faulted */
 	if (t) {
 		struct rv_mem *m = &t->proc->mem;
 		uintptr_t addr = (uintptr_t)info->si_addr;
@@ -286,10 +287,8 @@ static void thread_exit(struct rv_thread *t)
 	struct rv_process *p = t->proc;
 	if (t->clear_child_tid) {
 		uint32_t *ctid = rv_guest_ptr(t, t->clear_child_tid, 4, RV_PROT_WRITE);
-		if (ctid) {
-			__atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);
+		if (ctid && rv_guest_store_u32(t, t->clear_child_tid, 0) == 0) /* guest_copy.h */
 			syscall(SYS_futex, ctid, FUTEX_WAKE, 1, NULL, NULL, 0);
-		}
 	}
 	pthread_mutex_lock(&p->lock);
 	int left = --p->nthreads;

@@ -270,9 +270,9 @@ static bool setup_frame(struct rv_thread *t, int sig, const struct rv_guest_siga
 	if ((act->flags & RV_SA_ONSTACK) && t->altstack_size && !on_alt && !(t->altstack_flags & SS_DISABLE))
 		sp = t->altstack_sp + t->altstack_size;
 	uint64_t frame = (sp - RV_SIGFRAME_SIZE) & ~15ull;
-	uint8_t *f = rv_guest_ptr(t, frame, RV_SIGFRAME_SIZE, RV_PROT_WRITE);
-	if (!f)
-		return false;
+	/* built here, then copied out in one guarded copy (the stack may fault on the host: SIGBUS past
+	 * the end of a mapped file) */
+	uint8_t f[RV_SIGFRAME_SIZE];
 	memset(f, 0, RV_SIGFRAME_SIZE);
 
 	/* siginfo */
@@ -294,6 +294,8 @@ static bool setup_frame(struct rv_thread *t, int sig, const struct rv_guest_siga
 		put64(uc + RV_UC_FPREGS + 8 * i, cpu->f[i]);
 	uint32_t fcsr = ((cpu->frm & 7) << 5) | (cpu->fflags & RV_FFLAGS_MASK);
 	memcpy(uc + RV_UC_FPREGS + 256, &fcsr, 4);
+	if (rv_copy_to_guest(t, frame, f, RV_SIGFRAME_SIZE) < 0)
+		return false;
 
 	t->sigmask |= act->mask;
 	if (!(act->flags & RV_SA_NODEFER))
@@ -376,8 +378,8 @@ long rv_sys_rt_sigreturn(struct rv_thread *t, const uint64_t *a)
 	(void)a;
 	struct rv_cpu *cpu = &t->cpu;
 	uint64_t frame = cpu->x[2];
-	const uint8_t *f = rv_guest_ptr(t, frame, RV_SIGFRAME_SIZE, RV_PROT_READ);
-	if (!f)
+	uint8_t f[RV_SIGFRAME_SIZE];
+	if (rv_copy_from_guest(t, f, frame, RV_SIGFRAME_SIZE) < 0)
 		rv_signal_die(t, SIGSEGV);
 	const uint8_t *uc = f + RV_SIGFRAME_UC;
 	cpu->pc = get64(uc + RV_UC_MCONTEXT);
@@ -400,16 +402,14 @@ long rv_sys_rt_sigaction(struct rv_thread *t, const uint64_t *a)
 	if (sig < 1 || sig > RV_NSIG || a[3] != 8)
 		return -EINVAL;
 	struct rv_process *p = t->proc;
-	struct rv_guest_sigaction *oldp = NULL, newa;
-	if (a[2] && !(oldp = rv_guest_ptr(t, a[2], sizeof(*oldp), RV_PROT_WRITE)))
+	struct rv_guest_sigaction newa;
+	if (a[2] && !rv_guest_ptr(t, a[2], sizeof(newa), RV_PROT_WRITE))
 		return -EFAULT;
 	if (a[1]) {
-		const struct rv_guest_sigaction *n = rv_guest_ptr(t, a[1], sizeof(*n), RV_PROT_READ);
-		if (!n)
+		if (rv_copy_from_guest(t, &newa, a[1], sizeof(newa)) < 0)
 			return -EFAULT;
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
-		newa = *n;
 	}
 	pthread_mutex_lock(&p->lock);
 	struct rv_guest_sigaction old = p->sigact[sig];
@@ -418,8 +418,8 @@ long rv_sys_rt_sigaction(struct rv_thread *t, const uint64_t *a)
 		update_host_disposition(sig, &newa);
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (oldp)
-		*oldp = old;
+	if (a[2] && rv_copy_to_guest(t, a[2], &old, sizeof(old)) < 0)
+		return -EFAULT;
 	return 0;
 }
 
@@ -427,15 +427,13 @@ long rv_sys_rt_sigprocmask(struct rv_thread *t, const uint64_t *a)
 {
 	if (a[3] != 8)
 		return -EINVAL;
-	uint64_t *oldp = NULL;
-	if (a[2] && !(oldp = rv_guest_ptr(t, a[2], 8, RV_PROT_WRITE)))
+	if (a[2] && !rv_guest_ptr(t, a[2], 8, RV_PROT_WRITE))
 		return -EFAULT;
 	uint64_t old = t->sigmask;
 	if (a[1]) {
-		const uint64_t *setp = rv_guest_ptr(t, a[1], 8, RV_PROT_READ);
-		if (!setp)
+		uint64_t set;
+		if (rv_copy_from_guest(t, &set, a[1], 8) < 0)
 			return -EFAULT;
-		uint64_t set = *setp;
 		switch ((int)a[0]) {
 		case SIG_BLOCK: t->sigmask |= set; break;
 		case SIG_UNBLOCK: t->sigmask &= ~set; break;
@@ -444,29 +442,26 @@ long rv_sys_rt_sigprocmask(struct rv_thread *t, const uint64_t *a)
 		}
 		t->sigmask &= ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
 	}
-	if (oldp)
-		*oldp = old;
+	if (a[2] && rv_copy_to_guest(t, a[2], &old, 8) < 0)
+		return -EFAULT;
 	return 0;
 }
 
 long rv_sys_rt_sigpending(struct rv_thread *t, const uint64_t *a)
 {
-	uint64_t *out = rv_guest_ptr(t, a[0], 8, RV_PROT_WRITE);
-	if (!out)
-		return -EFAULT;
-	*out = (t->pending | t->proc->pending) & t->sigmask;
-	return 0;
+	uint64_t set = (t->pending | t->proc->pending) & t->sigmask;
+	return rv_copy_to_guest(t, a[0], &set, 8);
 }
 
 long rv_sys_rt_sigsuspend(struct rv_thread *t, const uint64_t *a)
 {
-	const uint64_t *setp = rv_guest_ptr(t, a[0], 8, RV_PROT_READ);
-	if (!setp)
+	uint64_t set;
+	if (rv_copy_from_guest(t, &set, a[0], 8) < 0)
 		return -EFAULT;
 	/* wait under the given mask; the handler frame saves (and sigreturn restores) the old one */
 	t->saved_sigmask = t->sigmask;
 	t->restore_sigmask = true;
-	t->sigmask = *setp & ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+	t->sigmask = set & ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
 	while (!rv_signal_ready(t))
 		pause();
 	return -EINTR; /* the run loop delivers the signal after a0 is set */
@@ -474,14 +469,16 @@ long rv_sys_rt_sigsuspend(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
 {
-	const uint64_t *setp = rv_guest_ptr(t, a[0], 8, RV_PROT_READ);
-	if (!setp)
+	uint64_t set;
+	if (rv_copy_from_guest(t, &set, a[0], 8) < 0)
 		return -EFAULT;
-	uint64_t set = *setp;
-	struct timespec deadline, now;
+	struct timespec deadline, now, timeout_copy;
 	const struct timespec *timeout = NULL;
-	if (a[2] && !(timeout = rv_guest_ptr(t, a[2], sizeof(*timeout), RV_PROT_READ)))
-		return -EFAULT;
+	if (a[2]) {
+		if (rv_copy_from_guest(t, &timeout_copy, a[2], sizeof(timeout_copy)) < 0)
+			return -EFAULT;
+		timeout = &timeout_copy;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	if (timeout) {
 		deadline.tv_sec += timeout->tv_sec;
@@ -498,12 +495,12 @@ long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
 			__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
 			if (a[1]) {
-				uint8_t *info = rv_guest_ptr(t, a[1], 128, RV_PROT_WRITE);
-				if (info) {
-					memset(info, 0, 128);
-					int32_t head[3] = {sig, 0, pending_info[sig].code};
-					memcpy(info, head, sizeof(head));
-				}
+				uint8_t info[128];
+				memset(info, 0, sizeof(info));
+				int32_t head[3] = {sig, 0, pending_info[sig].code};
+				memcpy(info, head, sizeof(head));
+				if (rv_copy_to_guest(t, a[1], info, sizeof(info)) < 0)
+					return -EFAULT; /* as Linux: the signal is consumed */
 			}
 			return sig;
 		}
@@ -521,18 +518,18 @@ long rv_sys_sigaltstack(struct rv_thread *t, const uint64_t *a)
 	struct rv_cpu *cpu = &t->cpu;
 	bool on_alt = t->altstack_size && cpu->x[2] - t->altstack_sp <= t->altstack_size;
 	if (a[1]) {
-		uint8_t *old = rv_guest_ptr(t, a[1], 24, RV_PROT_WRITE);
-		if (!old)
-			return -EFAULT;
+		uint8_t old[24];
 		uint32_t flags = t->altstack_size ? (on_alt ? SS_ONSTACK : 0) : SS_DISABLE;
 		memset(old, 0, 24);
 		put64(old, t->altstack_sp);
 		memcpy(old + 8, &flags, 4);
 		put64(old + 16, t->altstack_size);
+		if (rv_copy_to_guest(t, a[1], old, sizeof(old)) < 0)
+			return -EFAULT;
 	}
 	if (a[0]) {
-		const uint8_t *n = rv_guest_ptr(t, a[0], 24, RV_PROT_READ);
-		if (!n)
+		uint8_t n[24];
+		if (rv_copy_from_guest(t, n, a[0], sizeof(n)) < 0)
 			return -EFAULT;
 		if (on_alt)
 			return -EPERM;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
+#include "rv/user/guest_copy.h" /* the fault handler's hook and thread_exit use it via this header */
 #include "rv/user/process.h"
 
 /* riscv64 rt_sigframe: siginfo (128 bytes) then ucontext (960 bytes), 16-byte aligned. */

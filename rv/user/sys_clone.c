@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rv/user/guest_copy.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
 #include "rv/user/syscall.h"
@@ -50,14 +51,10 @@ static void *thread_main(void *arg)
 		t->tid = -1;
 	if (t->tid > 0) {
 		if (s->flags & CLONE_CHILD_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, s->ctid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
+			(void)rv_guest_store_u32(t, s->ctid, (uint32_t)t->tid);
 		}
 		if (s->flags & CLONE_PARENT_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, s->ptid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
+			(void)rv_guest_store_u32(t, s->ptid, (uint32_t)t->tid);
 		}
 	}
 	int tid = t->tid;
@@ -161,18 +158,14 @@ static long clone_process(struct rv_thread *t, uint64_t flags, uint64_t newsp, u
 		if (flags & CLONE_SETTLS)
 			t->cpu.x[4] = tls;
 		if (flags & CLONE_CHILD_SETTID) {
-			uint32_t *p = rv_guest_ptr(t, ctid, 4, W);
-			if (p)
-				*p = (uint32_t)t->tid;
+			(void)rv_guest_store_u32(t, ctid, (uint32_t)t->tid);
 		}
 		if (flags & CLONE_CHILD_CLEARTID)
 			t->clear_child_tid = ctid;
 		return 0;
 	}
 	if (flags & CLONE_PARENT_SETTID) {
-		uint32_t *p = rv_guest_ptr(t, ptid, 4, W);
-		if (p)
-			*p = (uint32_t)pid;
+		(void)rv_guest_store_u32(t, ptid, (uint32_t)pid);
 	}
 	if (vfork_pipe[0] >= 0) {
 		close(vfork_pipe[1]);
@@ -197,7 +190,7 @@ long rv_sys_clone(struct rv_thread *t, const uint64_t *a)
 long rv_sys_execve(struct rv_thread *t, const uint64_t *a)
 {
 	char path[PATH_MAX];
-	long r = rv_guest_string(t, a[0], path, sizeof(path));
+	long r = rv_copy_string_from_guest(t, a[0], path, sizeof(path));
 	if (r < 0)
 		return r;
 	if (strcmp(path, "/proc/self/exe") == 0)
@@ -212,12 +205,12 @@ long rv_sys_execve(struct rv_thread *t, const uint64_t *a)
 		if (!vec[v])
 			goto nomem;
 		for (size_t i = 0; base; i++) {
-			const uint64_t *slot = rv_guest_ptr(t, base + 8 * i, 8, R);
-			if (!slot) {
+			uint64_t slot;
+			if (rv_copy_from_guest(t, &slot, base + 8 * i, 8) < 0) {
 				r = -EFAULT;
 				goto out;
 			}
-			if (*slot == 0)
+			if (slot == 0)
 				break;
 			if (count[v] + 2 >= cap) {
 				cap *= 2;
@@ -229,7 +222,7 @@ long rv_sys_execve(struct rv_thread *t, const uint64_t *a)
 			char *s = malloc(PATH_MAX * 4);
 			if (!s)
 				goto nomem;
-			if (rv_guest_string(t, *slot, s, PATH_MAX * 4) < 0) {
+			if (rv_copy_string_from_guest(t, slot, s, PATH_MAX * 4) < 0) {
 				free(s);
 				r = -EFAULT;
 				goto out;

@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "rv/user/guest_copy.h"
 #include "rv/user/procfs.h"
 #include "rv/user/syscall.h"
 
@@ -50,8 +51,10 @@ struct rv_stat {
 };
 _Static_assert(sizeof(struct rv_stat) == 128, "riscv64 struct stat is 128 bytes");
 
-static void put_stat(struct rv_stat *d, const struct stat *s)
+/* Writes the riscv64 form of s to the guest at addr: 0 or -EFAULT. */
+static long put_stat(struct rv_thread *t, uint64_t addr, const struct stat *s)
 {
+	struct rv_stat out, *d = &out;
 	memset(d, 0, sizeof(*d));
 	d->st_dev = s->st_dev;
 	d->st_ino = s->st_ino;
@@ -69,12 +72,13 @@ static void put_stat(struct rv_stat *d, const struct stat *s)
 	d->st_mtime_nsec = (uint64_t)s->st_mtim.tv_nsec;
 	d->st_ctime_sec = s->st_ctim.tv_sec;
 	d->st_ctime_nsec = (uint64_t)s->st_ctim.tv_nsec;
+	return rv_copy_to_guest(t, addr, d, sizeof(*d));
 }
 
 /* A guest path, with /proc/self/exe meaning the guest program (not karasu-rv). */
 static long get_path(struct rv_thread *t, uint64_t addr, char *buf, size_t len)
 {
-	long r = rv_guest_string(t, addr, buf, len);
+	long r = rv_copy_string_from_guest(t, addr, buf, len);
 	if (r < 0)
 		return r;
 	if (strcmp(buf, "/proc/self/exe") == 0)
@@ -89,10 +93,15 @@ static int dirfd_arg(uint64_t v)
 
 long rv_sys_getcwd(struct rv_thread *t, const uint64_t *a)
 {
-	char *buf = rv_guest_ptr(t, a[0], a[1], W);
-	if (!buf)
-		return -EFAULT;
-	return RET(syscall(SYS_getcwd, buf, (size_t)a[1]));
+	/* Linux writes only the path: a buffer as large as the path is enough, whatever size says */
+	char cwd[PATH_MAX];
+	long n = RET(syscall(SYS_getcwd, cwd, sizeof(cwd)));
+	if (n < 0)
+		return n;
+	if ((uint64_t)n > a[1])
+		return -ERANGE;
+	long r = rv_copy_to_guest(t, a[0], cwd, (size_t)n);
+	return r < 0 ? r : n;
 }
 
 long rv_sys_dup(struct rv_thread *t, const uint64_t *a)
@@ -122,7 +131,44 @@ long rv_sys_fcntl(struct rv_thread *t, const uint64_t *a)
 			return -EFAULT;
 		return RET(fcntl((int)a[0], cmd, fl));
 	}
-	default: return RET(fcntl((int)a[0], cmd, (long)a[2]));
+	case F_GETOWN_EX:
+	case F_SETOWN_EX: {
+		/* struct f_owner_ex {int type; pid_t pid;}: the same on both */
+		void *own = rv_guest_ptr(t, a[2], sizeof(struct f_owner_ex), cmd == F_GETOWN_EX ? W : R);
+		if (!own)
+			return -EFAULT;
+		return RET(fcntl((int)a[0], cmd, own));
+	}
+	case F_GET_RW_HINT:
+	case F_SET_RW_HINT:
+	case F_GET_FILE_RW_HINT:
+	case F_SET_FILE_RW_HINT: {
+		bool get = cmd == F_GET_RW_HINT || cmd == F_GET_FILE_RW_HINT;
+		void *hint = rv_guest_ptr(t, a[2], sizeof(uint64_t), get ? W : R);
+		if (!hint)
+			return -EFAULT;
+		return RET(fcntl((int)a[0], cmd, hint));
+	}
+	/* commands whose argument is a number (or unused) */
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+	case F_GETFD:
+	case F_SETFD:
+	case F_GETFL:
+	case F_SETFL:
+	case F_GETOWN:
+	case F_SETOWN:
+	case F_GETSIG:
+	case F_SETSIG:
+	case F_GETLEASE:
+	case F_SETLEASE:
+	case F_NOTIFY:
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+	case F_ADD_SEALS:
+	case F_GET_SEALS: return RET(fcntl((int)a[0], cmd, (long)a[2]));
+	/* anything else might take a pointer the host kernel would read as a host address */
+	default: return -EINVAL;
 	}
 }
 
@@ -194,8 +240,8 @@ long rv_sys_unlinkat(struct rv_thread *t, const uint64_t *a)
 long rv_sys_symlinkat(struct rv_thread *t, const uint64_t *a)
 {
 	char target[PATH_MAX], path[PATH_MAX];
-	long r = rv_guest_string(t, a[0], target, sizeof(target));
-	if (r == 0)
+	long r = rv_copy_string_from_guest(t, a[0], target, sizeof(target));
+	if (r >= 0)
 		r = get_path(t, a[2], path, sizeof(path));
 	if (r < 0)
 		return r;
@@ -342,7 +388,19 @@ long rv_sys_openat(struct rv_thread *t, const uint64_t *a)
 		return r;
 	if (strcmp(path, "/proc/self/maps") == 0 || strcmp(path, "/proc/thread-self/maps") == 0)
 		return rv_procfs_open_maps(t->proc);
-	return RET(openat(dirfd_arg(a[0]), path, (int)a[2], (mode_t)a[3]));
+	int flags = (int)a[2];
+	/* What the path names is vetted before the real open (an O_PATH descriptor reads nothing), so no
+	 * other guest thread can use a descriptor of /proc/self/mem even for a moment; and again after
+	 * it, in case the path changed in between. */
+	int probe = openat(dirfd_arg(a[0]), path, O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY)));
+	if (probe >= 0) {
+		int vetted = rv_procfs_vet_open(t->proc, probe);
+		if (vetted != probe)
+			return vetted; /* the guest's maps, or refused */
+		close(probe);
+	}
+	long fd = RET(openat(dirfd_arg(a[0]), path, flags, (mode_t)a[3]));
+	return fd < 0 ? fd : rv_procfs_vet_open(t->proc, (int)fd);
 }
 
 long rv_sys_close(struct rv_thread *t, const uint64_t *a)
@@ -394,20 +452,29 @@ static long get_iov(struct rv_thread *t, uint64_t addr, uint64_t count, unsigned
 {
 	if (count > IOV_MAX)
 		return -EINVAL;
-	const uint64_t *g = rv_guest_ptr(t, addr, count * 16, R);
-	if (!g)
-		return -EFAULT;
+	/* the guest array is copied first (a guarded copy: it may fault on the host) */
+	uint64_t *g = malloc(count ? count * 16 : 1);
 	struct iovec *iov = calloc(count ? count : 1, sizeof(*iov));
-	if (!iov)
+	if (!g || !iov) {
+		free(g);
+		free(iov);
 		return -ENOMEM;
+	}
+	if (rv_copy_from_guest(t, g, addr, count * 16) < 0) {
+		free(g);
+		free(iov);
+		return -EFAULT;
+	}
 	for (uint64_t i = 0; i < count; i++) {
 		iov[i].iov_len = g[2 * i + 1];
 		iov[i].iov_base = rv_guest_ptr(t, g[2 * i], g[2 * i + 1], prot);
 		if (!iov[i].iov_base) {
+			free(g);
 			free(iov);
 			return -EFAULT;
 		}
 	}
+	free(g);
 	*out = iov;
 	return 0;
 }
@@ -490,6 +557,23 @@ long rv_sys_copy_file_range(struct rv_thread *t, const uint64_t *a)
 	return RET(copy_file_range((int)a[0], in_off, (int)a[2], out_off, (size_t)a[4], (unsigned)a[5]));
 }
 
+/* The timeout of pselect6/ppoll: Linux writes the time left back but ignores a failed write, so a
+ * read-only timeout is used from a copy. NULL with *bad set: not readable (-EFAULT). */
+static struct timespec *select_timeout(struct rv_thread *t, uint64_t addr, struct timespec *copy, bool *bad)
+{
+	*bad = false;
+	if (!addr)
+		return NULL;
+	struct timespec *ts = rv_guest_ptr(t, addr, sizeof(*ts), R | W);
+	if (ts)
+		return ts;
+	if (rv_copy_from_guest(t, copy, addr, sizeof(*copy)) < 0) {
+		*bad = true;
+		return NULL;
+	}
+	return copy;
+}
+
 /* pselect6/ppoll: the signal mask argument is ignored (signals are delivered between syscalls). */
 long rv_sys_pselect6(struct rv_thread *t, const uint64_t *a)
 {
@@ -497,8 +581,10 @@ long rv_sys_pselect6(struct rv_thread *t, const uint64_t *a)
 	for (int i = 0; i < 3; i++)
 		if (a[1 + i] && !(sets[i] = rv_guest_ptr(t, a[1 + i], sizeof(fd_set), R | W)))
 			return -EFAULT;
-	struct timespec *ts = NULL;
-	if (a[4] && !(ts = rv_guest_ptr(t, a[4], sizeof(*ts), R | W)))
+	struct timespec copy;
+	bool bad;
+	struct timespec *ts = select_timeout(t, a[4], &copy, &bad);
+	if (bad)
 		return -EFAULT;
 	return RET(syscall(SYS_pselect6, (int)a[0], sets[0], sets[1], sets[2], ts, NULL));
 }
@@ -508,8 +594,10 @@ long rv_sys_ppoll(struct rv_thread *t, const uint64_t *a)
 	struct pollfd *fds = rv_guest_ptr(t, a[0], a[1] * sizeof(struct pollfd), R | W);
 	if (!fds)
 		return -EFAULT;
-	struct timespec *ts = NULL;
-	if (a[2] && !(ts = rv_guest_ptr(t, a[2], sizeof(*ts), R | W)))
+	struct timespec copy;
+	bool bad;
+	struct timespec *ts = select_timeout(t, a[2], &copy, &bad);
+	if (bad)
 		return -EFAULT;
 	return RET(syscall(SYS_ppoll, fds, (nfds_t)a[1], ts, NULL, 8));
 }
@@ -517,9 +605,11 @@ long rv_sys_ppoll(struct rv_thread *t, const uint64_t *a)
 long rv_sys_readlinkat(struct rv_thread *t, const uint64_t *a)
 {
 	char path[PATH_MAX];
-	long r = rv_guest_string(t, a[1], path, sizeof(path));
+	long r = rv_copy_string_from_guest(t, a[1], path, sizeof(path));
 	if (r < 0)
 		return r;
+	if ((int64_t)a[3] <= 0)
+		return -EINVAL; /* Linux: bufsiz must be positive */
 	char *buf = rv_guest_ptr(t, a[2], a[3], W);
 	if (!buf)
 		return -EFAULT;
@@ -527,8 +617,8 @@ long rv_sys_readlinkat(struct rv_thread *t, const uint64_t *a)
 		size_t n = strlen(t->proc->exe_path);
 		if (n > a[3])
 			n = a[3];
-		memcpy(buf, t->proc->exe_path, n);
-		return (long)n;
+		r = rv_copy_to_guest(t, a[2], t->proc->exe_path, n);
+		return r < 0 ? r : (long)n;
 	}
 	return RET(readlinkat(dirfd_arg(a[0]), path, buf, (size_t)a[3]));
 }
@@ -539,26 +629,22 @@ long rv_sys_newfstatat(struct rv_thread *t, const uint64_t *a)
 	long r = get_path(t, a[1], path, sizeof(path));
 	if (r < 0)
 		return r;
-	struct rv_stat *out = rv_guest_ptr(t, a[2], sizeof(*out), W);
-	if (!out)
+	if (!rv_guest_ptr(t, a[2], sizeof(struct rv_stat), W))
 		return -EFAULT;
 	struct stat st;
 	if (fstatat(dirfd_arg(a[0]), path, &st, (int)a[3]) != 0)
 		return -errno;
-	put_stat(out, &st);
-	return 0;
+	return put_stat(t, a[2], &st);
 }
 
 long rv_sys_fstat(struct rv_thread *t, const uint64_t *a)
 {
-	struct rv_stat *out = rv_guest_ptr(t, a[1], sizeof(*out), W);
-	if (!out)
+	if (!rv_guest_ptr(t, a[1], sizeof(struct rv_stat), W))
 		return -EFAULT;
 	struct stat st;
 	if (fstat((int)a[0], &st) != 0)
 		return -errno;
-	put_stat(out, &st);
-	return 0;
+	return put_stat(t, a[1], &st);
 }
 
 long rv_sys_statx(struct rv_thread *t, const uint64_t *a)

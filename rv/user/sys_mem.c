@@ -127,6 +127,28 @@ long rv_sys_mprotect(struct rv_thread *t, const uint64_t *a)
 	return r;
 }
 
+/* The moving mremap: the host kernel moves the pages themselves (never touched here, so PROT_NONE pages
+ * and file pages past the end of the file move as they are, and a shared mapping stays shared), and the
+ * page table follows. 0 or -errno (then nothing changed). */
+static long move_mapping(struct rv_mem *m, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len)
+{
+	void *moved = mremap(m->base + old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, m->base + dst);
+	if (moved == MAP_FAILED)
+		return -errno;
+	uint64_t old_page = old >> RV_PAGE_SHIFT, dst_page = dst >> RV_PAGE_SHIFT;
+	uint64_t old_pages = old_len >> RV_PAGE_SHIFT, new_pages = new_len >> RV_PAGE_SHIFT;
+	const uint8_t keep = (uint8_t)(RV_PAGE_MAPPED | RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
+	for (uint64_t i = 0; i < new_pages; i++) {
+		/* the growth continues the last page's mapping (the host extends that mapping too) */
+		uint8_t bits = m->prot[old_page + (i < old_pages ? i : old_pages - 1)] & keep;
+		m->prot[dst_page + i] = bits;
+		m->code_faults[dst_page + i] = 0;
+	}
+	/* the old range is a hole in the reserved region now: reserved again (and marked unmapped) */
+	rv_mem_unmap(m, old, old_len);
+	return 0;
+}
+
 long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 {
 	struct rv_process *p = t->proc;
@@ -136,10 +158,18 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		return -EINVAL;
 	if (flags & MREMAP_FIXED)
 		return -EINVAL; /* not supported: glibc never asks for it */
+	/* Code pages are read-only on the host: one protection again, so that the range is one host
+	 * mapping as it is for the guest (a moving host mremap cannot span several). Before the lock:
+	 * the runtime takes it to drop the translations. */
+	rv_mem_code_unprotect(&p->mem, old, old_len);
 	pthread_mutex_lock(&p->lock);
 	long ret;
-	if (!rv_mem_range_ok(&p->mem, old, old_len, 0)) {
-		ret = -EFAULT;
+	if (!rv_mem_is_mapped(&p->mem, old) || !rv_mem_range_ok(&p->mem, old, old_len, 0)) {
+		ret = -EFAULT; /* (also keeps a wild address away from the page table) */
+		goto out;
+	}
+	if (old_len == 0) {
+		ret = -EINVAL; /* Linux duplicates shared mappings this way; private ones: EINVAL */
 		goto out;
 	}
 	unsigned prot = p->mem.prot[old >> RV_PAGE_SHIFT] & (RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
@@ -166,13 +196,9 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = rv_mem_map(&p->mem, dst, new_len, RV_PROT_READ | RV_PROT_WRITE);
-	if (ret == 0) {
-		memcpy(p->mem.base + dst, p->mem.base + old, old_len);
-		rv_mem_protect(&p->mem, dst, new_len, prot);
-		rv_mem_unmap(&p->mem, old, old_len);
+	ret = move_mapping(&p->mem, old, old_len, dst, new_len);
+	if (ret == 0)
 		ret = (long)dst;
-	}
 out:
 	pthread_mutex_unlock(&p->lock);
 	rv_runtime_code_changed(t, old, old_len);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "rv/user/guest_copy.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
 #include "rv/user/syscall.h"
@@ -49,9 +50,11 @@ long rv_sys_futex(struct rv_thread *t, const uint64_t *a)
 {
 	int op = (int)a[1];
 	int cmd = op & FUTEX_CMD_MASK;
+	if (a[0] & 3)
+		return -EINVAL; /* checked first, as Linux does */
 	uint32_t *uaddr = rv_guest_ptr(t, a[0], 4, R);
-	if (!uaddr || (a[0] & 3))
-		return uaddr ? -EINVAL : -EFAULT;
+	if (!uaddr)
+		return -EFAULT;
 	void *arg4 = (void *)(uintptr_t)a[3]; /* timeout pointer, or val2 for requeue/wake_op */
 	uint32_t *uaddr2 = NULL;
 	switch (cmd) {
@@ -96,11 +99,9 @@ long rv_sys_get_robust_list(struct rv_thread *t, const uint64_t *a)
 {
 	if (a[0] != 0 && (int)a[0] != t->tid)
 		return -EPERM;
-	uint64_t *head = rv_guest_ptr(t, a[1], 8, W), *len = rv_guest_ptr(t, a[2], 8, W);
-	if (!head || !len)
+	if (rv_copy_to_guest(t, a[1], &t->robust_list, 8) < 0 ||
+	    rv_copy_to_guest(t, a[2], &t->robust_list_len, 8) < 0)
 		return -EFAULT;
-	*head = t->robust_list;
-	*len = t->robust_list_len;
 	return 0;
 }
 
@@ -124,18 +125,24 @@ long rv_sys_clock_nanosleep(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_clock_gettime(struct rv_thread *t, const uint64_t *a)
 {
-	struct timespec *ts = rv_guest_ptr(t, a[1], sizeof(*ts), W);
-	if (!ts)
+	/* into a copy: libc answers from the vDSO, in user space, where a guest page past the end of a
+	 * mapped file would fault */
+	struct timespec ts;
+	if (!rv_guest_ptr(t, a[1], sizeof(ts), W))
 		return -EFAULT;
-	return RET(clock_gettime((clockid_t)a[0], ts));
+	if (clock_gettime((clockid_t)a[0], &ts) != 0)
+		return -errno;
+	return rv_copy_to_guest(t, a[1], &ts, sizeof(ts));
 }
 
 long rv_sys_clock_getres(struct rv_thread *t, const uint64_t *a)
 {
-	struct timespec *ts = NULL;
-	if (a[1] && !(ts = rv_guest_ptr(t, a[1], sizeof(*ts), W)))
+	struct timespec ts;
+	if (a[1] && !rv_guest_ptr(t, a[1], sizeof(ts), W))
 		return -EFAULT;
-	return RET(clock_getres((clockid_t)a[0], ts));
+	if (clock_getres((clockid_t)a[0], &ts) != 0) /* (the vDSO, as clock_gettime) */
+		return -errno;
+	return a[1] ? rv_copy_to_guest(t, a[1], &ts, sizeof(ts)) : 0;
 }
 
 long rv_sys_gettimeofday(struct rv_thread *t, const uint64_t *a)
@@ -176,13 +183,11 @@ long rv_sys_sched_yield(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_uname(struct rv_thread *t, const uint64_t *a)
 {
-	struct utsname *u = rv_guest_ptr(t, a[0], sizeof(*u), W);
-	if (!u)
-		return -EFAULT;
-	if (uname(u) != 0)
+	struct utsname u;
+	if (uname(&u) != 0)
 		return -errno;
-	snprintf(u->machine, sizeof(u->machine), "riscv64");
-	return 0;
+	snprintf(u.machine, sizeof(u.machine), "riscv64");
+	return rv_copy_to_guest(t, a[0], &u, sizeof(u));
 }
 
 long rv_sys_getrlimit(struct rv_thread *t, const uint64_t *a)

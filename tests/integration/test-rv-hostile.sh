@@ -2,8 +2,9 @@
 # karasu-rv against hostile guests (guest/rv/hostile): system calls with wild pointers and lengths,
 # wild mmap/mremap/brk, loads/stores/AMOs/jumps at and beyond the end of the address space, forged
 # signal frames and stacks, illegal and privileged instructions, code-cache floods and self-modifying
-# code, host signals that look like faults, /proc/self/mem and pointer-taking fcntl commands, and
-# malformed ELF headers. Every case runs with the translator and with --interp, under a time limit.
+# code, host signals that look like faults, /proc/self/mem (by any route) and pointer-taking fcntl
+# commands, and malformed ELF headers. Every case runs with the translator and with --interp, under a
+# time limit.
 #
 # Each check asserts what riscv64 Linux does (exit status 128 + signal with the shell's message, or the
 # values the program checks itself and prints as "ok:"/"FAIL:" lines) AND that karasu-rv itself did not
@@ -139,43 +140,37 @@ both() {
 }
 
 # ==== 1. system calls with hostile pointers and lengths ====
-# KNOWN BUG ppoll-ro-timeout: karasu-rv requires ppoll's/pselect6's timeout to be writable (Linux
-# ignores a failed write-back, fs/select.c), so one check in sys_pointers fails.
-both "syscalls with wild buffers, lengths, iovecs, numbers" 0 ppoll-ro-timeout ppoll-ro-timeout \
-	"done: 0 failures" "$H/sys_pointers"
+# (includes ppoll/pselect6 with a read-only timeout: Linux ignores the failed write-back, fs/select.c;
+# once bug ppoll-ro-timeout)
+both "syscalls with wild buffers, lengths, iovecs, numbers" 0 "" "" "done: 0 failures" "$H/sys_pointers"
 
 # ==== 2. memory-management calls ====
 both "mmap/munmap/mprotect outside the address space" 0 "" "" "done: 0 failures" "$H/mem_calls" mmap-wild
-# KNOWN BUG mmap-fail-unmaps: rv_mem_map_host (rv/user/mem.c) marks the range unmapped and replaces it
-# with PROT_NONE whenever the host mmap fails, but a MAP_FIXED mmap that fails on its fd (a pipe: ENODEV,
-# a closed fd: EBADF) has not touched the old mapping: the program's page is destroyed (SIGSEGV).
-both "failed MAP_FIXED mmap keeps the old page" 0 mmap-fail-unmaps mmap-fail-unmaps "done: 0 failures" \
-	"$H/mem_calls" mmap-fixed-bad-fd
+# A MAP_FIXED mmap that fails on its fd (a pipe: ENODEV, a closed fd: EBADF) leaves the old mapping as
+# it was (once bug mmap-fail-unmaps: the page was destroyed, SIGSEGV).
+both "failed MAP_FIXED mmap keeps the old page" 0 "" "" "done: 0 failures" "$H/mem_calls" mmap-fixed-bad-fd
 both "brk to wild values" 0 "" "" "done: 0 failures" "$H/mem_calls" brk-wild
-# KNOWN BUG mremap-wild: rv_sys_mremap with old_size 0 skips the range check (rv_mem_range_ok accepts
-# any address for length 0) and indexes the page table with a wild address: host SIGSEGV.
-both "mremap of wild addresses" 0 mremap-wild mremap-wild "done: 0 failures" "$H/mem_calls" mremap-wild
-# KNOWN BUG mremap-copy: a moving mremap memcpy's the old pages in karasu-rv; a PROT_NONE page (host
-# PROT_NONE) or a file page past EOF (host SIGBUS) crashes karasu-rv.
-both "mremap (moving) of a PROT_NONE mapping" 0 mremap-copy mremap-copy "done: 0 failures" \
-	"$H/mem_calls" mremap-none
-both "mremap (moving) of a file mapping past EOF" 0 mremap-copy mremap-copy "done: 0 failures" \
-	"$H/mem_calls" mremap-eof
-# KNOWN BUG eof-buffer: syscall buffers in a file mapping past the end of the file pass the page-table
-# check; karasu-rv's own copies (paths, struct stat, sigaction, masks, iovec arrays) and libc's vDSO
-# clock_gettime touch them and take a host SIGBUS. Linux returns EFAULT.
+# mremap with old_size 0 at wild addresses (once bug mremap-wild: the page table was indexed with the
+# wild address, host SIGSEGV)
+both "mremap of wild addresses" 0 "" "" "done: 0 failures" "$H/mem_calls" mremap-wild
+# a moving mremap must not touch the pages (once bug mremap-copy: karasu-rv memcpy'd them, and a
+# PROT_NONE page or a file page past EOF crashed it)
+both "mremap (moving) of a PROT_NONE mapping" 0 "" "" "done: 0 failures" "$H/mem_calls" mremap-none
+both "mremap (moving) of a file mapping past EOF" 0 "" "" "done: 0 failures" "$H/mem_calls" mremap-eof
+both "mremap (moving) keeps private data and shared file mappings shared" 0 "" "" "done: 0 failures" \
+	"$H/mem_calls" mremap-move
+# syscall buffers in a file mapping past the end of the file pass the page-table check, but karasu-rv's
+# own copies (paths, struct stat, sigaction, masks, iovec arrays) and libc's vDSO clock_gettime must not
+# take the host SIGBUS: Linux returns EFAULT (once bug eof-buffer)
 for call in openat fstat sigaction-new sigaction-old sigprocmask clock_gettime readlinkat writev; do
-	both "syscall buffer past EOF: $call" 0 eof-buffer eof-buffer "done: 0 failures" \
-		"$H/mem_calls" eof-buffers "$call"
+	both "syscall buffer past EOF: $call" 0 "" "" "done: 0 failures" "$H/mem_calls" eof-buffers "$call"
 done
-# (thread_exit's store of 0 to the clear-child-tid word is the same: a host SIGBUS)
-both "thread exits with its clear-child-tid past EOF" 0 eof-buffer eof-buffer "done: 0 failures" \
-	"$H/mem_calls" cleartid-eof
+# (thread_exit's store of 0 to the clear-child-tid word is the same)
+both "thread exits with its clear-child-tid past EOF" 0 "" "" "done: 0 failures" "$H/mem_calls" cleartid-eof
 both "syscall buffer past EOF: write" 0 "" "" "done: 0 failures" "$H/mem_calls" eof-buffers write
 both "load from a file mapping past EOF" 135 "" "" "first page: f" "$H/mem_calls" eof-touch
-# KNOWN BUG eof-exec-jit: the translator fetches guest code with rv_mem_fetch outside any fault
-# recovery; code past the end of a mapped file gives a host SIGBUS in the translator.
-both "jump into an executable file mapping past EOF" 135 eof-exec-jit "" "jumping" "$H/mem_calls" eof-exec
+# the translator's instruction fetch past the end of a mapped file (once bug eof-exec-jit: host SIGBUS)
+both "jump into an executable file mapping past EOF" 135 "" "" "jumping" "$H/mem_calls" eof-exec
 both "AMO on a file mapping past EOF" 135 "" "" "amoadd" "$H/mem_calls" eof-amo
 both "munmap of the whole stack" 139 "" "" "unmapping the stack" "$H/mem_calls" unmap-stack
 both "run code, mprotect it PROT_READ, run it again" 139 "" "" "ran 42000" "$H/mem_calls" noexec-code
@@ -229,13 +224,10 @@ if [ "$HAVE_QEMU" = 1 ]; then
 	fi
 fi
 # the same straddling access reports the same si_code with both engines (Linux: SEGV_MAPERR, the
-# address of the unmapped page). KNOWN BUG straddle-code: the interpreter reports SEGV_ACCERR and the
-# start address (rv_mem_access_ok fails as a whole; exit_fault classifies the start address, which is
-# mapped); the translator reports SEGV_MAPERR at the page boundary.
+# address of the unmapped page; once bug straddle-code: the interpreter said SEGV_ACCERR)
 for c in load-straddle-hole store-straddle-hole; do
 	for engine in jit interp; do
 		known=""
-		[ "$engine" = interp ] && known=straddle-code
 		f=$LOG_DIR/wild_access_$c.$engine.out
 		if grep -q "signal 11 code 1 " "$f"; then
 			report "$c ($engine): si_code SEGV_MAPERR" "$known" 1 "$(head -n 1 "$f")"
@@ -258,27 +250,21 @@ both "rt_sigreturn to an odd pc" "0 132" "" "" "" "$H/signals" sigreturn-odd-pc
 both "SA_ONSTACK handler, sigaltstack unmapped" 139 "" "" "sigaltstack: 0" "$H/signals" altstack-unmapped
 both "SA_ONSTACK handler, sigaltstack wraps around 2^64" 139 "" "" "sigaltstack: 0" "$H/signals" altstack-wrap
 # the signal frame or the sigreturn frame in a file mapping past EOF: Linux cannot copy it and kills
-# with SIGSEGV (qemu-riscv64 dies of SIGBUS); KNOWN BUG eof-buffer: setup_frame's memset and
-# rt_sigreturn's reads take a host SIGBUS in karasu-rv
-both "SA_ONSTACK handler, sigaltstack past EOF of a mapped file" "139 135" eof-buffer eof-buffer \
-	"sigaltstack: 0" "$H/signals" altstack-eof
-both "rt_sigreturn with sp past EOF of a mapped file" "139 135" eof-buffer eof-buffer "past EOF" \
-	"$H/signals" sigreturn-eof
+# with SIGSEGV (qemu-riscv64 dies of SIGBUS); once bug eof-buffer (a host SIGBUS in karasu-rv)
+both "SA_ONSTACK handler, sigaltstack past EOF of a mapped file" "139 135" "" "" "sigaltstack: 0" \
+	"$H/signals" altstack-eof
+both "rt_sigreturn with sp past EOF of a mapped file" "139 135" "" "" "past EOF" "$H/signals" sigreturn-eof
 both "signal handler at an unmapped address" 139 "" "" "rt_sigaction: 0" "$H/signals" handler-wild
 both "SA_NODEFER SIGSEGV handler at an unmapped address" 139 "" "" "rt_sigaction: 0" "$H/signals" nodefer-wild
 both "a SIGALRM handler edits the registers of a hot loop" 0 "" "" "s5 edited a0 12345 fs0 edited" \
 	"$H/signals" handler-edits-loop
 both "out-of-range signal numbers and set sizes" 0 "" "" "done: 0 failures" "$H/signals" bad-numbers
-# KNOWN BUG host-fault-signal: host_fault_handler (rv/user/run.c) treats every host SIGSEGV/SIGBUS as a
-# fault of karasu-rv: one sent by a timer or another process (si_code <= 0) prints "internal error",
-# resets the host handler to SIG_DFL and is lost; the guest's next real fault then kills karasu-rv
-# with a host SIGSEGV (translator) or is misreported. Linux delivers the signal to the program.
-both "POSIX timer sends SIGSEGV (no handler)" 139 host-fault-signal host-fault-signal "waiting" \
-	"$H/signals" host-segv-timer
-both "POSIX timer sends SIGSEGV to a handler (si_code SI_TIMER)" 0 host-fault-signal host-fault-signal \
-	"si_code -2" "$H/signals" host-segv-timer-handler
-both "a forked child sends SIGBUS to its parent" 135 host-fault-signal host-fault-signal "forking" \
-	"$H/signals" child-kills-parent
+# a host SIGSEGV/SIGBUS sent by a timer or another process (si_code <= 0) is a signal for the program,
+# not a fault of karasu-rv (once bug host-fault-signal: "internal error", the signal lost)
+both "POSIX timer sends SIGSEGV (no handler)" 139 "" "" "waiting" "$H/signals" host-segv-timer
+both "POSIX timer sends SIGSEGV to a handler (si_code SI_TIMER)" 0 "" "" "si_code -2" \
+	"$H/signals" host-segv-timer-handler
+both "a forked child sends SIGBUS to its parent" 135 "" "" "forking" "$H/signals" child-kills-parent
 
 # ==== 5. illegal and privileged instructions ====
 for c in $("$KARASU_RV" --interp "$H/illegal" list 2>/dev/null); do
@@ -296,19 +282,17 @@ done
 both "another thread unmaps code running in a hot loop" 139 "" "" "calling" "$H/codegen" unmap-other-thread
 
 # ==== 7. the host's memory through /proc and fcntl ====
-# KNOWN BUG proc-self-mem: openat forwards /proc/self/mem (and /proc/PID/maps, /proc/PID/mem) to the
-# host kernel, so the guest reads and writes karasu-rv's own memory: the write case replaces the
-# "Segmentation fault" text in karasu-rv's .rodata and the shell message karasu-rv prints changes.
-both "/proc/self/mem does not read host memory" 0 proc-self-mem proc-self-mem "done: 0 failures" \
-	"$H/proc_mem" read
-both "/proc/self/mem does not write host memory (canary: the shell message)" 139 proc-self-mem \
-	proc-self-mem "" "$H/proc_mem" write
-# KNOWN BUG fcntl-pointer: rv_sys_fcntl passes the argument of every command but the locks through as a
-# raw value: F_GETOWN_EX/F_SETOWN_EX/F_GET_RW_HINT/F_SET_RW_HINT (and F_*_FILE_RW_HINT) make the host
-# kernel read or write the guest's number as a host address (EFAULT for the guest's own buffers, and
-# reads/writes of host memory at host addresses).
-both "fcntl pointer arguments are guest addresses" 0 fcntl-pointer fcntl-pointer "done: 0 failures" \
-	"$H/proc_mem" fcntl
+# /proc/self/mem and /proc/PID/maps, /proc/PID/mem must show the guest, never karasu-rv's own memory
+# (once bug proc-self-mem: the write case replaced the "Segmentation fault" text in karasu-rv's .rodata)
+both "/proc/self/mem does not read host memory" 0 "" "" "done: 0 failures" "$H/proc_mem" read
+both "/proc/self/mem does not write host memory (canary: the shell message)" 139 "" "" "" "$H/proc_mem" write
+# the same files by other routes: /proc/PID, thread-self, task/TID, another thread's /proc/TID, dirfds
+# (also O_PATH), a symlink, the current directory; host addresses come from the host's auxv
+both "/proc/PID/mem by other routes does not read host memory" 0 "" "" "done: 0 failures" \
+	"$H/proc_mem" paths
+# fcntl commands whose argument is a pointer (F_GETOWN_EX/F_SETOWN_EX/F_*_RW_HINT) take guest addresses
+# (once bug fcntl-pointer: the host kernel used the guest's number as a host address)
+both "fcntl pointer arguments are guest addresses" 0 "" "" "done: 0 failures" "$H/proc_mem" fcntl
 
 # ==== 8. malformed ELF headers ====
 TINY=$H/tiny
@@ -358,10 +342,9 @@ if [ "$st" = "exit 42" ] && [ "${#loads[@]}" = 2 ] && [ -n "$other_ph" ]; then
 	elf_case "text segment at the top of the address space" "125 139 42" "" 30 \
 		"$((text + 16))=$(hex64 $top)" "24=$(hex64 $((entry - text_vaddr + top)))" \
 		"$((data + 16))=$(hex64 $((top + 0x1100)))"
-	# KNOWN BUG elf-huge-memsz: a 192 GiB p_memsz below the end of the address space is mapped one page
-	# at a time (rv_elf_load: rv_mem_map + rv_mem_protect per page, 50 million mmap calls): it does not
-	# finish in 20 s. Linux (and qemu-riscv64) fail such a program at once (or run it).
-	elf_case "data p_memsz 192 GiB" "125 139 42" elf-huge-memsz 20 "$((data + 40))=$(hex64 0x3000000000)"
+	# a 192 GiB p_memsz below the end of the address space: Linux (and qemu-riscv64) fail such a program
+	# at once (or run it); once bug elf-huge-memsz (mapped page by page: no end in 20 s)
+	elf_case "data p_memsz 192 GiB" "125 139 42" "" 20 "$((data + 40))=$(hex64 0x3000000000)"
 else
 	tap_fail "tiny ELF: $st, ${#loads[@]} PT_LOAD headers (want exit 42 and 2)" "$LOG_DIR/tiny.err"
 fi

@@ -8,6 +8,8 @@
  *   mremap-wild    mremap of addresses outside the address space or unmapped, with old_size 0
  *   mremap-none    mremap (must move) of a PROT_NONE mapping: Linux moves it, returns the new address
  *   mremap-eof     mremap (must move) of a file mapping that extends past the end of its file
+ *   mremap-move    mremap (must move) of private anonymous data (contents move, the growth reads zero,
+ *                  the old range is gone) and of a shared file mapping (stays shared with the file)
  *   brk-wild       brk to huge, "negative", below-start and beyond-the-address-space values
  *   eof-buffers [CALL]  syscalls whose guest buffer lies in a file mapping past the end of the file: Linux
  *                  says EFAULT (the host gets SIGBUS if it touches such a page itself)
@@ -175,6 +177,52 @@ static int case_mremap_eof(void)
 	check("mremap of a mapping past the end of its file", r > 0 || r == -ENOMEM || r == -EFAULT, r);
 	if (r > 0)
 		check("the first page moved with its contents", ((uint8_t *)r)[0] == 'f', ((uint8_t *)r)[0]);
+	return failures;
+}
+
+static int case_mremap_move(void)
+{
+	uint8_t *a = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED || mmap(a + 2 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	                            -1, 0) != a + 2 * PAGE)
+		return 100;
+	for (unsigned i = 0; i < 2 * PAGE; i++)
+		a[i] = (uint8_t)(i * 7 + 1);
+	long r = sys(SYS_mremap, (long)a, 2 * PAGE, 8 * PAGE, MREMAP_MAYMOVE, 0, 0);
+	check("mremap of private data moves it", r > 0 && r != (long)a, r);
+	if (r <= 0)
+		return failures;
+	uint8_t *b = (uint8_t *)r;
+	int same = 1;
+	for (unsigned i = 0; i < 2 * PAGE; i++)
+		same &= b[i] == (uint8_t)(i * 7 + 1);
+	check("the data moved with it", same, 0);
+	check("the growth reads zero", b[8 * PAGE - 1] == 0 && b[2 * PAGE] == 0, b[2 * PAGE]);
+	b[8 * PAGE - 1] = 5;
+	r = sys(SYS_mprotect, (long)a, PAGE, PROT_READ, 0, 0, 0);
+	check("the old range is unmapped (mprotect: ENOMEM)", r == -ENOMEM, r);
+
+	char path[] = "/tmp/karasu-hostile-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, 2 * PAGE) != 0)
+		return 100;
+	unlink(path);
+	uint8_t *f = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (f == MAP_FAILED ||
+	    mmap(f + PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != f + PAGE)
+		return 100;
+	f[0] = 'a';
+	r = sys(SYS_mremap, (long)f, PAGE, 2 * PAGE, MREMAP_MAYMOVE, 0, 0);
+	check("mremap of a shared file mapping moves it", r > 0 && r != (long)f, r);
+	if (r > 0) {
+		uint8_t *g = (uint8_t *)r;
+		g[0] = 'Z';
+		g[PAGE] = 'Y';
+		char back[2] = {0, 0};
+		long got1 = pread(fd, &back[0], 1, 0), got2 = pread(fd, &back[1], 1, PAGE);
+		check("a store through the moved mapping reaches the file (still shared)",
+		      got1 == 1 && got2 == 1 && back[0] == 'Z' && back[1] == 'Y', back[0]);
+	}
 	return failures;
 }
 
@@ -379,6 +427,7 @@ int main(int argc, char **argv)
 	    {"mmap-fixed-bad-fd", case_mmap_fixed_bad_fd},
 	    {"mremap-none", case_mremap_none},
 	    {"mremap-eof", case_mremap_eof},
+	    {"mremap-move", case_mremap_move},
 	    {"brk-wild", case_brk_wild},
 	    {"eof-buffers", case_eof_buffers},
 	    {"eof-touch", case_eof_touch},

@@ -12,10 +12,19 @@
  *   proc_mem fcntl   fcntl commands whose argument is a pointer (F_GETOWN_EX, F_SETOWN_EX,
  *                    F_GET_RW_HINT, F_SET_RW_HINT): into a buffer of the program they work (0), at
  *                    readable host addresses from /proc/PID/maps they must fail with EFAULT, as for any
- *                    address the program has not mapped. Exit status: the number of failures. */
+ *                    address the program has not mapped. Exit status: the number of failures.
+ *   proc_mem paths   other routes to the same files: /proc/PID/mem, /proc/self//mem,
+ *                    /proc/thread-self/mem, /proc/self/task/TID/mem, /proc/TID/mem of a second thread,
+ *                    a dirfd (also O_PATH) of /proc/self, a symlink, the current directory; every one
+ *                    must either fail to open or read nothing at the host addresses the host's
+ *                    /proc/self/auxv reveals (AT_PHDR, AT_SYSINFO_EHDR, AT_RANDOM: all below 2^38 on
+ *                    Linux, so nothing is tried there); task maps must list nothing above 2^38; an
+ *                    unknown fcntl command fails with EINVAL. Exit status: the number of failures. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +188,139 @@ static int mode_fcntl(void)
 	return failures > 100 ? 100 : failures;
 }
 
+/* Addresses above the user address space found in /proc/self/auxv (an emulator's own auxv). */
+static int auxv_host_addrs(uint64_t *out, int max)
+{
+	int fd = open("/proc/self/auxv", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	uint64_t v[128];
+	long got = read(fd, v, sizeof(v));
+	close(fd);
+	int n = 0;
+	for (long i = 0; i + 1 < got / 8 && n < max; i += 2) {
+		uint64_t type = v[i], val = v[i + 1];
+		if ((type == 3 /* AT_PHDR */ || type == 33 /* AT_SYSINFO_EHDR */ ||
+		     type == 25 /* AT_RANDOM */) &&
+		    val >= USER_END)
+			out[n++] = val;
+	}
+	return n;
+}
+
+static int try_mem_fd(const char *route, int fd, const uint64_t *addrs, int n)
+{
+	int failures = 0;
+	if (fd < 0) {
+		printf("ok: %s: cannot be opened (%s)\n", route, strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		uint8_t buf[8];
+		long got = pread(fd, buf, sizeof(buf), (off_t)addrs[i]);
+		if (got > 0) {
+			printf("FAIL: %s: read %ld bytes of host memory at 0x%lx\n", route, got,
+			       (unsigned long)addrs[i]);
+			failures++;
+		}
+	}
+	if (!failures)
+		printf("ok: %s: no host memory read\n", route);
+	close(fd);
+	return failures;
+}
+
+static int task_maps_host_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char line[512];
+	int bad = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo;
+		if (sscanf(line, "%lx-", &lo) == 1 && lo >= USER_END)
+			bad++;
+	}
+	fclose(f);
+	return bad;
+}
+
+static void *idle_thread(void *arg)
+{
+	int *tid = arg;
+	__atomic_store_n(tid, (int)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int mode_paths(void)
+{
+	uint64_t addrs[8];
+	int n = auxv_host_addrs(addrs, 8);
+	int failures = 0;
+	int pid = (int)getpid(), tid = (int)syscall(SYS_gettid);
+	printf("%d host addresses in /proc/self/auxv\n", n);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	failures += try_mem_fd(path, open(path, O_RDONLY), addrs, n);
+	failures += try_mem_fd("/proc/self//mem", open("/proc/self//mem", O_RDONLY), addrs, n);
+	failures += try_mem_fd("/proc/thread-self/mem", open("/proc/thread-self/mem", O_RDONLY), addrs, n);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/mem", tid);
+	failures += try_mem_fd(path, open(path, O_RDONLY), addrs, n);
+
+	pthread_t th;
+	static int other_tid;
+	if (pthread_create(&th, NULL, idle_thread, &other_tid) == 0) {
+		while (!__atomic_load_n(&other_tid, __ATOMIC_SEQ_CST))
+			sched_yield();
+		snprintf(path, sizeof(path), "/proc/%d/mem", other_tid);
+		failures += try_mem_fd("/proc/<second thread>/mem", open(path, O_RDONLY), addrs, n);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/maps", pid, other_tid);
+		int bad = task_maps_host_lines(path);
+		printf("%s: /proc/PID/task/<second thread>/maps lists %d ranges above 2^38\n",
+		       bad ? "FAIL" : "ok", bad);
+		failures += bad != 0;
+	}
+
+	int dfd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+	failures += try_mem_fd("openat(dirfd of /proc/self, \"mem\")",
+	                       dfd >= 0 ? openat(dfd, "mem", O_RDONLY) : -1, addrs, n);
+	if (dfd >= 0)
+		close(dfd);
+	dfd = open("/proc/self", O_PATH | O_DIRECTORY);
+	failures += try_mem_fd("openat(O_PATH dirfd of /proc/self, \"mem\")",
+	                       dfd >= 0 ? openat(dfd, "mem", O_RDONLY) : -1, addrs, n);
+	if (dfd >= 0)
+		close(dfd);
+
+	char link[] = "/tmp/karasu-hostile-memlink-XXXXXX";
+	int lfd = mkstemp(link);
+	if (lfd >= 0) {
+		close(lfd);
+		unlink(link);
+		if (symlink("/proc/self/mem", link) == 0) {
+			failures += try_mem_fd("a symlink to /proc/self/mem", open(link, O_RDONLY), addrs, n);
+			unlink(link);
+		}
+	}
+	char cwd[4096];
+	if (getcwd(cwd, sizeof(cwd)) && chdir("/proc/self") == 0) {
+		int fd = open("mem", O_RDONLY);
+		if (chdir(cwd) != 0)
+			failures++;
+		failures += try_mem_fd("\"mem\" in the current directory /proc/self", fd, addrs, n);
+	}
+
+	int fd = open("/proc/self/exe", O_RDONLY);
+	long r = raw_fcntl(fd, 0x7fff, 0x1000);
+	printf("%s: an unknown fcntl command: %ld\n", r == -EINVAL ? "ok" : "FAIL", r);
+	failures += r != -EINVAL;
+	printf("done: %d failures\n", failures);
+	return failures > 100 ? 100 : failures;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -188,6 +330,8 @@ int main(int argc, char **argv)
 		return mode_write();
 	if (argc == 2 && strcmp(argv[1], "fcntl") == 0)
 		return mode_fcntl();
-	fprintf(stderr, "usage: proc_mem read|write|fcntl\n");
+	if (argc == 2 && strcmp(argv[1], "paths") == 0)
+		return mode_paths();
+	fprintf(stderr, "usage: proc_mem read|write|fcntl|paths\n");
 	return 2;
 }

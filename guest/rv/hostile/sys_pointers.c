@@ -234,6 +234,33 @@ int main(void)
 	struct timespec ts;
 	expect("clock_gettime still works", sys(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&ts, 0, 0, 0, 0),
 	       0);
+	/* sizes and alignments Linux judges before (or instead of) the buffer */
+	long cwd_len = sys(SYS_getcwd, (long)good, 1l << 40, 0, 0, 0, 0);
+	if (cwd_len > 1 && good[cwd_len - 1] == '\0' && good[0] == '/') {
+		printf("ok: getcwd with a size of 2^40 (only the path is written)\n");
+	} else {
+		printf("FAIL: getcwd with a size of 2^40: got %ld\n", cwd_len);
+		failures++;
+	}
+	expect("getcwd with a size of 1", sys(SYS_getcwd, (long)good, 1, 0, 0, 0, 0), -ERANGE);
+	expect("readlinkat bufsiz 0",
+	       sys(SYS_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)good, 0, 0, 0), -EINVAL);
+	expect("futex wake, misaligned wild address", sys(SYS_futex, (long)USER_END + 1, 1, 1, 0, 0, 0),
+	       -EINVAL);
+	expect("futex wake, misaligned", sys(SYS_futex, (long)good + 2, 1, 1, 0, 0, 0), -EINVAL);
+	{
+		/* a pending blocked signal taken by rt_sigtimedwait whose siginfo cannot be written */
+		uint64_t set = 1ul << (SIGUSR2 - 1);
+		sys(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
+		sys(SYS_tgkill, getpid(), sys(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGUSR2, 0, 0, 0);
+		expect("rt_sigtimedwait with siginfo at 2^38",
+		       sys(SYS_rt_sigtimedwait, (long)&set, (long)USER_END, (long)&no_wait, 8, 0, 0),
+		       -EFAULT);
+		expect("the signal was taken anyway",
+		       sys(SYS_rt_sigtimedwait, (long)&set, 0, (long)&no_wait, 8, 0, 0), -EAGAIN);
+		sys(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+	}
+
 	printf("done: %d failures\n", failures);
 	return failures > 100 ? 100 : failures;
 }
