@@ -1,5 +1,6 @@
 /* Memory syscalls: brk, mmap and friends, all inside the guest region (see rv/user/mem.h). */
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "rv/user/runtime.h"
@@ -149,6 +150,29 @@ static long move_mapping(struct rv_mem *m, uint64_t old, uint64_t old_len, uint6
 	return 0;
 }
 
+/* mremap with old_size 0: a new mapping of the same shared object (mapped at old) at a free address.
+ * Returns the address or -errno. */
+static long duplicate_shared(struct rv_process *p, uint64_t old, uint64_t new_len, uint64_t flags)
+{
+	struct rv_mem *m = &p->mem;
+	uint64_t dst = rv_mem_find_free(m, new_len, RV_MMAP_MIN_ADDR, p->mmap_top, true);
+	if (dst == UINT64_MAX)
+		return (flags & MREMAP_MAYMOVE) ? -ENOMEM : -EINVAL;
+	void *dup = mremap(m->base + old, 0, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, m->base + dst);
+	if (dup == MAP_FAILED)
+		return -errno; /* EINVAL: a private mapping */
+	if (!(flags & MREMAP_MAYMOVE)) {
+		/* shared, but it cannot grow in place (the reservation follows it): Linux says ENOMEM */
+		rv_mem_unmap(m, dst, new_len);
+		return -ENOMEM;
+	}
+	const uint8_t keep = (uint8_t)(RV_PAGE_MAPPED | RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
+	uint8_t bits = m->prot[old >> RV_PAGE_SHIFT] & keep;
+	memset(m->prot + (dst >> RV_PAGE_SHIFT), bits, new_len >> RV_PAGE_SHIFT);
+	memset(m->code_faults + (dst >> RV_PAGE_SHIFT), 0, new_len >> RV_PAGE_SHIFT);
+	return (long)dst;
+}
+
 long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 {
 	struct rv_process *p = t->proc;
@@ -169,7 +193,9 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		goto out;
 	}
 	if (old_len == 0) {
-		ret = -EINVAL; /* Linux duplicates shared mappings this way; private ones: EINVAL */
+		/* Linux makes a second mapping of a shared mapping's object this way (private ones:
+		 * EINVAL); the host kernel does the same with the host mapping and says which it is */
+		ret = duplicate_shared(p, old, new_len, flags);
 		goto out;
 	}
 	unsigned prot = p->mem.prot[old >> RV_PAGE_SHIFT] & (RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);

@@ -9,7 +9,8 @@
  *   mremap-none    mremap (must move) of a PROT_NONE mapping: Linux moves it, returns the new address
  *   mremap-eof     mremap (must move) of a file mapping that extends past the end of its file
  *   mremap-move    mremap (must move) of private anonymous data (contents move, the growth reads zero,
- *                  the old range is gone) and of a shared file mapping (stays shared with the file)
+ *                  the old range is gone) and of a shared file mapping (stays shared with the file);
+ *                  old_size 0: a second mapping of a shared mapping, EINVAL for a private one
  *   brk-wild       brk to huge, "negative", below-start and beyond-the-address-space values
  *   eof-buffers [CALL]  syscalls whose guest buffer lies in a file mapping past the end of the file: Linux
  *                  says EFAULT (the host gets SIGBUS if it touches such a page itself)
@@ -223,6 +224,21 @@ static int case_mremap_move(void)
 		check("a store through the moved mapping reaches the file (still shared)",
 		      got1 == 1 && got2 == 1 && back[0] == 'Z' && back[1] == 'Y', back[0]);
 	}
+
+	/* old_size 0: a second mapping of a shared mapping's object; EINVAL for a private one */
+	uint8_t *sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return 100;
+	sh[9] = 'q';
+	r = sys(SYS_mremap, (long)sh, 0, PAGE, MREMAP_MAYMOVE, 0, 0);
+	check("mremap old_size 0 of a shared mapping makes a second mapping", r > 0 && r != (long)sh, r);
+	if (r > 0) {
+		uint8_t *twin = (uint8_t *)r;
+		twin[10] = 'w';
+		check("both mappings show the same memory", twin[9] == 'q' && sh[10] == 'w', twin[9]);
+	}
+	r = sys(SYS_mremap, (long)b, 0, PAGE, MREMAP_MAYMOVE, 0, 0);
+	check("mremap old_size 0 of a private mapping: EINVAL", r == -EINVAL, r);
 	return failures;
 }
 

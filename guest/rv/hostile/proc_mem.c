@@ -18,9 +18,11 @@
  *                    a dirfd (also O_PATH) of /proc/self, a symlink, the current directory; every one
  *                    must either fail to open or read nothing at the host addresses the host's
  *                    /proc/self/auxv reveals (AT_PHDR, AT_SYSINFO_EHDR, AT_RANDOM: all below 2^38 on
- *                    Linux, so nothing is tried there); task maps must list nothing above 2^38; an
- *                    unknown fcntl command fails with EINVAL. Exit status: the number of failures. */
+ *                    Linux, so nothing is tried there); task maps must list nothing above 2^38; no
+ *                    memfd above 2^38 opens for writing through /proc/self/map_files; an unknown
+ *                    fcntl command fails with EINVAL. Exit status: the number of failures. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -312,6 +314,33 @@ static int mode_paths(void)
 			failures++;
 		failures += try_mem_fd("\"mem\" in the current directory /proc/self", fd, addrs, n);
 	}
+
+	/* /proc/self/map_files reopens what is mapped (as root): an emulator's memfds (a code cache) must
+	 * not become writable through it */
+	DIR *mf = opendir("/proc/self/map_files");
+	struct dirent *de;
+	int memfds = 0;
+	while (mf && (de = readdir(mf))) {
+		unsigned long lo;
+		if (sscanf(de->d_name, "%lx-", &lo) != 1 || lo < USER_END)
+			continue;
+		int mfd = openat(dirfd(mf), de->d_name, O_RDWR);
+		if (mfd < 0)
+			continue;
+		char what[256];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+		long len = readlink(path, what, sizeof(what) - 1);
+		if (len > 0 && strncmp(what, "/memfd:", 7) == 0) {
+			what[len] = '\0';
+			printf("FAIL: %s (%s) opened for writing\n", de->d_name, what);
+			memfds++;
+		}
+		close(mfd);
+	}
+	if (mf)
+		closedir(mf);
+	printf("%s: no memfd above 2^38 writable through /proc/self/map_files\n", memfds ? "FAIL" : "ok");
+	failures += memfds;
 
 	int fd = open("/proc/self/exe", O_RDONLY);
 	long r = raw_fcntl(fd, 0x7fff, 0x1000);
