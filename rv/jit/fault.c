@@ -8,6 +8,7 @@
 #include <sys/ucontext.h>
 
 #include "rv/jit/jit_internal.h"
+#include "rv/user/mem.h"
 
 /* gregs index of each x86_gpr. */
 static const int greg_index[16] = {
@@ -65,7 +66,9 @@ bool rv_jit_recover_fault(struct rv_jit *j, struct rv_cpu *cpu, void *ucontext)
 		cpu->f[f] = (uint64_t)e[0] | (uint64_t)e[1] << 32;
 	}
 	cpu->pc = b->pc + site->insn_off;
-	cpu->fault_addr = (uint64_t)g[greg_index[site->addr_reg]];
+	/* as the interpreter and Linux report it: the first inaccessible byte */
+	cpu->fault_addr = rv_mem_fault_addr(cpu, (uint64_t)g[greg_index[site->addr_reg]], site->size,
+	                                    site->kind == RV_FAULT_STORE ? RV_PROT_WRITE : RV_PROT_READ);
 	cpu->fault_kind = site->kind;
 	g[REG_RAX] = RV_EXIT_FAULT;
 	g[REG_RIP] = (greg_t)j->epilogue_nosave; /* *cpu is complete: do not store host registers again */

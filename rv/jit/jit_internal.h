@@ -80,6 +80,7 @@ struct jit_mem_site {
 	uint32_t host_off; /* offset of the access instruction from the block's host start */
 	uint8_t addr_reg;  /* host register holding the guest address */
 	uint8_t kind;      /* enum rv_fault_kind */
+	uint8_t size;      /* bytes accessed: a straddling access faults at its second page (si_addr) */
 	uint16_t insn_off; /* guest pc - block pc */
 };
 

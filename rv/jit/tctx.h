@@ -119,6 +119,6 @@ bool jit_translate_csr(struct jit_tctx *t, const struct rv_insn *in);
 /* translate.c: address computation + bounds check (returns the address register); jit_record_site
  * records the fault site of the access the caller emits next. */
 enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, unsigned fault_kind);
-void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind);
+void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind, unsigned size);
 
 #endif

@@ -272,7 +272,7 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 
 /* ---- memory ---- */
 
-void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind)
+void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind, unsigned size)
 {
 	if (t->n_sites >= JIT_BLOCK_MAX_INSNS) {
 		t->buf.overflow = true;
@@ -282,6 +282,7 @@ void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_k
 	s->host_off = (uint32_t)(t->buf.p - t->b->host_rw);
 	s->addr_reg = (uint8_t)addr_reg;
 	s->kind = (uint8_t)fault_kind;
+	s->size = (uint8_t)size;
 	s->insn_off = (uint16_t)(t->pc - t->b->pc);
 }
 
@@ -322,12 +323,12 @@ static void translate_load(struct jit_tctx *t, const struct rv_insn *in)
 	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_LOAD);
 	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
 	if (in->op == RV_OP_FLD && jit_fp_xmm(t, in->rd) >= 0) {
-		jit_record_site(t, a, RV_FAULT_LOAD);
+		jit_record_site(t, a, RV_FAULT_LOAD, size);
 		x86_sse_load(b, true, jit_fp_xmm(t, in->rd), m);
 		return;
 	}
 	if (in->op == RV_OP_FLD || in->op == RV_OP_FLW) {
-		jit_record_site(t, a, RV_FAULT_LOAD);
+		jit_record_site(t, a, RV_FAULT_LOAD, size);
 		x86_load(b, size, false, JIT_TMP1, m);
 		if (in->op == RV_OP_FLW) {
 			x86_mov_ri(b, JIT_TMP2, 0xffffffff00000000ull);
@@ -337,7 +338,7 @@ static void translate_load(struct jit_tctx *t, const struct rv_insn *in)
 		return;
 	}
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP1);
-	jit_record_site(t, a, RV_FAULT_LOAD);
+	jit_record_site(t, a, RV_FAULT_LOAD, size);
 	x86_load(b, size, sign, d, m);
 	jit_store_gpr(t, in->rd, d);
 }
@@ -350,7 +351,7 @@ static void translate_store(struct jit_tctx *t, const struct rv_insn *in)
 	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
 	enum x86_gpr v;
 	if ((in->op == RV_OP_FSD || in->op == RV_OP_FSW) && jit_fp_xmm(t, in->rs2) >= 0) {
-		jit_record_site(t, a, RV_FAULT_STORE);
+		jit_record_site(t, a, RV_FAULT_STORE, size);
 		x86_sse_store(b, in->op == RV_OP_FSD, m, jit_fp_xmm(t, in->rs2));
 		return;
 	}
@@ -360,14 +361,14 @@ static void translate_store(struct jit_tctx *t, const struct rv_insn *in)
 	} else {
 		struct jit_opnd src = jit_gpr(t, in->rs2);
 		if (src.kind == OPND_IMM) {
-			jit_record_site(t, a, RV_FAULT_STORE);
+			jit_record_site(t, a, RV_FAULT_STORE, size);
 			x86_store_imm(b, size, m, 0);
 			return;
 		}
 		v = src.kind == OPND_REG ? src.reg : JIT_TMP1;
 		jit_load_opnd(t, v, src);
 	}
-	jit_record_site(t, a, RV_FAULT_STORE);
+	jit_record_site(t, a, RV_FAULT_STORE, size);
 	x86_store(b, size, m, v);
 }
 
