@@ -7,9 +7,6 @@ HV_OBJS := $(patsubst %.c,$(BUILD)/aarch64/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BU
 HV_ELF := $(BUILD)/hv/hv.elf
 HV_BIN := $(BUILD)/hv/hv.bin
 
-# Atomics inline (LDAXR/STLXR): the outline helpers live in libgcc, which karasu-hv does not link.
-$(HV_OBJS) $(LIB_AARCH64_OBJS): AARCH64_CFLAGS += -mno-outline-atomics
-
 # The object list itself is a prerequisite: adding or removing a source relinks.
 HV_OBJS_LIST := $(BUILD)/hv/objs.list
 HV_OBJS_NOW := $(sort $(HV_OBJS) $(LIB_AARCH64_OBJS))

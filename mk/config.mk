@@ -32,10 +32,11 @@ ASAN_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -O1 -g -fno-omit-frame
 ASAN_LDFLAGS := -fsanitize=address,undefined
 
 # Freestanding EL2/EL1 code: no libc, no FP/SIMD registers (the hypervisor does not save them on every
-# trap), no PIC, no stack protector (there is no TLS to hold a canary).
+# trap), no PIC, no stack protector (there is no TLS to hold a canary), atomics inline (LDAXR/STLXR: the
+# outline helpers live in libgcc, which freestanding images do not link).
 AARCH64_CFLAGS := -std=c11 $(WARN) $(INCLUDES) -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	-mgeneral-regs-only -mstrict-align -fno-pic -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -mcmodel=large -DKARASU_FREESTANDING
+	-fno-omit-frame-pointer -mcmodel=large -mno-outline-atomics -DKARASU_FREESTANDING
 AARCH64_ASFLAGS := $(INCLUDES) -g -DKARASU_FREESTANDING -D__ASSEMBLY__
 
 $(BUILD)/host/%.o: %.c

@@ -258,26 +258,21 @@ static bool uart_write(struct vcpu *v, void *dev, uint64_t off, unsigned size, u
 	return uart_access(v, dev, off, size, &val, true);
 }
 
-/* One lock for every partition's virtio-blk model, not one per partition: lib/virtio_blk.c keeps its
- * request-chain scratch space in a static variable (one device processed at a time), and every request ends
- * up on the one boot disk anyway. */
-static struct spinlock vblk_models_lock = SPINLOCK_INIT;
-
+/* One lock per partition's virtio-blk model: its vCPUs may touch the device at once. Different guests'
+ * devices run in parallel (the model keeps no shared state; the boot disk layer has its own lock). */
 static bool vblk_read(struct vcpu *v, void *dev, uint64_t off, unsigned size, uint64_t *val)
 {
-	(void)v;
-	spin_lock(&vblk_models_lock);
+	spin_lock(&v->part->vblk_lock);
 	bool ok = virtio_blk_mmio_read(dev, off, size, val);
-	spin_unlock(&vblk_models_lock);
+	spin_unlock(&v->part->vblk_lock);
 	return ok;
 }
 static bool vblk_write(struct vcpu *v, void *dev, uint64_t off, unsigned size, uint64_t val)
 {
-	(void)v;
 	/* A QueueNotify runs the requests to completion here, disk I/O included. */
-	spin_lock(&vblk_models_lock);
+	spin_lock(&v->part->vblk_lock);
 	bool ok = virtio_blk_mmio_write(dev, off, size, val);
-	spin_unlock(&vblk_models_lock);
+	spin_unlock(&v->part->vblk_lock);
 	return ok;
 }
 
@@ -459,6 +454,8 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 			goto fail;
 		}
 		p->blocks[p->nblocks++] = blk;
+		/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are. */
+		dcache_zero_range(blk, PARTITION_RAM_BLOCK);
 		int err = map_ram_block(p, p->ram_ipa + off, (uint64_t)(uintptr_t)blk);
 		if (err != S2_OK) {
 			hv_log("%s: stage-2 map of IPA %#llx failed (%d)", p->name,

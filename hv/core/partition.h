@@ -81,6 +81,7 @@ struct partition {
 	bool has_disk;
 	struct disk_file disk_file;
 	struct virtio_blk vblk;
+	struct spinlock vblk_lock; /* the model runs requests to completion under it */
 
 	unsigned nmmio;
 	struct mmio_device mmio[PARTITION_MAX_MMIO];

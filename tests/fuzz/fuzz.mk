@@ -28,6 +28,8 @@ INTEGRATION_DEPS += $(RV_FUZZ)
 # The same fuzzer built with AddressSanitizer + UBSan (asan flavor objects): memory errors in the
 # translator, interpreter or decoder show up as sanitizer reports.
 RV_FUZZ_ASAN := $(BUILD)/tests/fuzz/rv_fuzz-asan
+# Built by plain `make` too, so that a test script run by hand never uses a stale fuzzer.
+ALL_TARGETS += $(RV_FUZZ) $(RV_FUZZ_ASAN)
 RV_FUZZ_ASAN_LIB := $(BUILD)/tests/fuzz/librv-for-fuzz-asan.a
 RV_FUZZ_ASAN_OBJS := $(BUILD)/asan/tests/fuzz/rv_fuzz.o $(BUILD)/asan/tests/fuzz/rv_gen.o
 
