@@ -334,16 +334,15 @@ static unsigned stage2_parange(void)
 	return PARANGE_40_BITS;
 }
 
-/* Guest RAM is allocated in 2 MiB blocks but mapped at stage 2 with 4 KiB pages. Measured on QEMU 7.2 TCG:
- * with 2 MiB stage-2 blocks every guest TLBI by VA (Linux issues tens of thousands while it patches its own
- * code at boot) made QEMU flush its whole soft TLB, because the stage-2 block counts as a "large page" there;
- * Linux's early boot ran 3-5x slower than bare (1.7-2.6 s vs 0.34-0.58 s to the timer set-up, 1 vCPU) and
- * at parity with 4 KiB pages (0.56-0.63 s). On hardware 2 MiB blocks would be the better choice: set
- * STAGE2_RAM_PAGES to 0. */
-#define STAGE2_RAM_PAGES 1
+/* Guest RAM is allocated in 2 MiB blocks and mapped at stage 2 as 2 MiB blocks, except on QEMU's virt
+ * machine (platform.stage2_ram_pages). Measured on QEMU 7.2 TCG: with 2 MiB stage-2 blocks every guest
+ * TLBI by VA (Linux issues tens of thousands while it patches its own code at boot) made QEMU flush its
+ * whole soft TLB, because the stage-2 block counts as a "large page" there; Linux's early boot ran 3-5x
+ * slower than bare (1.7-2.6 s vs 0.34-0.58 s to the timer set-up, 1 vCPU) and at parity with 4 KiB pages
+ * (0.56-0.63 s). */
 static int map_ram_block(struct partition *p, uint64_t ipa, uint64_t pa)
 {
-	if (!STAGE2_RAM_PAGES)
+	if (!platform.stage2_ram_pages)
 		return stage2_map(&p->s2, ipa, pa, PARTITION_RAM_BLOCK, S2_ATTR_NORMAL_RWX);
 	/* The stage-2 builder uses a block wherever ipa and pa are 2 MiB aligned: mapping the first page on its
 	 * own leaves the rest of the block unaligned, so it is mapped page by page in one call. */
@@ -641,14 +640,15 @@ bool partition_start(struct partition *p)
 	if (!ok)
 		return false;
 	uint64_t freq = read_sysreg(cntfrq_el0);
-	hv_log("%s: starting %u vCPU%s (first on PE %u), RAM %llu MiB at IPA %#llx (PA %#llx%s), kernel at "
-	       "%#llx, "
-	       "DTB at %#llx; %llu ms since power-on",
-	       p->name, p->nvcpus, p->nvcpus == 1 ? "" : "s", p->vcpus[0].pe,
-	       (unsigned long long)(p->ram_size >> 20), (unsigned long long)p->ram_ipa,
-	       (unsigned long long)(uintptr_t)p->blocks[0], p->ram_contiguous ? "" : ", in 2 MiB blocks",
-	       (unsigned long long)p->entry_ipa, (unsigned long long)p->dtb_ipa,
-	       (unsigned long long)(freq ? p->boot_started_ticks * 1000u / freq : 0));
+	hv_log(
+	    "%s: starting %u vCPU%s (first on PE %u), RAM %llu MiB at IPA %#llx (PA %#llx%s, stage 2 in %s), "
+	    "kernel at %#llx, DTB at %#llx; %llu ms since power-on",
+	    p->name, p->nvcpus, p->nvcpus == 1 ? "" : "s", p->vcpus[0].pe,
+	    (unsigned long long)(p->ram_size >> 20), (unsigned long long)p->ram_ipa,
+	    (unsigned long long)(uintptr_t)p->blocks[0], p->ram_contiguous ? "" : ", in 2 MiB blocks",
+	    platform.stage2_ram_pages ? "4 KiB pages (QEMU virt)" : "2 MiB blocks",
+	    (unsigned long long)p->entry_ipa, (unsigned long long)p->dtb_ipa,
+	    (unsigned long long)(freq ? p->boot_started_ticks * 1000u / freq : 0));
 	vcpu_request_start(&p->vcpus[0], p->entry_ipa, p->dtb_ipa);
 	return true;
 }

@@ -165,6 +165,7 @@ int platform_probe(const void *dtb)
 	probe_gic(&platform.fdt);
 	probe_psci(&platform.fdt);
 	probe_virtio(&platform.fdt);
+	platform.stage2_ram_pages = fdt_is_compatible(&platform.fdt, FDT_ROOT, "linux,dummy-virt");
 	if (platform.nmem == 0 || platform.ncpus == 0 || platform.gicd.size == 0) {
 		hv_log("platform DTB lacks memory, cpus or a GICv3 (mem %u, cpus %u)", platform.nmem,
 		       platform.ncpus);

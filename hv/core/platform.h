@@ -51,6 +51,11 @@ struct platform {
 		uint32_t intid;
 	} virtio[PLATFORM_MAX_VIRTIO];
 	unsigned nvirtio;
+
+	/* Map guest RAM at stage 2 with 4 KiB pages instead of 2 MiB blocks: chosen on QEMU's emulated virt
+	 * machine (root compatible "linux,dummy-virt"), whose TCG flushes its whole TLB for every guest TLBI
+	 * by VA that hits a stage-2 block; hardware walks blocks faster, so everywhere else blocks. */
+	bool stage2_ram_pages;
 };
 
 extern struct platform platform;

@@ -158,7 +158,10 @@ void vcpu_before_entry(struct vcpu *v)
 	}
 	if (v->part->state != PARTITION_RUNNING)
 		vcpu_stop_current();
-	vgic_lrq_flush(&v->lrq);
+	/* Nothing in the list registers and nothing queued: no LR to sync or fill (and UIE is already off). A push
+	 * from another PE after this check comes with a kick, which brings the vCPU straight back here. */
+	if (v->lrq.lr_used || __atomic_load_n(&v->lrq.count, __ATOMIC_ACQUIRE))
+		vgic_lrq_flush(&v->lrq);
 }
 
 void vcpu_inject(struct vcpu *v, const struct vgic_lrq_irq *irq)

@@ -2,6 +2,7 @@
 
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/core/partition.h"
+#include "hv/core/percpu.h"
 #include "hv/core/vcpu.h"
 
 /* ICH_LR<n>_EL2 are separate system registers: the index must be a constant in the instruction. */
@@ -59,12 +60,23 @@ static uint32_t read_elrsr(void *ctx)
 	return (uint32_t)read_sysreg(ich_elrsr_el2);
 }
 
+/* ICH_HCR_EL2 of each PE as last written: flushes set UIE on nearly every guest entry, and an access to a GIC
+ * CPU-interface register is not free (QEMU takes its global lock for each), so it is written only on a change. */
+static uint64_t ich_hcr_shadow[HV_MAX_CPUS];
+
+static void write_ich_hcr(uint64_t hcr)
+{
+	ich_hcr_shadow[percpu_index()] = hcr;
+	write_sysreg(ich_hcr_el2, hcr);
+}
+
 static void set_underflow_irq(void *ctx, bool enable)
 {
 	(void)ctx;
-	uint64_t hcr = read_sysreg(ich_hcr_el2);
-	hcr = enable ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE);
-	write_sysreg(ich_hcr_el2, hcr);
+	uint64_t hcr = ich_hcr_shadow[percpu_index()];
+	uint64_t want = enable ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE);
+	if (want != hcr)
+		write_ich_hcr(want);
 }
 
 static void irq_done(void *ctx, uint32_t intid)
@@ -96,13 +108,13 @@ void gic_lr_reset(void)
 	write_sysreg(ich_ap0r0_el2, 0);
 	write_sysreg(ich_ap1r0_el2, 0);
 	write_sysreg(ich_vmcr_el2, 0);
-	write_sysreg(ich_hcr_el2, 0);
+	write_ich_hcr(0);
 	isb();
 }
 
 void gic_vcpu_interface_enable(bool on)
 {
-	uint64_t hcr = read_sysreg(ich_hcr_el2);
-	write_sysreg(ich_hcr_el2, on ? (hcr | ICH_HCR_EN) : (hcr & ~ICH_HCR_EN));
+	uint64_t hcr = ich_hcr_shadow[percpu_index()];
+	write_ich_hcr(on ? (hcr | ICH_HCR_EN) : (hcr & ~ICH_HCR_EN));
 	isb();
 }

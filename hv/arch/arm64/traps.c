@@ -131,7 +131,6 @@ void trap_lower_sync(struct trap_frame *f)
 	struct vcpu *v = current_or_panic(f);
 	uint64_t esr = read_sysreg(esr_el2);
 	unsigned ec = esr_ec(esr);
-	vgic_lrq_sync(&v->lrq);
 	v->stats.exits_by_ec[ec]++;
 	exit_handler h = exit_handlers[ec];
 	(h ? h : handle_unknown)(v, f, esr);
@@ -141,6 +140,8 @@ void trap_lower_sync(struct trap_frame *f)
 void trap_lower_irq(struct trap_frame *f)
 {
 	struct vcpu *v = current_or_panic(f);
+	/* Release finished list registers first: an LR with the EOI bit keeps the (level) maintenance interrupt
+	 * asserted until it is cleared, and acknowledging it before would only see it again. */
 	vgic_lrq_sync(&v->lrq);
 	v->stats.irq_exits++;
 	irq_handle_physical();
