@@ -7,3 +7,7 @@ UNIT_LDLIBS_test_x86_emit := -lcapstone
 # The translator against the interpreter: the whole of rv/jit, rv/isa, rv/interp and guest memory.
 UNIT_SRCS_test_jit := $(wildcard rv/jit/*.c) $(wildcard rv/isa/*.c) $(wildcard rv/interp/*.c) rv/user/mem.c
 UNIT_LDLIBS_test_jit := -lcapstone -lpthread
+
+# The random differential tests: the same sources as test_jit.
+UNIT_SRCS_test_jit_random := $(UNIT_SRCS_test_jit)
+UNIT_LDLIBS_test_jit_random := $(UNIT_LDLIBS_test_jit)
