@@ -98,6 +98,8 @@ void cases_messages(void);
 void cases_smccc(void);
 void cases_psci(void);
 void cases_aborts(void);
+/* Guest RAM outside the image and the DTB reads as zero (cases_ram.c). */
+void cases_ram(const void *dtb);
 /* SynIC messages and events (hvtest.mode=synic, synic-send, synic-recv; cases_synic.c). */
 void cases_synic(void);
 /* Hostile guest (hvtest.mode=hostile / act:NAME). */

@@ -157,6 +157,7 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 		cases_hostile_sysreg();
 		cases_hostile_el0();
 	} else {
+		cases_ram(dtb);
 		cases_input_value();
 		cases_vp_registers();
 		cases_fast_calls();

@@ -188,6 +188,24 @@ int disk_read_file(const char *path, void *buf, size_t cap, size_t *size)
 	return report(path, err);
 }
 
+int disk_read_head(const char *path, void *buf, size_t len, size_t *size)
+{
+	if (path == NULL || size == NULL || (buf == NULL && len != 0))
+		return DISK_ERR_BAD_ARG;
+	if (!mounted)
+		return report(path, DISK_ERR_NOT_MOUNTED);
+	struct fat32_file f;
+	lock();
+	last_vblk_error = VBLK_OK;
+	int err = lookup_file(path, &f);
+	if (err == FAT32_OK)
+		err = fat32_read(&volume, &f, 0, buf, len < f.size ? len : f.size);
+	unlock();
+	if (err == FAT32_OK)
+		*size = f.size;
+	return report(path, err);
+}
+
 int disk_load_file(const char *path, void *(*alloc)(void *ctx, size_t size),
                    void (*free_fn)(void *ctx, void *p), void *ctx, void **out, size_t *size)
 {

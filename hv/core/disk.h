@@ -49,6 +49,8 @@ bool disk_ready(void);
 int disk_file_size(const char *path, size_t *size);
 /* Reads the whole file into buf (cap bytes); *size gets the file size (also on FAT32_ERR_TOO_BIG). */
 int disk_read_file(const char *path, void *buf, size_t cap, size_t *size);
+/* Reads the first min(len, file size) bytes of the file into buf; *size gets the file size. */
+int disk_read_head(const char *path, void *buf, size_t len, size_t *size);
 /* Reads the whole file into memory from alloc(ctx, size) (size >= 1 even for an empty file); *out and *size
  * receive it. On error nothing stays allocated unless free_fn is NULL (then the buffer is leaked). */
 int disk_load_file(const char *path, void *(*alloc)(void *ctx, size_t size),

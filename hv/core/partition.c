@@ -3,7 +3,7 @@
 #include "hv/core/partition.h"
 
 #include "hv/arch/arm64/firmware.h"
-#include "hv/arch/arm64/mmu.h"
+#include "hv/arch/arm64/dcache.h"
 #include "hv/arch/arm64/smp.h"
 #include "hv/core/console_port.h"
 #include "hv/core/guest_dtb.h"
@@ -454,7 +454,7 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 		}
 		p->blocks[p->nblocks++] = blk;
 		/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are. */
-		dcache_zero_range(blk, PARTITION_RAM_BLOCK);
+		dcache_scrub_range(blk, PARTITION_RAM_BLOCK);
 		int err = map_ram_block(p, p->ram_ipa + off, (uint64_t)(uintptr_t)blk);
 		if (err != S2_OK) {
 			hv_log("%s: stage-2 map of IPA %#llx failed (%d)", p->name,
@@ -555,11 +555,10 @@ static bool build_guest_dtb(struct partition *p, uint64_t dtb_ipa, uint64_t init
 static bool load_images(struct partition *p)
 {
 	uint8_t hdr[IMAGE_HEADER_SIZE];
-	/* The header says where the kernel wants to be; read the file to the start of RAM first. */
-	if (!load_file_at(p, p->cfg->kernel, p->ram_ipa, p->ram_size, &p->kernel_size))
+	/* The header says where the kernel wants to be: read it alone, then the whole file once, into place. */
+	if (disk_read_head(p->cfg->kernel, hdr, sizeof(hdr), &p->kernel_size) != DISK_OK)
 		return false;
-	if (p->kernel_size < IMAGE_HEADER_SIZE || !partition_read_gpa(p, p->ram_ipa, hdr, sizeof(hdr)) ||
-	    k_load_le32(hdr + IMAGE_MAGIC_OFF) != IMAGE_MAGIC) {
+	if (p->kernel_size < IMAGE_HEADER_SIZE || k_load_le32(hdr + IMAGE_MAGIC_OFF) != IMAGE_MAGIC) {
 		hv_log("%s: %s is not an arm64 Image (no \"ARM\\x64\" magic)", p->name, p->cfg->kernel);
 		return false;
 	}
@@ -582,8 +581,7 @@ static bool load_images(struct partition *p)
 		       (unsigned long long)(p->ram_size >> 20));
 		return false;
 	}
-	if (text_offset &&
-	    !load_file_at(p, p->cfg->kernel, kernel_ipa, ram_end - kernel_ipa, &p->kernel_size))
+	if (!load_file_at(p, p->cfg->kernel, kernel_ipa, ram_end - kernel_ipa, &p->kernel_size))
 		return false;
 	if (p->cfg->initrd[0] &&
 	    !load_file_at(p, p->cfg->initrd, initrd_ipa, dtb_ipa - initrd_ipa, &p->initrd_size))

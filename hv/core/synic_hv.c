@@ -1,7 +1,7 @@
 /* lib/synic bound to karasu-hv partitions (hv/core/synic_hv.h, docs/synic.md). */
 #include "hv/core/synic_hv.h"
 
-#include "hv/arch/arm64/mmu.h"
+#include "hv/arch/arm64/dcache.h"
 #include "hv/core/spinlock.h"
 #include "lib/mem.h"
 

@@ -99,38 +99,6 @@ bool mmu_map_identity(uint64_t base, uint64_t size, enum el2_map_kind kind)
 	return true;
 }
 
-/* CTR_EL0.DminLine: log2 of the smallest data cache line, in 4-byte words. */
-#define CTR_DMINLINE_SHIFT 16
-#define CTR_DMINLINE_MASK  0xfull
-/* DCZID_EL0: BS = log2 of the DC ZVA block, in 4-byte words; DZP = DC ZVA prohibited. */
-#define DCZID_BS_MASK      0xfull
-#define DCZID_DZP          (1ull << 4)
-
-void dcache_clean_range(const void *p, uint64_t size)
-{
-	uint64_t ctr = read_sysreg(ctr_el0);
-	uint64_t line = 4ull << ((ctr >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
-	uint64_t a = (uint64_t)(uintptr_t)p & ~(line - 1);
-	for (; a < (uint64_t)(uintptr_t)p + size; a += line)
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
-	dsb_sy();
-}
-
-void dcache_zero_range(void *p, uint64_t size)
-{
-	uint64_t dczid = read_sysreg(dczid_el0);
-	uint64_t block = 4ull << (dczid & DCZID_BS_MASK);
-	uint64_t a = (uint64_t)(uintptr_t)p;
-	if (!(dczid & DCZID_DZP) && ((a | size) & (block - 1)) == 0) {
-		/* a whole cache block per instruction: far fewer stores than a loop (and QEMU does it natively) */
-		for (uint64_t end = a + size; a < end; a += block)
-			__asm__ volatile("dc zva, %0" ::"r"(a) : "memory");
-	} else {
-		k_memset(p, 0, size);
-	}
-	dcache_clean_range(p, size);
-}
-
 void mmu_enable(void)
 {
 	unsigned parange = (unsigned)(read_sysreg(id_aa64mmfr0_el1) & MMFR0_PARANGE_MASK);

@@ -15,10 +15,5 @@ bool mmu_map_identity(uint64_t base, uint64_t size, enum el2_map_kind kind);
 void mmu_enable(void);
 /* Physical address bits (ID_AA64MMFR0_EL1.PARange decoded). */
 unsigned mmu_pa_bits(void);
-/* Cleans [p, p+size) to the point of coherency (data read by a PE whose MMU/caches are still off). */
-void dcache_clean_range(const void *p, uint64_t size);
-/* Zeroes [p, p+size) and cleans it to the point of coherency, so that a guest starting with its MMU off
- * reads zeros too (DC ZVA where the PE allows it and p/size are block-aligned). */
-void dcache_zero_range(void *p, uint64_t size);
 
 #endif

@@ -1,6 +1,7 @@
 #include "hv/arch/arm64/smp.h"
 
 #include "hv/arch/arm64/firmware.h"
+#include "hv/arch/arm64/dcache.h"
 #include "hv/arch/arm64/mmu.h"
 #include "hv/arch/arm64/psci.h"
 #include "hv/arch/arm64/sysreg.h"
