@@ -40,7 +40,7 @@
 #define FAT_FIRST_DATA  2u
 
 /* Device sectors read or written per call at most (keeps requests to block drivers reasonable). */
-#define MAX_SECTORS_PER_IO 2048u
+#define MAX_SECTORS_PER_IO 16384u
 
 const char *fat32_strerror(int err)
 {

@@ -44,6 +44,7 @@ static void *ipa_to_host(struct partition *p, uint64_t ipa, uint64_t *span)
 	uint64_t off = ipa - p->ram_ipa;
 	uint64_t blk = off / PARTITION_RAM_BLOCK;
 	uint64_t in = off % PARTITION_RAM_BLOCK;
+	ram_scrub_range(p, ipa, 1); /* before the guest runs, a block may still be waiting for its scrub */
 	*span = PARTITION_RAM_BLOCK - in;
 	return (uint8_t *)p->blocks[blk] + in;
 }
@@ -453,8 +454,6 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 			goto fail;
 		}
 		p->blocks[p->nblocks++] = blk;
-		/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are. */
-		dcache_scrub_range(blk, PARTITION_RAM_BLOCK);
 		int err = map_ram_block(p, p->ram_ipa + off, (uint64_t)(uintptr_t)blk);
 		if (err != S2_OK) {
 			hv_log("%s: stage-2 map of IPA %#llx failed (%d)", p->name,
@@ -463,6 +462,9 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 		}
 	}
 
+	/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are: the idle PEs
+	 * scrub them while the files are read (partition_start waits for the rest). */
+	ram_scrub_begin(p);
 	reset_models(p);
 	add_mmio(p, "vGICD", GUEST_GICD_IPA, VGICD_FRAME_SIZE, &p->vgic, gicd_read, gicd_write);
 	add_mmio(p, "vGICR", GUEST_GICR_IPA, VGICR_REGION_SIZE(p->nvcpus), &p->vgic, gicr_read, gicr_write);
@@ -494,6 +496,7 @@ static bool load_file_at(struct partition *p, const char *path, uint64_t ipa, ui
 	}
 	if (p->ram_contiguous) {
 		uint8_t *dst = (uint8_t *)p->blocks[0] + (ipa - p->ram_ipa);
+		ram_scrub_range(p, ipa, file_size);
 		if (disk_read_file(path, dst, file_size, size) != DISK_OK)
 			return false;
 		/* The guest starts with its MMU and caches off: the data must reach memory. */
@@ -629,6 +632,7 @@ bool partition_start(struct partition *p)
 		return true;
 	}
 	bool ok = load_images(p);
+	ram_scrub_finish(p);
 	if (ok) {
 		reset_models(p);
 		p->boot_started_ticks = read_sysreg(cntpct_el0);

@@ -11,6 +11,7 @@
 #include "hv/arch/arm64/stage2.h"
 #include "hv/core/config.h"
 #include "hv/core/disk.h"
+#include "hv/core/ram_scrub.h"
 #include "hv/core/spinlock.h"
 #include "hv/core/vcpu.h"
 #include "hv/vdev/vgic.h"
@@ -88,6 +89,8 @@ struct partition {
 
 	/* Guest RAM is one physically contiguous range (blocks[0] onwards): files are read straight into it. */
 	bool ram_contiguous;
+	struct ram_scrub
+	    scrub; /* RAM is scrubbed (zeroed) by the idle PEs and the loader before the guest runs */
 	/* Sizes of the files as last loaded (the kernel and initrd are read from the disk at every start). */
 	size_t kernel_size;
 	size_t initrd_size;

@@ -20,7 +20,6 @@ _Noreturn void run_on_stack(void (*fn)(void *), void *arg, uintptr_t sp);
  * owns its PE, so a waiting guest may as well wait in hardware. No FB/BSU upgrades either: a vCPU never moves to
  * another PE, so its local TLB and barrier operations are exactly as wide as the guest asked for. */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_RW)
-#define HCR_IDLE  HCR_RW
 
 struct vcpu *vcpu_current(void)
 {
@@ -129,7 +128,7 @@ _Noreturn void vcpu_stop_current(void)
 	irq_disable();
 	write_sysreg(cntv_ctl_el0, 0);
 	gic_lr_reset();
-	write_sysreg(hcr_el2, HCR_IDLE);
+	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 	/* A forwarded timer interrupt the guest never deactivated would stay active forever. */
 	if (platform.vtimer_intid)

@@ -23,7 +23,7 @@
 /* Descriptors in the driver's ring (a request uses 3). A power of two; the device may allow fewer. */
 #define VBLK_RING_SIZE               8u
 /* Largest transfer in one request; longer reads and writes are split. */
-#define VBLK_MAX_SECTORS_PER_REQUEST 2048u /* 1 MiB */
+#define VBLK_MAX_SECTORS_PER_REQUEST 16384u /* 8 MiB */
 /* The legacy transport's page size (GuestPageSize) and used-ring alignment (QueueAlign). */
 #define VBLK_LEGACY_PAGE_SIZE        4096u
 

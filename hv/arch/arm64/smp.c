@@ -3,6 +3,7 @@
 #include "hv/arch/arm64/firmware.h"
 #include "hv/arch/arm64/dcache.h"
 #include "hv/arch/arm64/mmu.h"
+#include "hv/core/ram_scrub.h"
 #include "hv/arch/arm64/psci.h"
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/core/log.h"
@@ -51,6 +52,8 @@ unsigned smp_start_secondaries(void)
 void smp_init_this_pe(void)
 {
 	struct percpu *p = this_cpu();
+	write_sysreg(hcr_el2, HCR_HOST);
+	isb();
 	if (!gic_init_cpu(p->mpidr))
 		hv_panic("no GIC redistributor for MPIDR %#llx", (unsigned long long)p->mpidr);
 	gic_enable_private(GIC_SGI_KICK, true);
@@ -84,6 +87,8 @@ _Noreturn void pe_idle_loop(void)
 	for (;;) {
 		irq_disable();
 		uint32_t req = percpu_take_requests(p);
+		if (req & PERCPU_REQ_WORK)
+			ram_scrub_help(); /* returns early when another request comes in */
 		if (req & PERCPU_REQ_START_VCPU) {
 			struct vcpu *v = __atomic_exchange_n(&p->pending_vcpu, NULL, __ATOMIC_ACQ_REL);
 			if (v)

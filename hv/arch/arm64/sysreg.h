@@ -74,6 +74,10 @@ static inline void irq_disable(void)
 #define HCR_TSC       (1ull << 19) /* trap SMC from EL1 (guest PSCI over smc) */
 #define HCR_TACR      (1ull << 21)
 #define HCR_RW        (1ull << 31) /* EL1 is AArch64 */
+/* While no guest runs on a PE. IMO/FMO route physical interrupts to EL2: with them clear an interrupt
+ * targets EL1 and is never taken at EL2, yet it still ends every WFI, so an idle PE with a kick pending would
+ * spin in its idle loop instead of sleeping. */
+#define HCR_HOST      (HCR_IMO | HCR_FMO | HCR_RW)
 
 /* SPSR_EL2 for entering EL1 */
 #define SPSR_MODE_EL1H   0x5u
