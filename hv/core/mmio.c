@@ -5,6 +5,7 @@
 #include "hv/arch/arm64/traps.h"
 #include "hv/core/log.h"
 #include "hv/core/partition.h"
+#include "hv/core/ram_scrub.h"
 
 /* Vector offsets from VBAR_EL1 for a synchronous exception (ARM ARM D1.10.2). */
 #define VECTOR_CURRENT_SP0  0x000u
@@ -142,6 +143,9 @@ static void emulate_decoded(struct vcpu *v, struct trap_frame *f, uint64_t esr, 
 void mmio_handle_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & PAGE_OFFSET_MASK);
+	/* Guest RAM is mapped on first use (ram_scrub.h): this access, or the table walk behind it, runs again. */
+	if (ram_scrub_fault(v->part, ipa))
+		return;
 	struct mmio_device *d = partition_find_mmio(v->part, ipa);
 	if (esr & DABT_S1PTW) {
 		/* The guest's own page-table walk left its RAM: no device answers table walks. */

@@ -112,7 +112,8 @@ static void s2_tlb_invalidate(void *ctx, uint64_t ipa, uint64_t size)
 	(void)ctx;
 	(void)ipa;
 	(void)size;
-	/* Mappings only change while the partition is stopped; each vCPU flushes its VMID when it starts. */
+	/* Mappings are only ever added while vCPUs run (RAM on first use), and an invalid entry is never cached;
+	 * each vCPU flushes its VMID when it starts. */
 }
 
 static void vgic_deliver(void *ctx, unsigned vcpu, uint32_t intid, uint8_t priority, bool group1)
@@ -354,6 +355,19 @@ static int map_ram_block(struct partition *p, uint64_t ipa, uint64_t pa)
 	return err;
 }
 
+void partition_map_ram_block(struct partition *p, unsigned b)
+{
+	/* Blocks are mapped from several PEs at once; the table pages they share are created under the lock. No TLB
+	 * maintenance: an invalid entry is never cached. */
+	spin_lock(&p->s2_lock);
+	int err = map_ram_block(p, p->ram_ipa + (uint64_t)b * PARTITION_RAM_BLOCK,
+	                        (uint64_t)(uintptr_t)p->blocks[b]);
+	spin_unlock(&p->s2_lock);
+	if (err != S2_OK)
+		hv_log("%s: stage-2 map of RAM at IPA %#llx failed (%d): the guest gets aborts there",
+		       p->name, (unsigned long long)(p->ram_ipa + (uint64_t)b * PARTITION_RAM_BLOCK), err);
+}
+
 static void reset_models(struct partition *p)
 {
 	uint64_t mpidrs[PARTITION_MAX_VCPUS];
@@ -454,16 +468,10 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 			goto fail;
 		}
 		p->blocks[p->nblocks++] = blk;
-		int err = map_ram_block(p, p->ram_ipa + off, (uint64_t)(uintptr_t)blk);
-		if (err != S2_OK) {
-			hv_log("%s: stage-2 map of IPA %#llx failed (%d)", p->name,
-			       (unsigned long long)(p->ram_ipa + off), err);
-			goto fail;
-		}
 	}
 
-	/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are: the idle PEs
-	 * scrub them while the files are read (partition_start waits for the rest). */
+	/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are: each block is
+	 * scrubbed before it is mapped, by an idle PE or on the guest's first access (ram_scrub.h). */
 	ram_scrub_begin(p);
 	reset_models(p);
 	add_mmio(p, "vGICD", GUEST_GICD_IPA, VGICD_FRAME_SIZE, &p->vgic, gicd_read, gicd_write);
@@ -632,7 +640,6 @@ bool partition_start(struct partition *p)
 		return true;
 	}
 	bool ok = load_images(p);
-	ram_scrub_finish(p);
 	if (ok) {
 		reset_models(p);
 		p->boot_started_ticks = read_sysreg(cntpct_el0);
@@ -681,7 +688,9 @@ static void stop_vcpus(struct partition *p, const char *why, bool power_off_if_l
 		percpu_set_request(&percpu_table[v->pe], PERCPU_REQ_STOP_VCPU);
 		smp_kick(v->pe);
 	}
-	hv_log("%s: stopped (%s)", p->name, why);
+	hv_log("%s: stopped (%s); it had touched %u of its %llu MiB of RAM", p->name, why,
+	       ram_scrub_clean_blocks(p) * (unsigned)(PARTITION_RAM_BLOCK >> 20),
+	       (unsigned long long)(p->ram_size >> 20));
 	console_port_print_stats(p);
 	if (power_off_if_last && partitions_running() == 0) {
 		hv_log("all guests are off: powering off");

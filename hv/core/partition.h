@@ -89,8 +89,10 @@ struct partition {
 
 	/* Guest RAM is one physically contiguous range (blocks[0] onwards): files are read straight into it. */
 	bool ram_contiguous;
-	struct ram_scrub
-	    scrub; /* RAM is scrubbed (zeroed) by the idle PEs and the loader before the guest runs */
+	/* RAM blocks are scrubbed (zeroed), then mapped in stage 2 (ram_scrub.h); s2_lock serializes stage-2 table
+	 * changes while vCPUs run. */
+	struct ram_scrub scrub;
+	struct spinlock s2_lock;
 	/* Sizes of the files as last loaded (the kernel and initrd are read from the disk at every start). */
 	size_t kernel_size;
 	size_t initrd_size;
@@ -111,6 +113,8 @@ bool partition_start(struct partition *p);
 void partition_stop(struct partition *p, const char *why);
 /* Copies to/from guest-physical memory (RAM only). False if any byte is outside the guest's RAM. */
 bool partition_read_gpa(struct partition *p, uint64_t ipa, void *buf, size_t len);
+/* Maps RAM block b (2 MiB, IPA order) in p's stage-2 table, once it is scrubbed (ram_scrub.c). */
+void partition_map_ram_block(struct partition *p, unsigned b);
 bool partition_write_gpa(struct partition *p, uint64_t ipa, const void *buf, size_t len);
 /* The emulated device covering ipa, or NULL. */
 struct mmio_device *partition_find_mmio(struct partition *p, uint64_t ipa);

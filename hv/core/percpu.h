@@ -14,7 +14,6 @@ struct vcpu;
 #define PERCPU_REQ_START_VCPU (1u << 0) /* start `pending_vcpu` (PSCI CPU_ON or console `boot`) */
 #define PERCPU_REQ_STOP_VCPU  (1u << 1) /* the vCPU's partition is being stopped */
 #define PERCPU_REQ_KICK       (1u << 2) /* just re-evaluate pending interrupts */
-#define PERCPU_REQ_WORK       (1u << 3) /* an idle PE helps scrub guest RAM (ram_scrub_help) */
 
 struct percpu {
 	unsigned index;       /* position in the platform DTB's /cpus */

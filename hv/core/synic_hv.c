@@ -45,6 +45,7 @@ static uint64_t *ram_word(struct partition *p, HV_GPA ipa)
 	if ((ipa % WORD_BYTES) != 0 || ipa < p->ram_ipa || ipa - p->ram_ipa > p->ram_size - WORD_BYTES)
 		return NULL;
 	uint64_t off = ipa - p->ram_ipa;
+	ram_scrub_range(p, ipa, WORD_BYTES); /* a block the guest has not touched yet is scrubbed first */
 	return (uint64_t *)(void *)((uint8_t *)p->blocks[off / PARTITION_RAM_BLOCK] +
 	                            off % PARTITION_RAM_BLOCK);
 }

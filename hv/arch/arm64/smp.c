@@ -3,7 +3,6 @@
 #include "hv/arch/arm64/firmware.h"
 #include "hv/arch/arm64/dcache.h"
 #include "hv/arch/arm64/mmu.h"
-#include "hv/core/ram_scrub.h"
 #include "hv/arch/arm64/psci.h"
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/core/log.h"
@@ -87,8 +86,6 @@ _Noreturn void pe_idle_loop(void)
 	for (;;) {
 		irq_disable();
 		uint32_t req = percpu_take_requests(p);
-		if (req & PERCPU_REQ_WORK)
-			ram_scrub_help(); /* returns early when another request comes in */
 		if (req & PERCPU_REQ_START_VCPU) {
 			struct vcpu *v = __atomic_exchange_n(&p->pending_vcpu, NULL, __ATOMIC_ACQ_REL);
 			if (v)

@@ -190,6 +190,8 @@ static int map_one(struct stage2 *s2, uint64_t ipa, uint64_t pa, unsigned target
 			uint64_t *next = alloc_table(s2, 1);
 			if (!next)
 				return S2_ERR_NOMEM;
+			/* Running vCPUs may walk the table: the new table's zeros come before the entry that links it. */
+			__atomic_thread_fence(__ATOMIC_RELEASE);
 			*slot = ((uint64_t)(uintptr_t)next & S2_OA_MASK) | S2_DESC_VALID | S2_DESC_TABLE;
 		}
 		table = desc_table(*slot);

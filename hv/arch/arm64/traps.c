@@ -11,6 +11,7 @@
 #include "hv/core/log.h"
 #include "hv/core/mmio.h"
 #include "hv/core/partition.h"
+#include "hv/core/ram_scrub.h"
 #include "hv/core/percpu.h"
 #include "hv/vdev/vgic.h"
 
@@ -103,6 +104,8 @@ static void handle_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 static void handle_iabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	uint64_t ipa = hpfar_to_ipa_page(read_sysreg(hpfar_el2)) | (read_sysreg(far_el2) & PAGE_OFFSET_MASK);
+	if (ram_scrub_fault(v->part, ipa))
+		return; /* RAM mapped on first use: fetch again */
 	if (guest_abort_log_allowed(v))
 		hv_guest_log(
 		    v,
