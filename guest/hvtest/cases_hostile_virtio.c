@@ -198,6 +198,12 @@ static void attacker(void)
 	      "vblkbad: control: sector 1 reads back with its pattern", "status %#x, first line '%s'", st,
 	      first);
 	uint64_t end = plat.ram_base + plat.ram_size;
+	/* karasu maps guest RAM on first use, after scrubbing it: a device write into a page the guest has never
+	 * touched must land there and stay (the block is scrubbed before the write, not after it). */
+	uint64_t fresh = end - HVTEST_PAGE;
+	st = read_req(2, fresh, SECTOR, 1);
+	check(st == BLK_S_OK && sector_ok((const uint8_t *)(uintptr_t)fresh, 2),
+	      "vblkbad: a read into RAM the guest never touched arrives and stays", "status %#x", st);
 	bad_request("vblkbad: data buffer = the first byte past RAM -> error, device recovers", end, SECTOR,
 	            1);
 	bad_request("vblkbad: data buffer straddling the end of RAM -> error, device recovers", end - 256,
