@@ -504,12 +504,13 @@ static bool load_file_at(struct partition *p, const char *path, uint64_t ipa, ui
 	}
 	if (p->ram_contiguous) {
 		uint8_t *dst = (uint8_t *)p->blocks[0] + (ipa - p->ram_ipa);
-		ram_scrub_range(p, ipa, file_size);
-		if (disk_read_file(path, dst, file_size, size) != DISK_OK)
-			return false;
+		ram_scrub_overwrite_begin(p, ipa, file_size);
+		bool read = disk_read_file(path, dst, file_size, size) == DISK_OK && *size == file_size;
 		/* The guest starts with its MMU and caches off: the data must reach memory. */
-		dcache_clean_range(dst, *size);
-		return true;
+		if (read)
+			dcache_clean_range(dst, *size);
+		ram_scrub_overwrite_end(p, ipa, file_size, read);
+		return read;
 	}
 	size_t pages = file_size ? (file_size + 4095u) / 4096u : 1;
 	uint8_t *buf = memory_alloc_pages(pages, 1);

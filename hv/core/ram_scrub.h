@@ -29,6 +29,11 @@ void ram_scrub_begin(struct partition *p);
 /* Returns once the blocks holding IPAs [ipa, ipa+size) are clean (and mapped), scrubbing them here if
  * nobody has. */
 void ram_scrub_range(struct partition *p, uint64_t ipa, uint64_t size);
+/* The loader is about to overwrite all of [ipa, ipa+size) with a file: blocks wholly inside the range are
+ * claimed without being scrubbed (the file replaces every byte), the blocks at its edges are made clean.
+ * ram_scrub_overwrite_end maps the claimed blocks, after scrubbing them if the file could not be read. */
+void ram_scrub_overwrite_begin(struct partition *p, uint64_t ipa, uint64_t size);
+void ram_scrub_overwrite_end(struct partition *p, uint64_t ipa, uint64_t size, bool written);
 /* A stage-2 fault at ipa: if ipa is guest RAM that was not mapped yet, scrubs and maps its block and returns
  * true (the faulting access is to be run again); false for anything else. */
 bool ram_scrub_fault(struct partition *p, uint64_t ipa);

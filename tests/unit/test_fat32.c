@@ -108,6 +108,32 @@ static void test_ranges_and_extents(void **state)
 	free(d.data);
 }
 
+/* Walking a cluster chain reads the FAT FAT32_FAT_WINDOW sectors at a time, not one sector per step: the
+ * 586-cluster /linux/Image (2344 bytes of FAT entries, fragmented in two runs) needs a few reads, not one
+ * per 128 clusters or one per jump between the runs. */
+static void test_fat_window(void **state)
+{
+	(void)state;
+	struct memdisk d = load_disk("plain.img");
+	struct fat32_volume looked_up, fresh;
+	struct fat32_file f;
+
+	mount_ok(&looked_up, &d, 0);
+	assert_int_equal(fat32_lookup(&looked_up, "/linux/Image", &f), FAT32_OK);
+	/* A freshly mounted volume has read no FAT sector yet: count what the walk alone reads. */
+	mount_ok(&fresh, &d, 0);
+	unsigned before = d.reads;
+	assert_int_equal(fat32_check_chain(&fresh, &f), FAT32_OK);
+	unsigned walk = d.reads - before;
+	assert_true(walk >= 1 && walk <= 2);
+	/* A second walk over the same entries is served from the window. */
+	before = d.reads;
+	assert_int_equal(fat32_check_chain(&fresh, &f), FAT32_OK);
+	assert_int_equal(d.reads - before, 0);
+	check_all_files(&fresh, -1);
+	free(d.data);
+}
+
 static void test_write_in_place(void **state)
 {
 	(void)state;
@@ -384,7 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_ranges_and_extents), cmocka_unit_test(test_write_in_place),
 	    cmocka_unit_test(test_read_only_device),   cmocka_unit_test(test_corrupt_boot_sectors),
 	    cmocka_unit_test(test_truncated_image),    cmocka_unit_test(test_corrupt_chains),
-	    cmocka_unit_test(test_metadata_fuzz),
+	    cmocka_unit_test(test_metadata_fuzz),      cmocka_unit_test(test_fat_window),
 	};
 	return cmocka_run_group_tests(tests, make_images, remove_images);
 }
