@@ -159,6 +159,14 @@ static int report(const char *path, int err)
 	return err;
 }
 
+/* Looks path up with the disk lock taken; the caller unlocks (also after an error). */
+static int lock_and_lookup(const char *path, struct fat32_file *f)
+{
+	lock();
+	last_vblk_error = VBLK_OK;
+	return lookup_file(path, f);
+}
+
 int disk_file_size(const char *path, size_t *size)
 {
 	if (path == NULL || size == NULL)
@@ -166,9 +174,7 @@ int disk_file_size(const char *path, size_t *size)
 	if (!mounted)
 		return DISK_ERR_NOT_MOUNTED;
 	struct fat32_file f;
-	lock();
-	last_vblk_error = VBLK_OK;
-	int err = lookup_file(path, &f);
+	int err = lock_and_lookup(path, &f);
 	unlock();
 	if (err == FAT32_OK)
 		*size = f.size;
@@ -195,9 +201,7 @@ int disk_read_head(const char *path, void *buf, size_t len, size_t *size)
 	if (!mounted)
 		return report(path, DISK_ERR_NOT_MOUNTED);
 	struct fat32_file f;
-	lock();
-	last_vblk_error = VBLK_OK;
-	int err = lookup_file(path, &f);
+	int err = lock_and_lookup(path, &f);
 	if (err == FAT32_OK)
 		err = fat32_read(&volume, &f, 0, buf, len < f.size ? len : f.size);
 	unlock();
@@ -214,9 +218,7 @@ int disk_load_file(const char *path, void *(*alloc)(void *ctx, size_t size),
 	if (!mounted)
 		return report(path, DISK_ERR_NOT_MOUNTED);
 	struct fat32_file f;
-	lock();
-	last_vblk_error = VBLK_OK;
-	int err = lookup_file(path, &f);
+	int err = lock_and_lookup(path, &f);
 	unlock();
 	if (err != FAT32_OK)
 		return report(path, err);
