@@ -42,7 +42,7 @@ static void forward_vtimer(uint32_t intid)
 		return;
 	}
 	v->stats.timer_irqs++;
-	vgic_inject(&v->part->vgic, v->index, intid);
+	vgic_inject_private_fast(&v->part->vgic, v->index, intid);
 }
 
 void irq_handle_physical(void)

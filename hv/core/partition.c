@@ -134,7 +134,24 @@ static void vgic_deliver(void *ctx, unsigned vcpu, uint32_t intid, uint8_t prior
 	    .eoi_notify = !hw,
 	    .pintid = hw ? (uint16_t)intid : 0,
 	};
-	vcpu_inject(&p->vcpus[vcpu], &irq);
+	/* The vgic lock is held: the kick another PE needs waits for vgic_kick_pending (a kick is a GIC register
+	 * write, and on QEMU every such write takes the emulator's global lock: holding the vgic lock meanwhile
+	 * made the other vCPUs spin on it whenever that lock was busy). */
+	struct vcpu *v = &p->vcpus[vcpu];
+	vgic_lrq_push(&v->lrq, &irq);
+	if (v->pe != this_cpu()->index)
+		__atomic_fetch_or(&p->vgic_kicks, 1u << v->pe, __ATOMIC_RELEASE);
+}
+
+static void vgic_kick_pending(void *ctx)
+{
+	struct partition *p = ctx;
+	uint32_t pes = __atomic_exchange_n(&p->vgic_kicks, 0u, __ATOMIC_ACQ_REL);
+	while (pes) {
+		unsigned pe = (unsigned)__builtin_ctz(pes);
+		pes &= pes - 1u;
+		smp_kick(pe);
+	}
 }
 
 static void stop_vcpus(struct partition *p, const char *why, bool power_off_if_last);
@@ -373,7 +390,7 @@ static void reset_models(struct partition *p)
 	uint64_t mpidrs[PARTITION_MAX_VCPUS];
 	for (unsigned i = 0; i < p->nvcpus; i++)
 		mpidrs[i] = p->vcpus[i].vmpidr & VGIC_MPIDR_AFF_MASK;
-	struct vgic_hooks vh = {.ctx = p, .deliver = vgic_deliver};
+	struct vgic_hooks vh = {.ctx = p, .deliver = vgic_deliver, .unlocked = vgic_kick_pending};
 	vgic_init(&p->vgic, p->nvcpus, mpidrs, GUEST_SPIS, &vh);
 	struct psci_hooks ph = {
 	    .ctx = p,

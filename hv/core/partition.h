@@ -70,6 +70,7 @@ struct partition {
 	struct vcpu vcpus[PARTITION_MAX_VCPUS];
 
 	struct vgic vgic;
+	uint32_t vgic_kicks; /* PEs to kick once the vgic lock is released (atomic bit mask) */
 	struct psci_vm psci;
 	struct vpl011 uart;
 	struct spinlock uart_lock;

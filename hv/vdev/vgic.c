@@ -19,6 +19,8 @@ void vgic_lock(struct vgic *vgic)
 void vgic_unlock(struct vgic *vgic)
 {
 	__atomic_store_n(&vgic->lock, 0u, __ATOMIC_RELEASE);
+	if (vgic->hooks.unlocked)
+		vgic->hooks.unlocked(vgic->hooks.ctx);
 }
 
 bool vgic_init(struct vgic *vgic, unsigned nr_vcpus, const uint64_t *mpidrs, unsigned nr_spis,
@@ -142,8 +144,35 @@ bool vgic_set_level(struct vgic *vgic, unsigned vcpu, uint32_t intid, bool level
 	return irq != NULL;
 }
 
+void vgic_inject_private_fast(struct vgic *vgic, unsigned vcpu, uint32_t intid)
+{
+	if (intid >= VGIC_NR_PRIVATE || vcpu >= vgic->nr_vcpus) {
+		vgic_inject(vgic, vcpu, intid);
+		return;
+	}
+	const struct vgic_irq *irq = &vgic->cpus[vcpu].private_irqs[intid];
+	uint8_t flags = __atomic_load_n(&irq->flags, __ATOMIC_ACQUIRE);
+	bool group1 = (flags & VGIC_IRQ_GROUP1) != 0;
+	uint32_t group_enable = group1 ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
+	if (!(flags & VGIC_IRQ_ENABLED) || (flags & (VGIC_IRQ_QUEUED | VGIC_IRQ_PENDING)) ||
+	    !(__atomic_load_n(&vgic->gicd_ctlr, __ATOMIC_RELAXED) & group_enable)) {
+		vgic_inject(vgic, vcpu, intid); /* the model decides, and keeps it pending if it must */
+		return;
+	}
+	vgic->hooks.deliver(vgic->hooks.ctx, vcpu, intid, __atomic_load_n(&irq->priority, __ATOMIC_RELAXED),
+	                    group1);
+	if (vgic->hooks.unlocked)
+		vgic->hooks.unlocked(vgic->hooks.ctx);
+}
+
 void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 {
+	/* Queued is set under the lock before the interrupt reaches the LR queue, whose lock this PE took since:
+	 * an unlocked read that finds it clear means the interrupt came by the fast path. */
+	if (intid < VGIC_NR_PRIVATE && vcpu < vgic->nr_vcpus &&
+	    !(__atomic_load_n(&vgic->cpus[vcpu].private_irqs[intid].flags, __ATOMIC_ACQUIRE) &
+	      VGIC_IRQ_QUEUED))
+		return;
 	vgic_lock(vgic);
 	struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, intid);
 	if (irq) {

@@ -54,6 +54,9 @@ struct vgic_hooks {
 	void *ctx;
 	/* intid became deliverable to vcpu (see above). Called with the vgic lock held. Required. */
 	void (*deliver)(void *ctx, unsigned vcpu, uint32_t intid, uint8_t priority, bool group1);
+	/* Called right after the vgic lock is released (optional): for work that must not run under the lock,
+	 * such as kicking another PE, which on QEMU takes the emulator's global lock. */
+	void (*unlocked)(void *ctx);
 };
 
 /* One vCPU's redistributor and private interrupts. */
@@ -85,6 +88,12 @@ bool vgic_init(struct vgic *vgic, unsigned nr_vcpus, const uint64_t *mpidrs, uns
  * vcpu is ignored): sets the pending latch and delivers if possible. Returns false for an INTID the model does
  * not have. */
 bool vgic_inject(struct vgic *vgic, unsigned vcpu, uint32_t intid);
+/* The same for a private interrupt, called often (the virtual timer, every tick): when it is enabled, its
+ * group enabled, and nothing is latched or queued for it, it goes straight to deliver() without the vgic
+ * lock and without a record in the model (vgic_irq_done then has nothing to do for it). Otherwise, or for a
+ * shared interrupt, it is vgic_inject. The unlocked reads have the same race hardware has: an interrupt can
+ * be signalled just as the guest disables it. */
+void vgic_inject_private_fast(struct vgic *vgic, unsigned vcpu, uint32_t intid);
 
 /* Sets the input line of a level-sensitive source (e.g. vPL011's interrupt output). Raising it delivers if
  * possible; lowering it does not withdraw an interrupt already queued (the guest sees it as spurious at
@@ -92,7 +101,8 @@ bool vgic_inject(struct vgic *vgic, unsigned vcpu, uint32_t intid);
 bool vgic_set_level(struct vgic *vgic, unsigned vcpu, uint32_t intid, bool level);
 
 /* The guest finished intid on vcpu (its list register became invalid): clears "queued" and re-delivers if it
- * is pending again (new edge meanwhile, or level line still high). Call from vgic_lr_ops.irq_done. */
+ * is pending again (new edge meanwhile, or level line still high). Call from vgic_lr_ops.irq_done. A private
+ * interrupt that is not queued in the model (vgic_inject_private_fast) costs no lock. */
 void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid);
 
 /* The guest wrote ICC_SGI1R_EL1 (or ICC_ASGI1R/ICC_SGI0R, same layout) with value on vcpu `source`:

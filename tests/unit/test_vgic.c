@@ -334,6 +334,68 @@ static void test_gicr_sgi_frame(void **state)
 	assert_int_equal(rrd(1, 0x10300, 4), 0);
 }
 
+static unsigned unlocked_calls;
+static void count_unlocked(void *ctx)
+{
+	(void)ctx;
+	unlocked_calls++;
+}
+
+/* The virtual timer's path: straight to deliver() while the PPI is deliverable, through the model (and its
+ * pending latch) when it is not. */
+static void test_private_fast_path(void **state)
+{
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	unlocked_calls = 0;
+	struct vgic_hooks hooks = {.ctx = &rec, .deliver = record, .unlocked = count_unlocked};
+	assert_true(vgic_init(&g, 2, NULL, 32, &hooks));
+	wr(0x0, 4, 0x2);               /* GICD_CTLR: group 1 on */
+	rwr(1, 0x10080, 4, 1u << 27);  /* PPI 27 group 1 */
+	rwr(1, 0x10400 + 27, 1, 0x80); /* priority */
+	/* Disabled: nothing delivered, but the event is latched, as vgic_inject would. */
+	vgic_inject_private_fast(&g, 1, 27);
+	assert_int_equal(rec.n, 0);
+	assert_int_equal(rrd(1, 0x10200, 4), 1u << 27);
+	/* Enabling delivers it through the model (queued there), and a completion clears that. */
+	rwr(1, 0x10100, 4, 1u << 27);
+	assert_int_equal(rec.n, 1);
+	assert_int_equal(rec.d[0].vcpu, 1);
+	assert_int_equal(rec.d[0].intid, 27);
+	/* Queued in the model: the fast path leaves it to the model (no second delivery). */
+	vgic_inject_private_fast(&g, 1, 27);
+	assert_int_equal(rec.n, 1);
+	vgic_irq_done(&g, 1, 27); /* the latch from the line above delivers it again */
+	assert_int_equal(rec.n, 2);
+	vgic_irq_done(&g, 1, 27);
+	assert_int_equal(rec.n, 2);
+	assert_int_equal(rrd(1, 0x10200, 4), 0);
+	/* Deliverable and idle: straight to deliver(), no record in the model, the unlocked hook runs. */
+	unsigned before = unlocked_calls;
+	vgic_inject_private_fast(&g, 1, 27);
+	assert_int_equal(rec.n, 3);
+	assert_int_equal(rec.d[2].intid, 27);
+	assert_int_equal(rec.d[2].priority, 0x80);
+	assert_true(rec.d[2].group1);
+	assert_true(unlocked_calls > before);
+	assert_int_equal(rrd(1, 0x10200, 4), 0);
+	vgic_irq_done(&g, 1, 27); /* nothing to finish in the model */
+	assert_int_equal(rec.n, 3);
+	/* The group disabled in GICD_CTLR: back to the model, which holds it. */
+	wr(0x0, 4, 0x0);
+	vgic_inject_private_fast(&g, 1, 27);
+	assert_int_equal(rec.n, 3);
+	wr(0x0, 4, 0x2);
+	assert_int_equal(rec.n, 4);
+	/* A shared interrupt never takes the fast path. */
+	wr(0x100 + 4, 4, 1u << 0); /* enable SPI 32 */
+	wr(0x80 + 4, 4, 1u << 0);  /* group 1 */
+	vgic_inject_private_fast(&g, 0, 32);
+	assert_int_equal(rec.n, 5);
+	assert_int_equal(rec.d[4].intid, 32);
+	assert_int_equal(rd(0x100 + 4, 4), 1u); /* still enabled */
+}
+
 static void test_sgi_generation(void **state)
 {
 	(void)state;
@@ -409,6 +471,7 @@ int main(void)
 	    cmocka_unit_test(test_gicr_identity_and_waker),
 	    cmocka_unit_test(test_gicr_sgi_frame),
 	    cmocka_unit_test(test_sgi_generation),
+	    cmocka_unit_test(test_private_fast_path),
 	    cmocka_unit_test(test_init_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -129,29 +129,37 @@ out:
 	return ok;
 }
 
+/* The list registers are this PE's own, and lr_used/lr_entry are written only here and in vgic_lrq_flush,
+ * on the same PE: the owner reads them without the lock and touches the list registers outside it. The lock
+ * covers what vgic_lrq_push (any PE) reads or changes. On QEMU each list-register access takes the
+ * emulator's global lock; holding the queue lock meanwhile made pushers from other PEs (who hold the vgic
+ * lock) spin behind it. */
 void vgic_lrq_sync(struct vgic_lr_queue *q)
 {
 	uint32_t done[VGIC_LRQ_MAX_LRS];
 	unsigned ndone = 0;
-	lrq_lock(q);
-	if (q->lr_used) {
-		uint32_t empty = q->ops.read_elrsr(q->ops.ctx);
-		for (unsigned i = 0; i < q->lr_count; i++) {
-			uint32_t bit = 1u << i;
-			if (!(q->lr_used & bit))
-				continue;
-			if (!(empty & bit) &&
-			    lr_state(q->ops.read_lr(q->ops.ctx, i)) != VGIC_LR_STATE_INVALID)
-				continue; /* still pending and/or active: the hardware keeps it */
-			/* Clear it: an invalid LR with the EOI bit would keep the EOI maintenance interrupt
-			 * (ICH_EISR_EL2) asserted. */
-			q->ops.write_lr(q->ops.ctx, i, 0);
-			q->lr_used &= ~bit;
-			q->completed++;
-			done[ndone++] = q->lr_entry[i].irq.intid;
-		}
+	uint32_t used = q->lr_used, finished = 0;
+	if (!used)
+		return;
+	uint32_t empty = q->ops.read_elrsr(q->ops.ctx);
+	for (unsigned i = 0; i < q->lr_count; i++) {
+		uint32_t bit = 1u << i;
+		if (!(used & bit))
+			continue;
+		if (!(empty & bit) && lr_state(q->ops.read_lr(q->ops.ctx, i)) != VGIC_LR_STATE_INVALID)
+			continue; /* still pending and/or active: the hardware keeps it */
+		/* Clear it: an invalid LR with the EOI bit would keep the EOI maintenance interrupt (ICH_EISR_EL2)
+		 * asserted. */
+		q->ops.write_lr(q->ops.ctx, i, 0);
+		finished |= bit;
+		done[ndone++] = q->lr_entry[i].irq.intid;
 	}
-	lrq_unlock(q);
+	if (finished) {
+		lrq_lock(q);
+		q->lr_used &= ~finished;
+		q->completed += ndone;
+		lrq_unlock(q);
+	}
 	if (q->ops.irq_done)
 		for (unsigned i = 0; i < ndone; i++)
 			q->ops.irq_done(q->ops.ctx, done[i]);
@@ -177,9 +185,23 @@ static int find_victim(struct vgic_lr_queue *q, const struct vgic_lrq_entry *hea
 	return victim;
 }
 
+struct lr_writes {
+	unsigned n;
+	unsigned slot[VGIC_LRQ_MAX_LRS];
+	uint64_t value[VGIC_LRQ_MAX_LRS];
+};
+
+static void write_pending(struct vgic_lr_queue *q, struct lr_writes *w)
+{
+	for (unsigned i = 0; i < w->n; i++)
+		q->ops.write_lr(q->ops.ctx, w->slot[i], w->value[i]);
+	w->n = 0;
+}
+
 void vgic_lrq_flush(struct vgic_lr_queue *q)
 {
 	vgic_lrq_sync(q);
+	struct lr_writes w = {0};
 	lrq_lock(q);
 	while (q->count > 0) {
 		uint32_t free = lr_mask(q) & ~q->lr_used;
@@ -187,6 +209,8 @@ void vgic_lrq_flush(struct vgic_lr_queue *q)
 		if (free) {
 			slot = (unsigned)__builtin_ctz(free);
 		} else {
+			/* All LRs busy (rare): the victim search reads them, so what this flush assigned goes out first. */
+			write_pending(q, &w);
 			int victim = find_victim(q, &q->entries[0]);
 			if (victim < 0)
 				break;
@@ -203,14 +227,18 @@ void vgic_lrq_flush(struct vgic_lr_queue *q)
 		}
 		q->lr_entry[slot] = q->entries[0];
 		remove_at(q, 0);
-		q->ops.write_lr(q->ops.ctx, slot, vgic_lr_make(&q->lr_entry[slot].irq));
+		w.slot[w.n] = slot;
+		w.value[w.n++] = vgic_lr_make(&q->lr_entry[slot].irq);
 		q->lr_used |= 1u << slot;
 		q->injected++;
 	}
-	if (q->count > 0)
+	bool more = q->count > 0;
+	if (more)
 		q->underflows++;
-	q->ops.set_underflow_irq(q->ops.ctx, q->count > 0);
 	lrq_unlock(q);
+	/* A push that comes in now sees the INTIDs above as in their LRs already; they are, before the guest runs. */
+	write_pending(q, &w);
+	q->ops.set_underflow_irq(q->ops.ctx, more);
 }
 
 unsigned vgic_lrq_queued(struct vgic_lr_queue *q)
