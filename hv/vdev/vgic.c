@@ -92,6 +92,9 @@ void vgic_update_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 	struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, intid);
 	if (!irq || (irq->flags & VGIC_IRQ_QUEUED) || !(irq->flags & VGIC_IRQ_ENABLED) || !irq_pending(irq))
 		return;
+	if (intid < VGIC_NR_PRIVATE &&
+	    (__atomic_load_n(&vgic->cpus[vcpu].fast_inflight, __ATOMIC_ACQUIRE) & (1u << intid)))
+		return; /* in flight by the fast path: like queued */
 	bool group1 = (irq->flags & VGIC_IRQ_GROUP1) != 0;
 	uint32_t group_enable = group1 ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 	if (!(vgic->gicd_ctlr & group_enable))
@@ -159,6 +162,7 @@ void vgic_inject_private_fast(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 		vgic_inject(vgic, vcpu, intid); /* the model decides, and keeps it pending if it must */
 		return;
 	}
+	__atomic_fetch_or(&vgic->cpus[vcpu].fast_inflight, 1u << intid, __ATOMIC_RELEASE);
 	vgic->hooks.deliver(vgic->hooks.ctx, vcpu, intid, __atomic_load_n(&irq->priority, __ATOMIC_RELAXED),
 	                    group1);
 	if (vgic->hooks.unlocked)
@@ -167,12 +171,19 @@ void vgic_inject_private_fast(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 
 void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 {
-	/* Queued is set under the lock before the interrupt reaches the LR queue, whose lock this PE took since:
-	 * an unlocked read that finds it clear means the interrupt came by the fast path. */
-	if (intid < VGIC_NR_PRIVATE && vcpu < vgic->nr_vcpus &&
-	    !(__atomic_load_n(&vgic->cpus[vcpu].private_irqs[intid].flags, __ATOMIC_ACQUIRE) &
-	      VGIC_IRQ_QUEUED))
-		return;
+	/* A private interrupt the model has neither queued nor latched needs no lock: that is the fast path's
+	 * completion (its in-flight bit is cleared here), unless the guest latched it meanwhile. Queued is set
+	 * under the lock before an interrupt reaches the LR queue, whose lock this PE took since, so the
+	 * unlocked read sees it; a latch set by another PE right now is that PE's to deliver. */
+	if (intid < VGIC_NR_PRIVATE && vcpu < vgic->nr_vcpus) {
+		struct vgic_cpu *cpu = &vgic->cpus[vcpu];
+		__atomic_fetch_and(&cpu->fast_inflight, ~(1u << intid), __ATOMIC_ACQ_REL);
+		uint8_t flags = __atomic_load_n(&cpu->private_irqs[intid].flags, __ATOMIC_ACQUIRE);
+		bool latched =
+		    (flags & VGIC_IRQ_PENDING) || (!(flags & VGIC_IRQ_EDGE) && (flags & VGIC_IRQ_LINE));
+		if (!(flags & VGIC_IRQ_QUEUED) && !latched)
+			return;
+	}
 	vgic_lock(vgic);
 	struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, intid);
 	if (irq) {

@@ -65,6 +65,9 @@ struct vgic_cpu {
 	bool asleep;    /* GICR_WAKER.ProcessorSleep */
 	uint32_t gicr_ctlr;
 	struct vgic_irq private_irqs[VGIC_NR_PRIVATE];
+	/* Private INTIDs handed over by vgic_inject_private_fast and not finished yet (atomic bit mask): the model
+	 * treats them as queued, so a pending latch set meanwhile waits for their completion. */
+	uint32_t fast_inflight;
 };
 
 struct vgic {
