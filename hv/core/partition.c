@@ -488,7 +488,7 @@ struct partition *partition_create(unsigned id, const struct karasu_guest_config
 	}
 
 	/* Pages karasu freed (file and DTB buffers) or U-Boot used must not reach a guest as they are: each block is
-	 * scrubbed before it is mapped, by an idle PE or on the guest's first access (ram_scrub.h). */
+	 * scrubbed before it is mapped, on its first use (ram_scrub.h). */
 	ram_scrub_begin(p);
 	reset_models(p);
 	add_mmio(p, "vGICD", GUEST_GICD_IPA, VGICD_FRAME_SIZE, &p->vgic, gicd_read, gicd_write);

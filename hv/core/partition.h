@@ -114,9 +114,9 @@ bool partition_start(struct partition *p);
 void partition_stop(struct partition *p, const char *why);
 /* Copies to/from guest-physical memory (RAM only). False if any byte is outside the guest's RAM. */
 bool partition_read_gpa(struct partition *p, uint64_t ipa, void *buf, size_t len);
+bool partition_write_gpa(struct partition *p, uint64_t ipa, const void *buf, size_t len);
 /* Maps RAM block b (2 MiB, IPA order) in p's stage-2 table, once it is scrubbed (ram_scrub.c). */
 void partition_map_ram_block(struct partition *p, unsigned b);
-bool partition_write_gpa(struct partition *p, uint64_t ipa, const void *buf, size_t len);
 /* The emulated device covering ipa, or NULL. */
 struct mmio_device *partition_find_mmio(struct partition *p, uint64_t ipa);
 /* Console input for the guest's vPL011 (any PE). */

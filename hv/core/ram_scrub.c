@@ -52,56 +52,60 @@ void ram_scrub_begin(struct partition *p)
 	__atomic_store_n(&s->clean, 0, __ATOMIC_RELEASE);
 }
 
-void ram_scrub_range(struct partition *p, uint64_t ipa, uint64_t size)
+/* The blocks [*first, *end) that [ipa, ipa+size) touches, or with whole set, covers entirely; false when the
+ * range is empty or starts outside RAM. */
+static bool block_span(const struct partition *p, uint64_t ipa, uint64_t size, bool whole, unsigned *first,
+                       unsigned *end)
 {
 	if (size == 0 || ipa < p->ram_ipa || ipa - p->ram_ipa >= p->ram_size)
-		return;
-	uint64_t first = (ipa - p->ram_ipa) / PARTITION_RAM_BLOCK;
-	uint64_t last = (ipa - p->ram_ipa + size - 1) / PARTITION_RAM_BLOCK;
-	for (uint64_t b = first; b <= last && b < p->scrub.nblocks; b++)
-		if (load_state(&p->scrub, (unsigned)b) != BLOCK_CLEAN)
-			make_clean(p, (unsigned)b);
-}
-
-/* Blocks [*first, *end) lie wholly inside [ipa, ipa+size) (and inside RAM). */
-static void whole_blocks(const struct partition *p, uint64_t ipa, uint64_t size, unsigned *first,
-                         unsigned *end)
-{
-	*first = *end = 0;
-	if (size == 0 || ipa < p->ram_ipa || ipa - p->ram_ipa >= p->ram_size)
-		return;
+		return false;
 	uint64_t off = ipa - p->ram_ipa;
-	uint64_t lo = (off + PARTITION_RAM_BLOCK - 1) / PARTITION_RAM_BLOCK;
-	uint64_t hi = (off + size) / PARTITION_RAM_BLOCK;
+	uint64_t lo =
+	    whole ? (off + PARTITION_RAM_BLOCK - 1) / PARTITION_RAM_BLOCK : off / PARTITION_RAM_BLOCK;
+	uint64_t hi = whole ? (off + size) / PARTITION_RAM_BLOCK : (off + size - 1) / PARTITION_RAM_BLOCK + 1;
 	if (hi > p->scrub.nblocks)
 		hi = p->scrub.nblocks;
-	if (lo < hi) {
-		*first = (unsigned)lo;
-		*end = (unsigned)hi;
-	}
+	if (lo >= hi)
+		return false;
+	*first = (unsigned)lo;
+	*end = (unsigned)hi;
+	return true;
+}
+
+/* Makes the blocks in [first, end) clean, except those in [skip, skip_end). */
+static void make_clean_span(struct partition *p, unsigned first, unsigned end, unsigned skip,
+                            unsigned skip_end)
+{
+	for (unsigned b = first; b < end; b++)
+		if ((b < skip || b >= skip_end) && load_state(&p->scrub, b) != BLOCK_CLEAN)
+			make_clean(p, b);
+}
+
+void ram_scrub_range(struct partition *p, uint64_t ipa, uint64_t size)
+{
+	unsigned first, end;
+	if (block_span(p, ipa, size, false, &first, &end))
+		make_clean_span(p, first, end, 0, 0);
 }
 
 void ram_scrub_overwrite_begin(struct partition *p, uint64_t ipa, uint64_t size)
 {
-	unsigned first, end;
-	whole_blocks(p, ipa, size, &first, &end);
-	for (unsigned b = first; b < end; b++)
-		claim(&p->scrub, b, BLOCK_LOADING); /* a block that is not dirty any more stays as it is */
+	unsigned first = 0, end = 0, touched_first, touched_end;
+	if (block_span(p, ipa, size, true, &first, &end))
+		for (unsigned b = first; b < end; b++)
+			claim(&p->scrub, b,
+			      BLOCK_LOADING); /* a block that is not dirty any more stays as it is */
 	/* The blocks the file covers only in part are scrubbed as usual (not the LOADING ones: that would wait for
 	 * this very loader). */
-	if (size == 0 || ipa < p->ram_ipa || ipa - p->ram_ipa >= p->ram_size)
-		return;
-	uint64_t lo = (ipa - p->ram_ipa) / PARTITION_RAM_BLOCK;
-	uint64_t hi = (ipa - p->ram_ipa + size - 1) / PARTITION_RAM_BLOCK;
-	for (uint64_t b = lo; b <= hi && b < p->scrub.nblocks; b++)
-		if ((b < first || b >= end) && load_state(&p->scrub, (unsigned)b) != BLOCK_CLEAN)
-			make_clean(p, (unsigned)b);
+	if (block_span(p, ipa, size, false, &touched_first, &touched_end))
+		make_clean_span(p, touched_first, touched_end, first, end);
 }
 
 void ram_scrub_overwrite_end(struct partition *p, uint64_t ipa, uint64_t size, bool written)
 {
 	unsigned first, end;
-	whole_blocks(p, ipa, size, &first, &end);
+	if (!block_span(p, ipa, size, true, &first, &end))
+		return;
 	for (unsigned b = first; b < end; b++) {
 		if (load_state(&p->scrub, b) != BLOCK_LOADING)
 			continue;
@@ -113,11 +117,9 @@ void ram_scrub_overwrite_end(struct partition *p, uint64_t ipa, uint64_t size, b
 
 bool ram_scrub_fault(struct partition *p, uint64_t ipa)
 {
-	if (ipa < p->ram_ipa || ipa - p->ram_ipa >= p->ram_size)
-		return false;
-	unsigned b = (unsigned)((ipa - p->ram_ipa) / PARTITION_RAM_BLOCK);
-	if (b >= p->scrub.nblocks || load_state(&p->scrub, b) == BLOCK_CLEAN)
-		return false; /* mapped already: the fault is something else */
+	unsigned b, end;
+	if (!block_span(p, ipa, 1, false, &b, &end) || load_state(&p->scrub, b) == BLOCK_CLEAN)
+		return false; /* not RAM, or mapped already: the fault is something else */
 	make_clean(p, b);
 	return true;
 }
