@@ -162,10 +162,3 @@ void vcpu_before_entry(struct vcpu *v)
 	if (v->lrq.lr_used || __atomic_load_n(&v->lrq.count, __ATOMIC_ACQUIRE))
 		vgic_lrq_flush(&v->lrq);
 }
-
-void vcpu_inject(struct vcpu *v, const struct vgic_lrq_irq *irq)
-{
-	vgic_lrq_push(&v->lrq, irq);
-	if (v->pe != this_cpu()->index)
-		smp_kick(v->pe);
-}

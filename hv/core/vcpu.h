@@ -49,7 +49,5 @@ _Noreturn void vcpu_stop_current(void);
 struct vcpu *vcpu_current(void);
 /* Before returning to the guest from a trap: handles requests (stop), fills list registers. */
 void vcpu_before_entry(struct vcpu *v);
-/* Queues a virtual interrupt for v and kicks its PE if it is another one. */
-void vcpu_inject(struct vcpu *v, const struct vgic_lrq_irq *irq);
 
 #endif
