@@ -81,10 +81,15 @@ static int route_target(const struct vgic *vgic, uint64_t route)
 	return vgic_vcpu_by_mpidr(vgic, route);
 }
 
+/* Pending: the latch, or a level-sensitive input line that is high. */
+static bool flags_pending(uint8_t flags)
+{
+	return (flags & VGIC_IRQ_PENDING) || (!(flags & VGIC_IRQ_EDGE) && (flags & VGIC_IRQ_LINE));
+}
+
 static bool irq_pending(const struct vgic_irq *irq)
 {
-	return (irq->flags & VGIC_IRQ_PENDING) ||
-	       (!(irq->flags & VGIC_IRQ_EDGE) && (irq->flags & VGIC_IRQ_LINE));
+	return flags_pending(irq->flags);
 }
 
 void vgic_update_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid)
@@ -179,9 +184,7 @@ void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 		struct vgic_cpu *cpu = &vgic->cpus[vcpu];
 		__atomic_fetch_and(&cpu->fast_inflight, ~(1u << intid), __ATOMIC_ACQ_REL);
 		uint8_t flags = __atomic_load_n(&cpu->private_irqs[intid].flags, __ATOMIC_ACQUIRE);
-		bool latched =
-		    (flags & VGIC_IRQ_PENDING) || (!(flags & VGIC_IRQ_EDGE) && (flags & VGIC_IRQ_LINE));
-		if (!(flags & VGIC_IRQ_QUEUED) && !latched)
+		if (!(flags & VGIC_IRQ_QUEUED) && !flags_pending(flags))
 			return;
 	}
 	vgic_lock(vgic);
