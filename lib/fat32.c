@@ -187,7 +187,7 @@ int fat32_mount(struct fat32_volume *vol, const struct fat32_blockdev *dev, uint
 	ext_flags = k_load_le16(bs + BPB_EXT_FLAGS);
 	vol->fat_lba = volume_lba + (uint64_t)reserved * vol->dev_per_fs_sector;
 	vol->fat_sectors = (uint64_t)fat_size * vol->dev_per_fs_sector;
-	vol->fat_window_lba = UINT64_MAX;
+	vol->fat_window_start = UINT64_MAX;
 	vol->fat_window_count = 0;
 	if ((ext_flags & EXT_FLAGS_NO_MIRROR) != 0) {
 		uint32_t active = ext_flags & EXT_FLAGS_ACTIVE_FAT;
@@ -252,30 +252,31 @@ static uint32_t dev_sectors_per_cluster(const struct fat32_volume *vol)
 	return vol->sectors_per_cluster * vol->dev_per_fs_sector;
 }
 
-/* The FAT entry of cluster c: *next is the next cluster, or 0 at the end of the chain. Free, bad and
- * out-of-range entries are errors. */
+/* The bytes of the FAT at byte offset `byte`, through the FAT window. */
 static int fat_window_entry(struct fat32_volume *vol, uint64_t byte, const uint8_t **entry)
 {
 	uint64_t sector = byte / FAT32_SECTOR_SIZE; /* within the FAT */
 	if (sector >= vol->fat_sectors) {
 		return FAT32_ERR_BAD_CHAIN;
 	}
-	if (vol->fat_window_lba == UINT64_MAX || sector < vol->fat_window_lba ||
-	    sector >= vol->fat_window_lba + vol->fat_window_count) {
+	if (vol->fat_window_start == UINT64_MAX || sector < vol->fat_window_start ||
+	    sector >= vol->fat_window_start + vol->fat_window_count) {
 		uint64_t left = vol->fat_sectors - sector;
 		uint32_t count = left < FAT32_FAT_WINDOW ? (uint32_t)left : FAT32_FAT_WINDOW;
-		vol->fat_window_lba = UINT64_MAX;
+		vol->fat_window_start = UINT64_MAX;
 		if (dev_read(&vol->dev, vol->fat_lba + sector, count, vol->fat_window) != FAT32_OK) {
 			return FAT32_ERR_IO;
 		}
-		vol->fat_window_lba = sector;
+		vol->fat_window_start = sector;
 		vol->fat_window_count = count;
 	}
 	*entry =
-	    vol->fat_window + (sector - vol->fat_window_lba) * FAT32_SECTOR_SIZE + byte % FAT32_SECTOR_SIZE;
+	    vol->fat_window + (sector - vol->fat_window_start) * FAT32_SECTOR_SIZE + byte % FAT32_SECTOR_SIZE;
 	return FAT32_OK;
 }
 
+/* The FAT entry of cluster c: *next is the next cluster, or 0 at the end of the chain. Free, bad and
+ * out-of-range entries are errors. */
 int fat32_fat_next(struct fat32_volume *vol, uint32_t c, uint32_t *next)
 {
 	const uint8_t *entry;

@@ -67,8 +67,9 @@ struct fat32_volume {
 	uint8_t cache[FAT32_SECTOR_SIZE];
 	/* FAT sectors are read FAT32_FAT_WINDOW sectors at a time: walking a chain then costs one device request
 	 * per 1024 clusters instead of one per 128. Nothing here writes the FAT, so the window never goes stale. */
-	uint64_t fat_sectors;    /* device sectors of the FAT in use */
-	uint64_t fat_window_lba; /* first device sector in fat_window (UINT64_MAX: none) */
+	uint64_t fat_sectors; /* device sectors of the FAT in use */
+	uint64_t
+	    fat_window_start; /* the FAT's sector (from fat_lba) that fat_window starts with; UINT64_MAX: none */
 	uint32_t fat_window_count;
 	uint8_t fat_window[FAT32_FAT_WINDOW * FAT32_SECTOR_SIZE];
 };
