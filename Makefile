@@ -26,6 +26,7 @@ include tests/unit/unit.mk
 include tests/integration/integration.mk
 include bench/bench.mk
 -include hv/image.mk
+-include rv/run.mk
 -include tests/fuzz/fuzz.mk
 
 all: $(ALL_TARGETS) | $(DEPS_STAMP)

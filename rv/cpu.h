@@ -1,4 +1,4 @@
-/* karasu-rv: the state of one RISC-V hart (one guest thread in user mode).
+/* karasu-rv: the state of one RISC-V hart (one guest thread in user mode, one hart in system mode).
  *
  * Translated code addresses this block through a fixed host register; it must use offsetof() on the
  * fields, never hard-coded offsets. Fields may be added at the end of any group compatibly. */
@@ -19,10 +19,16 @@ enum rv_exit {
 	RV_EXIT_FENCE_I,   /* fence.i executed (pc = the NEXT instruction): translated code may be stale */
 	RV_EXIT_LIMIT,     /* the instruction budget of a run ran out (pc = next instruction to run) */
 	RV_EXIT_INTERRUPT, /* the runtime asked the hart to stop (cpu->interrupt_request): signals */
+	/* System mode only: */
+	RV_EXIT_TRAP,  /* a synchronous exception other than a memory fault: cpu->trap_cause, tval in
+	                * cpu->fault_addr; pc = the instruction */
+	RV_EXIT_STATE, /* the hart's privileged state changed (xRET, a CSR write, sfence.vma, wfi): pc = where
+	                * to go on; the runtime re-evaluates mode, translation and pending interrupts */
 	RV_EXIT_COUNT
 };
 
-/* cpu->fault_kind: what the faulting access was. */
+/* cpu->fault_kind: what the faulting access was. In system mode RV_EXIT_FAULT also sets cpu->trap_cause
+ * (the exception the access raises: page fault, access fault, misaligned) and fault_addr is its tval. */
 enum rv_fault_kind {
 	RV_FAULT_LOAD = 0,
 	RV_FAULT_STORE = 1,      /* also AMOs and SC */
@@ -56,6 +62,10 @@ enum rv_round {
 #define RV_PROT_WRITE 0x2u
 #define RV_PROT_EXEC  0x4u
 
+struct rv_mem_ops;  /* rv/mem/mem.h */
+struct rv_priv_ops; /* rv/interp/interp.h */
+struct rv_tlb;      /* rv/mem/tlb.h */
+
 struct rv_cpu {
 	/* Architectural state. */
 	uint64_t x[32]; /* x[0] always reads 0 (writes are discarded) */
@@ -82,6 +92,15 @@ struct rv_cpu {
 
 	/* Runtime back pointers (opaque to the ISA code). */
 	void *thread; /* rv/user: the guest thread that owns this hart */
+
+	/* System mode (rv/system); all zero in user mode. */
+	const struct rv_mem_ops *mem_ops;   /* NULL: flat memory (user mode), see rv/mem/mem.h */
+	const struct rv_priv_ops *priv_ops; /* CSRs and privileged instructions (rv/interp/interp.h) */
+	struct rv_tlb *dtlb;                /* data accesses: the TLB of the effective data regime */
+	struct rv_tlb *itlb;                /* fetches: the TLB of the current privilege */
+	uint64_t trap_cause;                /* RV_EXIT_TRAP / RV_EXIT_FAULT: the exception's mcause */
+	uint8_t fp_disabled;                /* mstatus.FS is Off: F/D instructions and FP CSRs are illegal */
+	uint8_t fp_dirty;                   /* set by every write of FP state (mstatus.FS = Dirty) */
 };
 
 /* x0 is hard-wired to zero: writes go through this. */

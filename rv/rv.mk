@@ -14,9 +14,9 @@ $(KARASU_RV): $(RV_HOST_OBJS) $(LIB_HOST_OBJS)
 RV_CORE_ISA_SRCS := rv/isa/decode.c rv/isa/disasm.c rv/isa/ops.c
 UNIT_SRCS_test_rv_decode := $(RV_CORE_ISA_SRCS)
 $(BUILD)/tests/unit/test_rv_decode: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_decode))
-UNIT_SRCS_test_rv_interp := $(RV_CORE_ISA_SRCS) $(wildcard rv/interp/*.c) rv/user/mem.c
+UNIT_SRCS_test_rv_interp := $(RV_CORE_ISA_SRCS) $(wildcard rv/interp/*.c) rv/user/mem.c rv/mem/flat.c
 $(BUILD)/tests/unit/test_rv_interp: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_interp))
-UNIT_SRCS_test_rv_elf := rv/user/elf.c rv/user/mem.c
+UNIT_SRCS_test_rv_elf := rv/user/elf.c rv/user/mem.c rv/mem/flat.c
 $(BUILD)/tests/unit/test_rv_elf: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_elf))
 
 # Decoder cross-check data: pseudo-random instruction words (a fixed Park-Miller sequence) and every

@@ -2,22 +2,7 @@
  * using host atomics on the guest memory itself. SC is a compare-and-swap against the value LR read:
  * it fails whenever the value changed, and (like most emulators) succeeds after an ABA write. */
 #include "rv/interp/internal.h"
-#include "rv/user/mem.h"
-
-static bool check_access(struct rv_cpu *cpu, uint64_t addr, unsigned size, unsigned prot, uint32_t kind)
-{
-	if (addr & (size - 1)) {
-		cpu->fault_addr = addr;
-		cpu->fault_kind = RV_FAULT_MISALIGNED;
-		return false;
-	}
-	if (!rv_mem_access_ok(cpu, addr, size, prot)) {
-		cpu->fault_addr = addr;
-		cpu->fault_kind = kind;
-		return false;
-	}
-	return true;
-}
+#include "rv/mem/mem.h"
 
 static uint64_t amo32(unsigned op, uint32_t *p, uint32_t v)
 {
@@ -76,9 +61,9 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 	void *host;
 
 	if (in->op == RV_OP_LR_W || in->op == RV_OP_LR_D) {
-		if (!check_access(cpu, addr, size, RV_PROT_READ, RV_FAULT_LOAD))
+		host = rv_mem_atomic(cpu, addr, size, false);
+		if (!host)
 			return RV_EXIT_FAULT;
-		host = rv_mem_host(cpu, addr);
 		uint64_t v = size == 4 ? (uint64_t)__atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST)
 		                       : __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
 		cpu->resv_addr = addr;
@@ -88,9 +73,9 @@ enum rv_exit rv_exec_atomic(struct rv_cpu *cpu, const struct rv_insn *in)
 		rv_set_x(cpu, in->rd, size == 4 ? (uint64_t)(int64_t)(int32_t)v : v);
 		return RV_EXIT_NONE;
 	}
-	if (!check_access(cpu, addr, size, RV_PROT_READ | RV_PROT_WRITE, RV_FAULT_STORE))
+	host = rv_mem_atomic(cpu, addr, size, true);
+	if (!host)
 		return RV_EXIT_FAULT;
-	host = rv_mem_host(cpu, addr);
 	uint64_t src = cpu->x[in->rs2];
 
 	if (in->op == RV_OP_SC_W || in->op == RV_OP_SC_D) {

@@ -42,7 +42,7 @@ static enum rv_exit exec_unguarded(struct rv_cpu *cpu, const struct rv_insn *in,
 	if (e == RV_EXIT_NONE) {
 		if (rv_op_flags(in->op) & RV_OPF_CONTROL)
 			cpu->pc = npc;
-	} else {
+	} else if (e != RV_EXIT_STATE) { /* a state change set pc itself */
 		cpu->pc = e == RV_EXIT_FENCE_I ? npc : pc;
 	}
 	return e;
@@ -82,7 +82,7 @@ enum rv_exit rv_interp_step(struct rv_cpu *cpu)
 	enum rv_exit e = rv_exec_insn(cpu, &in, pc);
 	if (e == RV_EXIT_NONE && !(rv_op_flags(in.op) & RV_OPF_CONTROL))
 		cpu->pc = pc + in.len;
-	if (e == RV_EXIT_NONE || e == RV_EXIT_FENCE_I)
+	if (e == RV_EXIT_NONE || e == RV_EXIT_FENCE_I || e == RV_EXIT_STATE)
 		cpu->insn_count++;
 	return e;
 }

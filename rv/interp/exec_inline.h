@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 #include "rv/interp/internal.h"
-#include "rv/user/mem.h"
+#include "rv/interp/interp.h"
+#include "rv/mem/mem.h"
 
 static inline uint64_t sext32(uint64_t x)
 {
@@ -152,13 +153,20 @@ exec_one(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc, uint64_t *np
 	case RV_OP_FLD: {
 		uint64_t v;
 		unsigned size = in->op == RV_OP_FLW ? 4 : 8;
+		if (cpu->fp_disabled)
+			return RV_EXIT_ILLEGAL;
 		if (!rv_mem_load(cpu, a + imm, size, &v))
 			return RV_EXIT_FAULT;
 		cpu->f[in->rd] = size == 4 ? rv_box_f32((uint32_t)v) : v;
+		cpu->fp_dirty = 1;
 		return RV_EXIT_NONE;
 	}
-	case RV_OP_FSW: STORE(4, cpu->f[in->rs2]); return RV_EXIT_NONE;
-	case RV_OP_FSD: STORE(8, cpu->f[in->rs2]); return RV_EXIT_NONE;
+	case RV_OP_FSW:
+	case RV_OP_FSD:
+		if (cpu->fp_disabled)
+			return RV_EXIT_ILLEGAL;
+		STORE(in->op == RV_OP_FSW ? 4 : 8, cpu->f[in->rs2]);
+		return RV_EXIT_NONE;
 
 	case RV_OP_BEQ:
 		if (a == b)
@@ -207,14 +215,24 @@ exec_one(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc, uint64_t *np
 	case RV_OP_CSRRC:
 	case RV_OP_CSRRWI:
 	case RV_OP_CSRRSI:
-	case RV_OP_CSRRCI: return rv_exec_csr(cpu, in);
+	case RV_OP_CSRRCI:
+		if (cpu->priv_ops)
+			return cpu->priv_ops->csr(cpu, in, pc);
+		return rv_exec_csr(cpu, in);
 
 	default:
 		if (in->op >= RV_OP_LR_W && in->op <= RV_OP_AMOMAXU_D)
 			return rv_exec_atomic(cpu, in);
 		if (in->op >= RV_OP_FMADD_S && in->op <= RV_OP_FMV_D_X && in->op != RV_OP_FLD &&
-		    in->op != RV_OP_FSD)
+		    in->op != RV_OP_FSD) {
+			if (cpu->fp_disabled)
+				return RV_EXIT_ILLEGAL;
+			cpu->fp_dirty = 1; /* conservatively: every F/D op may write FP registers or fflags */
 			return rv_exec_fp(cpu, in);
+		}
+		/* privileged ops: the system-mode environment performs them (user mode has none) */
+		if (cpu->priv_ops && (rv_op_flags(in->op) & RV_OPF_PRIV))
+			return cpu->priv_ops->system(cpu, in, pc);
 		/* illegal encodings, and privileged ops in user mode */
 		return RV_EXIT_ILLEGAL;
 	}

@@ -1,8 +1,9 @@
 /* karasu-rv reference interpreter: the oracle for differential tests and the slow path of the JIT.
  *
- * Memory accesses go through rv/user/mem.h (checked against cpu->page_prot): a bad access returns
- * RV_EXIT_FAULT with cpu->pc at the faulting instruction and nothing written. The rare host fault that
- * a check cannot foresee ends the same way (rv_interp_host_fault). */
+ * Memory accesses go through rv/mem/mem.h (flat memory in user mode, the software TLB in system mode): a
+ * bad access returns RV_EXIT_FAULT with cpu->pc at the faulting instruction and nothing written. The rare
+ * host fault that a check cannot foresee ends the same way (rv_interp_host_fault). In system mode, CSRs
+ * and privileged instructions are performed by the hart's environment (struct rv_priv_ops). */
 #ifndef KARASU_RV_INTERP_INTERP_H
 #define KARASU_RV_INTERP_INTERP_H
 
@@ -11,6 +12,19 @@
 
 #include "rv/cpu.h"
 #include "rv/isa/insn.h"
+
+/* System mode: what the interpreter asks the hart's environment (rv/system) to do. cpu->priv_ops is NULL
+ * in user mode, where CSRs are the user-level ones (rv_csr_read) and privileged instructions are
+ * illegal. */
+struct rv_priv_ops {
+	/* A Zicsr instruction at pc. RV_EXIT_NONE: done (rd written), go on; RV_EXIT_STATE: done, and the
+	 * write changed state the runtime must re-evaluate (cpu->pc = pc + len); RV_EXIT_ILLEGAL: no such
+	 * CSR or not accessible from the current privilege (nothing changed). */
+	enum rv_exit (*csr)(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+	/* SRET, MRET, WFI, SFENCE.VMA at pc: RV_EXIT_STATE with cpu->pc = where to go on, or
+	 * RV_EXIT_ILLEGAL (not allowed at the current privilege; nothing changed). */
+	enum rv_exit (*system)(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+};
 
 /* Fetches, decodes and executes exactly one instruction at cpu->pc. Returns RV_EXIT_NONE (pc advanced)
  * or the exit (pc per enum rv_exit). Reaching cpu->exit_pc (nonzero) returns RV_EXIT_HALT before

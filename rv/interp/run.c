@@ -84,7 +84,7 @@ static enum rv_exit run_loop(struct rv_cpu *cpu, uint64_t max_insns)
 				r = RV_EXIT_FAULT;
 				break;
 			}
-			if (off <= RV_PAGE_SIZE - 4) {
+			if (off <= RV_PAGE_SIZE - 4 && !cpu->mem_ops) { /* flat memory only */
 				page = pc >> RV_PAGE_SHIFT;
 				page_host = cpu->mem_base + (page << RV_PAGE_SHIFT);
 			}
@@ -108,6 +108,8 @@ static enum rv_exit run_loop(struct rv_cpu *cpu, uint64_t max_insns)
 			if (r == RV_EXIT_FENCE_I) {
 				cpu->pc = npc;
 				done++;
+			} else if (r == RV_EXIT_STATE) {
+				done++; /* the instruction completed and set pc itself */
 			}
 			break;
 		}

@@ -8,7 +8,7 @@
 #include <sys/ucontext.h>
 
 #include "rv/jit/jit_internal.h"
-#include "rv/user/mem.h"
+#include "rv/mem/mem.h"
 
 /* gregs index of each x86_gpr. */
 static const int greg_index[16] = {

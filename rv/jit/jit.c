@@ -11,7 +11,7 @@
 #include "rv/interp/interp.h"
 #include "rv/jit/jit_internal.h"
 #include "rv/jit/tctx.h"
-#include "rv/user/mem.h"
+#include "rv/mem/mem.h"
 
 #define JIT_CODE_CACHE_SIZE    (64u << 20)
 /* Instructions the interpreter runs when translated code assumed frm == RNE and it is not. */
@@ -357,7 +357,7 @@ static void unchain(struct rv_jit *j, struct jit_exit *e)
 }
 
 /* Code on a page that is not translated (RV_PAGE_NOJIT: code next to data it writes often, see
- * rv/user/mem.h) runs in the interpreter until it leaves such pages, for a bounded number of steps. */
+ * rv/mem/mem.h) runs in the interpreter until it leaves such pages, for a bounded number of steps. */
 static enum rv_exit interpret_untranslated(struct rv_cpu *cpu)
 {
 	enum rv_exit e;

@@ -12,15 +12,15 @@
 
 #include "rv/cpu.h"
 
-struct rv_mem;
-
 struct rv_jit_options {
 	FILE *dump; /* --dump-jit: every translated block is printed here (NULL: off) */
 	bool stats; /* --stats: count blocks, cache hits and chained jumps */
-	/* Guest memory whose guest-writable pages are write-protected on the host before code is
-	 * translated from them (rv_mem_code_page_use), so a store into translated code is detected; pages
-	 * marked RV_PAGE_NOJIT are interpreted instead. NULL: stores into code need fence.i. */
-	struct rv_mem *code_pages;
+	/* Flat memory (user mode): called before code is read from a guest-writable page, so that the
+	 * runtime can write-protect it on the host and see a store into translated code (rv/user/mem.h,
+	 * rv_mem_code_page_use). False: the page is not to be translated (RV_PAGE_NOJIT), its instructions
+	 * are interpreted. NULL: stores into code need fence.i. */
+	bool (*code_page_use)(void *ctx, uint64_t addr);
+	void *code_page_ctx;
 };
 
 struct rv_jit;

@@ -7,7 +7,7 @@
 
 #include "rv/interp/interp.h"
 #include "rv/jit/tctx.h"
-#include "rv/user/mem.h"
+#include "rv/mem/mem.h"
 
 /* ---- operands ---- */
 
@@ -585,15 +585,14 @@ static bool ends_block(const struct rv_insn *in, unsigned *branches)
  * not translated (code next to data written often), its instructions are interpreted. */
 static bool code_page_ok(const struct jit_tctx *t, uint64_t addr)
 {
-	struct rv_mem *m = t->j->opt.code_pages;
-	if (!m || addr >= t->cpu->mem_limit)
+	if (!t->j->opt.code_page_use || addr >= t->cpu->mem_limit)
 		return true;
 	uint8_t bits = t->cpu->page_prot[addr >> RV_PAGE_SHIFT];
 	if (bits & RV_PAGE_NOJIT)
 		return false;
 	if (!(bits & RV_PROT_WRITE) || (bits & RV_PAGE_CODE))
 		return true; /* not writable, or protected already */
-	return rv_mem_code_page_use(m, addr);
+	return t->j->opt.code_page_use(t->j->opt.code_page_ctx, addr);
 }
 
 /* Decodes the block's instructions; false if the first one cannot be fetched (or is not to be

@@ -190,30 +190,6 @@ bool rv_mem_range_ok(const struct rv_mem *m, uint64_t addr, uint64_t len, unsign
 	return true;
 }
 
-bool rv_mem_fetch(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw)
-{
-	if (!rv_mem_access_ok(cpu, addr, 2, RV_PROT_EXEC)) {
-		cpu->fault_addr = addr;
-		cpu->fault_kind = RV_FAULT_FETCH;
-		return false;
-	}
-	uint16_t lo;
-	memcpy(&lo, cpu->mem_base + addr, 2);
-	if ((lo & 3) != 3) {
-		*raw = lo;
-		return true;
-	}
-	if (!rv_mem_access_ok(cpu, addr + 2, 2, RV_PROT_EXEC)) {
-		cpu->fault_addr = addr + 2;
-		cpu->fault_kind = RV_FAULT_FETCH;
-		return false;
-	}
-	uint16_t hi;
-	memcpy(&hi, cpu->mem_base + addr + 2, 2);
-	*raw = (uint32_t)lo | ((uint32_t)hi << 16);
-	return true;
-}
-
 bool rv_mem_read(const struct rv_mem *m, uint64_t addr, void *dst, size_t len)
 {
 	if (!rv_mem_range_ok(m, addr, len, RV_PROT_READ))

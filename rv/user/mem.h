@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rv/cpu.h"
+#include "rv/mem/mem.h"
 
 /* Default guest address-space size: 256 GiB, the Sv39 user half, so addresses look like riscv64 Linux. */
 #define RV_MEM_DEFAULT_LIMIT (1ull << 38)
@@ -31,13 +32,8 @@ struct rv_mem {
 	pthread_mutex_t code_lock; /* orders the host protection changes of code pages */
 	void (*code_unprotected)(struct rv_mem *m, uint64_t addr, uint64_t len); /* NULL: nobody */
 };
-#define RV_PAGE_MAPPED      0x80u
-/* The page is guest-writable, code was translated from it, and its HOST mapping is read-only so that a
- * store into it is seen (host fault) and the translations are dropped first. */
-#define RV_PAGE_CODE        0x40u
-/* The page took RV_CODE_FAULT_LIMIT such faults: it holds code and data written often, so it is no
- * longer translated (the translator interprets it) and stays host-writable. */
-#define RV_PAGE_NOJIT       0x20u
+/* Page table bits: RV_PROT_* (rv/cpu.h) and RV_PAGE_MAPPED/CODE/NOJIT (rv/mem/mem.h). A page marked
+ * RV_PAGE_NOJIT took this many write faults because of translated code on it: */
 #define RV_CODE_FAULT_LIMIT 16
 
 /* Reserves the region (limit: a multiple of the page size; 0 = RV_MEM_DEFAULT_LIMIT). 0 or -errno. */
@@ -63,96 +59,6 @@ bool rv_mem_is_mapped(const struct rv_mem *m, uint64_t addr);
 
 /* True when every byte of [addr, addr+len) is mapped with all the RV_PROT_* bits in prot. */
 bool rv_mem_range_ok(const struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot);
-
-/* Host pointer for a guest address (no check). */
-static inline void *rv_mem_host(const struct rv_cpu *cpu, uint64_t addr)
-{
-	return cpu->mem_base + addr;
-}
-
-/* Fast check for one access of size bytes (1..8) from a hart. */
-static inline bool rv_mem_access_ok(const struct rv_cpu *cpu, uint64_t addr, unsigned size, unsigned prot)
-{
-	if (addr >= cpu->mem_limit || cpu->mem_limit - addr < size)
-		return false;
-	if ((cpu->page_prot[addr >> RV_PAGE_SHIFT] & prot) != prot)
-		return false;
-	uint64_t last = addr + size - 1;
-	if ((last >> RV_PAGE_SHIFT) != (addr >> RV_PAGE_SHIFT) &&
-	    (cpu->page_prot[last >> RV_PAGE_SHIFT] & prot) != prot)
-		return false;
-	return true;
-}
-
-/* The address a failed access of size bytes at addr reports (si_addr, as Linux): its first byte, or the
- * start of the second page when only that one is inaccessible (an access straddling into a hole). */
-static inline uint64_t rv_mem_fault_addr(const struct rv_cpu *cpu, uint64_t addr, unsigned size,
-                                         unsigned prot)
-{
-	uint64_t next_page = (addr | (RV_PAGE_SIZE - 1)) + 1;
-	if (addr < cpu->mem_limit && next_page - addr < size &&
-	    (cpu->page_prot[addr >> RV_PAGE_SHIFT] & prot) == prot)
-		return next_page;
-	return addr;
-}
-
-/* Slow-path accessors for the interpreter and JIT helpers. On failure they set cpu->fault_addr and
- * cpu->fault_kind and return false (the caller returns RV_EXIT_FAULT). Values are zero-extended. */
-static inline bool rv_mem_load(struct rv_cpu *cpu, uint64_t addr, unsigned size, uint64_t *value)
-{
-	if (!rv_mem_access_ok(cpu, addr, size, RV_PROT_READ)) {
-		cpu->fault_addr = rv_mem_fault_addr(cpu, addr, size, RV_PROT_READ);
-		cpu->fault_kind = RV_FAULT_LOAD;
-		return false;
-	}
-	const uint8_t *p = cpu->mem_base + addr;
-	switch (size) {
-	case 1: *value = *p; break;
-	case 2: {
-		uint16_t v;
-		memcpy(&v, p, 2);
-		*value = v;
-		break;
-	}
-	case 4: {
-		uint32_t v;
-		memcpy(&v, p, 4);
-		*value = v;
-		break;
-	}
-	default: memcpy(value, p, 8); break;
-	}
-	return true;
-}
-
-static inline bool rv_mem_store(struct rv_cpu *cpu, uint64_t addr, unsigned size, uint64_t value)
-{
-	if (!rv_mem_access_ok(cpu, addr, size, RV_PROT_WRITE)) {
-		cpu->fault_addr = rv_mem_fault_addr(cpu, addr, size, RV_PROT_WRITE);
-		cpu->fault_kind = RV_FAULT_STORE;
-		return false;
-	}
-	uint8_t *p = cpu->mem_base + addr;
-	switch (size) {
-	case 1: *p = (uint8_t)value; break;
-	case 2: {
-		uint16_t v = (uint16_t)value;
-		memcpy(p, &v, 2);
-		break;
-	}
-	case 4: {
-		uint32_t v = (uint32_t)value;
-		memcpy(p, &v, 4);
-		break;
-	}
-	default: memcpy(p, &value, 8); break;
-	}
-	return true;
-}
-
-/* Fetches the instruction bits at addr (a compressed instruction needs only its 2 bytes executable, so
- * one at the end of the last executable page is fine). False + fault details on a bad fetch. */
-bool rv_mem_fetch(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw);
 
 /* Bulk copies for the syscall layer. False if any byte is not accessible (no partial copy guarantee).
  * rv_mem_write makes code pages in the range host-writable first (rv_mem_code_unprotect). */

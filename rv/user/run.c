@@ -305,12 +305,20 @@ static void thread_exit(struct rv_thread *t)
 	/* the thread's struct stays allocated: other threads may still read its tid */
 }
 
+/* The translator asks before it reads code from a guest-writable page (rv_mem_code_page_use). */
+static bool code_page_use(void *ctx, uint64_t addr)
+{
+	return rv_mem_code_page_use(ctx, addr);
+}
+
 static struct rv_jit *new_engine(struct rv_process *p)
 {
 	if (p->opt.interp || !rv_jit_create || !rv_jit_run)
 		return NULL;
-	struct rv_jit_options o = {
-	    .dump = p->opt.dump_jit ? stderr : NULL, .stats = p->opt.stats, .code_pages = &p->mem};
+	struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL,
+	                           .stats = p->opt.stats,
+	                           .code_page_use = code_page_use,
+	                           .code_page_ctx = &p->mem};
 	return rv_jit_create(&o);
 }
 

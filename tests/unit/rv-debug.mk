@@ -3,7 +3,7 @@
 # Unit tests: the protocol layer (test_gdbstub), and the run loop over a socketpair with the interpreter
 # (test_gdbstub_run).
 UNIT_SRCS_test_gdbstub := $(filter-out rv/debug/gdb_user.c,$(wildcard rv/debug/gdb_*.c)) rv/debug/gdbstub.c \
-	$(wildcard rv/isa/*.c) $(wildcard rv/interp/*.c) rv/user/mem.c
+	$(wildcard rv/isa/*.c) $(wildcard rv/interp/*.c) rv/user/mem.c rv/mem/flat.c
 UNIT_SRCS_test_gdbstub_run := $(UNIT_SRCS_test_gdbstub)
 
 # Integration (tests/integration/test-rv-gdb.sh): karasu-rv --gdb, and a -O0 -g guest program for

@@ -5,7 +5,7 @@ UNIT_SRCS_test_x86_emit := rv/jit/x86_emit.c
 UNIT_LDLIBS_test_x86_emit := -lcapstone
 
 # The translator against the interpreter: the whole of rv/jit, rv/isa, rv/interp and guest memory.
-UNIT_SRCS_test_jit := $(wildcard rv/jit/*.c) $(wildcard rv/isa/*.c) $(wildcard rv/interp/*.c) rv/user/mem.c
+UNIT_SRCS_test_jit := $(wildcard rv/jit/*.c) $(wildcard rv/isa/*.c) $(wildcard rv/interp/*.c) rv/user/mem.c rv/mem/flat.c
 UNIT_LDLIBS_test_jit := -lcapstone -lpthread
 
 # The random differential tests: the same sources as test_jit.

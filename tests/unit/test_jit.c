@@ -590,12 +590,18 @@ static enum rv_exit run_interp_smc(const struct rv_asm *a, struct rv_cpu *cpu)
 	return e;
 }
 
+static bool code_page_use(void *ctx, uint64_t addr)
+{
+	return rv_mem_code_page_use(ctx, addr);
+}
+
 static void test_store_into_code_without_fence_i(void **state)
 {
 	(void)state;
 	struct rv_jit *plain = jit;
 	struct rv_jit_options o = {0};
-	o.code_pages = &mem;
+	o.code_page_use = code_page_use;
+	o.code_page_ctx = &mem;
 	jit = rv_jit_create(&o);
 	assert_non_null(jit);
 	mem.code_unprotected = smc_unprotected;
