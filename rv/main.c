@@ -9,6 +9,7 @@
 #include "rv/debug/gdb_user.h"
 #define HAVE_GDB_STUB 1
 #endif
+#include "rv/system/system.h"
 #include "rv/user/loader.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
@@ -20,6 +21,7 @@ static void usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: karasu-rv [options] PROGRAM [ARGS...]\n"
+	    "       karasu-rv -M virt [options]   (system mode: a RISC-V machine; karasu-rv -M virt --help)\n"
 	    "Runs a static riscv64 Linux ELF (rv64gc) on this host.\n"
 	    "\n"
 	    "  --interp        use the reference interpreter only (no translation)\n"
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
 	    {"real-signal-death", no_argument, NULL, OPT_REAL_SIGNAL_DEATH},
 	    {NULL, 0, NULL, 0},
 	};
+	if (rv_system_wanted(argc, argv))
+		return rv_system_main(argc, argv);
 	static struct rv_process proc;
 	static struct rv_thread main_thread;
 	const char *argv0 = NULL;

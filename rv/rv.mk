@@ -16,7 +16,7 @@ UNIT_SRCS_test_rv_decode := $(RV_CORE_ISA_SRCS)
 $(BUILD)/tests/unit/test_rv_decode: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_decode))
 UNIT_SRCS_test_rv_interp := $(RV_CORE_ISA_SRCS) $(wildcard rv/interp/*.c) rv/user/mem.c rv/mem/flat.c
 $(BUILD)/tests/unit/test_rv_interp: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_interp))
-UNIT_SRCS_test_rv_elf := rv/user/elf.c rv/user/mem.c rv/mem/flat.c
+UNIT_SRCS_test_rv_elf := rv/user/elf.c rv/elf/elf_header.c rv/user/mem.c rv/mem/flat.c
 $(BUILD)/tests/unit/test_rv_elf: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_elf))
 
 # Decoder cross-check data: pseudo-random instruction words (a fixed Park-Miller sequence) and every

@@ -555,3 +555,19 @@ void rv_jit_print_stats(struct rv_jit *j, FILE *out)
 	fprintf(out, "jit: code cache             %zu of %zu KiB used (%s)\n", j->cache.used >> 10,
 	        j->cache.size >> 10, j->cache.dual_mapped ? "W^X: separate RW and RX views" : "RWX fallback");
 }
+
+void rv_jit_flush(struct rv_jit *j)
+{
+	flush(j);
+}
+
+void rv_jit_invalidate_phys(struct rv_jit *j, uint64_t pa_page)
+{
+	(void)pa_page;
+	flush(j);
+}
+
+void rv_jit_translation_changed(struct rv_jit *j)
+{
+	clear_jump_cache(j);
+}

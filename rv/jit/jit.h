@@ -41,6 +41,13 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu);
  * runtime's exit handling, e.g. in the syscall layer). */
 void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len);
 
+/* System mode: drop every translation; drop those made from the physical page at pa_page; the
+ * translation of virtual addresses changed (satp, sfence.vma), so virtual-address shortcuts (the jump
+ * caches) must go. Only from the thread that runs the jit, outside rv_jit_run. */
+void rv_jit_flush(struct rv_jit *j);
+void rv_jit_invalidate_phys(struct rv_jit *j, uint64_t pa_page);
+void rv_jit_translation_changed(struct rv_jit *j);
+
 /* Blocks translated, block-cache hits/misses, chained jumps, indirect-jump cache hits/misses. */
 void rv_jit_print_stats(struct rv_jit *j, FILE *out);
 

@@ -11,6 +11,13 @@ void rv_bus_init(struct rv_bus *bus, uint64_t ram_base, uint64_t ram_size, uint8
 	bus->ram = ram;
 }
 
+void rv_bus_set_rom(struct rv_bus *bus, uint64_t base, uint64_t size, uint8_t *rom)
+{
+	bus->rom_base = base;
+	bus->rom_size = size;
+	bus->rom = rom;
+}
+
 void rv_bus_fini(struct rv_bus *bus)
 {
 	for (unsigned i = 0; i < bus->n_regions; i++)
@@ -28,7 +35,8 @@ struct rv_bus_region *rv_bus_add(struct rv_bus *bus, const char *name, uint64_t 
 {
 	if (size == 0 || base + size < base || bus->n_regions == RV_BUS_MAX_REGIONS)
 		return NULL;
-	if (overlaps(base, size, bus->ram_base, bus->ram_size))
+	if (overlaps(base, size, bus->ram_base, bus->ram_size) ||
+	    (bus->rom && overlaps(base, size, bus->rom_base, bus->rom_size)))
 		return NULL;
 	unsigned at = 0;
 	for (unsigned i = 0; i < bus->n_regions; i++) {

@@ -29,6 +29,9 @@ struct rv_bus {
 	/* Guest RAM: [ram_base, ram_base + ram_size) is host memory at ram. */
 	uint64_t ram_base, ram_size;
 	uint8_t *ram;
+	/* The boot ROM (reset vector): host memory too, read and executed but never written. */
+	uint64_t rom_base, rom_size;
+	uint8_t *rom;
 	unsigned n_regions;
 	struct rv_bus_region regions[RV_BUS_MAX_REGIONS];  /* in the order they were added */
 	struct rv_bus_region *by_base[RV_BUS_MAX_REGIONS]; /* the same, sorted by base */
@@ -53,6 +56,19 @@ static inline bool rv_bus_ram(const struct rv_bus *bus, uint64_t pa, uint64_t le
 	*host = bus->ram + (pa - bus->ram_base);
 	return true;
 }
+
+/* True when [pa, pa + len) is all boot ROM; then *host is its host address. */
+static inline bool rv_bus_rom(const struct rv_bus *bus, uint64_t pa, uint64_t len, uint8_t **host)
+{
+	if (!bus->rom || pa < bus->rom_base || len > bus->rom_size ||
+	    pa - bus->rom_base > bus->rom_size - len)
+		return false;
+	*host = bus->rom + (pa - bus->rom_base);
+	return true;
+}
+
+/* Sets the boot ROM's contents location (before the machine runs). */
+void rv_bus_set_rom(struct rv_bus *bus, uint64_t base, uint64_t size, uint8_t *rom);
 
 /* An MMIO access at physical address pa (size 1/2/4/8) under the region's lock. RV_MMIO_ERROR when no
  * region holds all of [pa, pa + size) or the device refuses the access. */

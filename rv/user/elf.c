@@ -5,21 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rv/elf/elf_header.h"
 #include "rv/user/elf.h"
-
-#ifndef EM_RISCV
-#define EM_RISCV 243
-#endif
-#define MAX_PHNUM 128
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static bool is_pow2(uint64_t x)
 {
@@ -28,35 +15,9 @@ static bool is_pow2(uint64_t x)
 
 static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 {
-	if (size < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0)
-		return fail(err, errlen, "not an ELF file (bad magic)");
-	if (data[EI_CLASS] != ELFCLASS64)
-		return fail(err, errlen, "not a 64-bit ELF (class %u)", data[EI_CLASS]);
-	if (data[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, "not a little-endian ELF (data encoding %u)", data[EI_DATA]);
-	if (data[EI_VERSION] != EV_CURRENT)
-		return fail(err, errlen, "unknown ELF version %u", data[EI_VERSION]);
-	if (size < sizeof(Elf64_Ehdr))
-		return fail(err, errlen, "truncated ELF header (%zu bytes)", size);
 	Elf64_Ehdr eh;
-	memcpy(&eh, data, sizeof(eh));
-	if (eh.e_machine != EM_RISCV)
-		return fail(err, errlen, "not a RISC-V ELF (e_machine %u, expected %u)", eh.e_machine,
-		            EM_RISCV);
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
-		return fail(err, errlen, "not an executable (e_type %u)", eh.e_type);
-	if (eh.e_phentsize != sizeof(Elf64_Phdr))
-		return fail(err, errlen, "bad program header size %u", eh.e_phentsize);
-	if (eh.e_phnum == 0 || eh.e_phnum > MAX_PHNUM)
-		return fail(err, errlen, "bad program header count %u", eh.e_phnum);
-	if (eh.e_phoff > size || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > size - eh.e_phoff)
-		return fail(err, errlen, "truncated: program headers end past the file (%zu bytes)", size);
-
-	/* the kernel ignores section headers, but a table past the end means the file was cut short */
-	if (eh.e_shnum != 0 && (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
-	                        (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr) > size - eh.e_shoff))
-		return fail(err, errlen,
-		            "truncated or corrupt: section headers end past the file (%zu bytes)", size);
+	if (rv_elf_check_header(data, size, 1u << ET_EXEC | 1u << ET_DYN, &eh, err, errlen) != 0)
+		return -1;
 
 	bool entry_ok = false;
 	int loads = 0;
@@ -65,37 +26,41 @@ static int check(const uint8_t *data, size_t size, char *err, size_t errlen)
 		Elf64_Phdr ph;
 		memcpy(&ph, data + eh.e_phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.p_type == PT_INTERP)
-			return fail(err, errlen,
-			            "dynamically linked (PT_INTERP): only static programs are supported");
+			return rv_elf_fail(
+			    err, errlen,
+			    "dynamically linked (PT_INTERP): only static programs are supported");
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (ph.p_filesz > ph.p_memsz)
-			return fail(err, errlen, "segment %u: file size 0x%llx > memory size 0x%llx", i,
-			            (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
+			return rv_elf_fail(err, errlen, "segment %u: file size 0x%llx > memory size 0x%llx",
+			                   i, (unsigned long long)ph.p_filesz,
+			                   (unsigned long long)ph.p_memsz);
 		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
-			return fail(err, errlen, "truncated: segment %u data ends past the file (%zu bytes)",
-			            i, size);
+			return rv_elf_fail(err, errlen,
+			                   "truncated: segment %u data ends past the file (%zu bytes)", i,
+			                   size);
 		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
-			return fail(err, errlen, "segment %u: address range wraps", i);
+			return rv_elf_fail(err, errlen, "segment %u: address range wraps", i);
 		if (ph.p_align > 1 && !is_pow2(ph.p_align))
-			return fail(err, errlen, "segment %u: alignment 0x%llx is not a power of two", i,
-			            (unsigned long long)ph.p_align);
+			return rv_elf_fail(err, errlen, "segment %u: alignment 0x%llx is not a power of two",
+			                   i, (unsigned long long)ph.p_align);
 		if ((ph.p_vaddr & 0xfff) != (ph.p_offset & 0xfff))
-			return fail(err, errlen,
-			            "segment %u: address and file offset differ modulo the page size", i);
+			return rv_elf_fail(err, errlen,
+			                   "segment %u: address and file offset differ modulo the page size",
+			                   i);
 		if (loads > 0 && ph.p_vaddr < prev_end)
-			return fail(err, errlen,
-			            "segment %u overlaps or is out of order with the previous one", i);
+			return rv_elf_fail(err, errlen,
+			                   "segment %u overlaps or is out of order with the previous one", i);
 		prev_end = ph.p_vaddr + ph.p_memsz;
 		loads++;
 		if ((ph.p_flags & PF_X) && eh.e_entry >= ph.p_vaddr && eh.e_entry < ph.p_vaddr + ph.p_memsz)
 			entry_ok = true;
 	}
 	if (loads == 0)
-		return fail(err, errlen, "no loadable segment");
+		return rv_elf_fail(err, errlen, "no loadable segment");
 	if (!entry_ok)
-		return fail(err, errlen, "entry point 0x%llx is not in an executable segment",
-		            (unsigned long long)eh.e_entry);
+		return rv_elf_fail(err, errlen, "entry point 0x%llx is not in an executable segment",
+		                   (unsigned long long)eh.e_entry);
 	return 0;
 }
 
@@ -138,7 +103,7 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 	img->load_bias = eh.e_type == ET_DYN ? RV_ELF_DYN_BASE : 0;
 	img->lowest = UINT64_MAX;
 
-	Elf64_Phdr ph[MAX_PHNUM];
+	Elf64_Phdr ph[RV_ELF_MAX_PHNUM];
 	memcpy(ph, data + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
@@ -146,15 +111,16 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 		uint64_t start = (ph[i].p_vaddr + img->load_bias) & ~(RV_PAGE_SIZE - 1);
 		uint64_t end = ph[i].p_vaddr + img->load_bias + ph[i].p_memsz;
 		if (end > m->limit || end < start)
-			return fail(err, errlen, "segment %u at 0x%llx lies outside the guest address space",
-			            i, (unsigned long long)(ph[i].p_vaddr + img->load_bias));
+			return rv_elf_fail(err, errlen,
+			                   "segment %u at 0x%llx lies outside the guest address space", i,
+			                   (unsigned long long)(ph[i].p_vaddr + img->load_bias));
 		if (start < img->lowest)
 			img->lowest = start;
 		if (end > img->highest)
 			img->highest = end;
 	}
 	if (img->lowest < RV_PAGE_SIZE)
-		return fail(err, errlen, "a segment maps page zero");
+		return rv_elf_fail(err, errlen, "a segment maps page zero");
 
 	/* Each segment's pages are mapped writable in one host mapping (the page a previous segment ends
 	 * in is mapped already and keeps its contents), the file data copied, then the final permissions
@@ -166,8 +132,8 @@ int rv_elf_load(struct rv_mem *m, const uint8_t *data, size_t size, struct rv_el
 			continue;
 		uint64_t from = start < mapped_end ? mapped_end : start;
 		if (from < end && rv_mem_map(m, from, end - from, RV_PROT_READ | RV_PROT_WRITE) != 0)
-			return fail(err, errlen, "cannot map guest memory at 0x%llx (%llu bytes)",
-			            (unsigned long long)from, (unsigned long long)(end - from));
+			return rv_elf_fail(err, errlen, "cannot map guest memory at 0x%llx (%llu bytes)",
+			                   (unsigned long long)from, (unsigned long long)(end - from));
 		if (end > mapped_end)
 			mapped_end = end;
 		memcpy(m->base + ph[i].p_vaddr + img->load_bias, data + ph[i].p_offset, ph[i].p_filesz);
