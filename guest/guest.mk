@@ -3,3 +3,4 @@
 -include guest/rv/rv.mk
 -include guest/init/init.mk
 -include guest/rv/hostile/hostile.mk
+-include guest/rv/priv/priv.mk

@@ -7,6 +7,7 @@
 
 #include "rv/interp/interp.h"
 #include "rv/jit/jit_internal.h"
+#include "rv/mem/mem.h"
 
 enum {
 	MXCSR_IE = 1u << 0, /* invalid operation */
@@ -50,4 +51,26 @@ uint64_t jit_helper_exec(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t 
 	enum rv_exit e = rv_exec_insn(cpu, in, pc);
 	jit_reset_host_fp(); /* the interpreter may have used the host FPU with other modes/flags */
 	return e;
+}
+
+struct jit_sys_result jit_sys_load(struct rv_cpu *cpu, uint64_t addr, uint64_t op)
+{
+	struct jit_sys_result r = {0, 0};
+	unsigned size = rv_op_mem_size((unsigned)op);
+	uint64_t v;
+	if (!rv_mem_load(cpu, addr, size, &v)) {
+		r.exit = RV_EXIT_FAULT;
+		return r;
+	}
+	if (rv_op_flags((unsigned)op) & RV_OPF_SIGNED) {
+		unsigned shift = 64 - 8 * size;
+		v = (uint64_t)((int64_t)(v << shift) >> shift);
+	}
+	r.value = v;
+	return r;
+}
+
+uint64_t jit_sys_store(struct rv_cpu *cpu, uint64_t addr, uint64_t value, uint64_t size)
+{
+	return rv_mem_store(cpu, addr, (unsigned)size, value) ? 0 : RV_EXIT_FAULT;
 }

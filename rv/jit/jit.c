@@ -82,7 +82,10 @@ bool jit_emit_stubs(struct rv_jit *j)
 		x86_push(&b, saved_regs[i]);
 	x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
 	x86_lea(&b, true, JIT_REG_CPU, x86_mem_bd(X86_RDI, JIT_CPU_BIAS));
-	x86_load(&b, 8, false, JIT_REG_MEM, x86_mem_bd(X86_RDI, (int32_t)offsetof(struct rv_cpu, mem_base)));
+	/* flat memory: the guest region's base; system mode: the TLB of the data regime */
+	x86_load(&b, 8, false, JIT_REG_MEM,
+	         x86_mem_bd(X86_RDI, j->sys ? (int32_t)offsetof(struct rv_cpu, dtlb)
+	                                    : (int32_t)offsetof(struct rv_cpu, mem_base)));
 	x86_mov_rr(&b, true, X86_RAX, X86_RSI);
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
 		x86_load(&b, 8, false, (enum x86_gpr)j->map[i].host,
@@ -112,6 +115,7 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 	}
 	if (o)
 		j->opt = *o;
+	j->sys = j->opt.system;
 	set_mapping(j, jit_default_reg_map);
 	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL;
 	j->profiling = !j->fixed_mapping;
@@ -166,6 +170,14 @@ static struct jit_block *lookup(struct rv_jit *j, uint64_t pc)
 	return NULL;
 }
 
+struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, bool fp_off)
+{
+	for (struct jit_block *b = j->hash[hash_pc(pc)]; b; b = b->hash_next)
+		if (b->pc == pc && b->pa == pa && b->fp_off == fp_off)
+			return b;
+	return NULL;
+}
+
 /* Drops every translation (the code cache is reused from the start). */
 static void flush(struct rv_jit *j)
 {
@@ -176,6 +188,10 @@ static void flush(struct rv_jit *j)
 	j->code_hi = 0;
 	j->generation++;
 	j->stats.flushes++;
+	if (j->sys) {
+		jit_sys_forget_pages(j);
+		jit_sys_clear_jump_caches(j);
+	}
 }
 
 static bool remember(struct rv_jit *j, struct jit_block *b)
@@ -196,7 +212,10 @@ static bool remember(struct rv_jit *j, struct jit_block *b)
 		j->code_lo = b->pc;
 	if (b->end_pc > j->code_hi)
 		j->code_hi = b->end_pc;
-	widen_shared_range(b->pc, b->end_pc);
+	if (j->sys)
+		jit_sys_remember(j, b);
+	else
+		widen_shared_range(b->pc, b->end_pc);
 	if (j->opt.dump)
 		jit_dump_block(j, b);
 	return true;
@@ -205,7 +224,14 @@ static bool remember(struct rv_jit *j, struct jit_block *b)
 /* The block for pc, translated if needed. NULL: *exit says why (RV_EXIT_FAULT for a bad fetch). */
 static struct jit_block *get_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
 {
-	struct jit_block *b = lookup(j, pc);
+	struct jit_block *b;
+	if (j->sys) {
+		b = jit_sys_lookup(j, cpu, pc, exit);
+		if (!b && *exit != RV_EXIT_NONE)
+			return NULL; /* a fetch fault, or code that is interpreted */
+	} else {
+		b = lookup(j, pc);
+	}
 	if (b) {
 		j->stats.lookups_hit++;
 		return b;
@@ -291,7 +317,6 @@ bool jit_follow_taken(const struct rv_jit *j, uint64_t pc)
 	}
 }
 
-static void invalidate_block(struct rv_jit *j, struct jit_block *b);
 static void clear_jump_cache(struct rv_jit *j);
 
 /* A side exit taken on most passes through its block: from now on blocks continue along the branch's
@@ -313,7 +338,7 @@ static void profile_side_exits(struct rv_jit *j, struct jit_block *b)
 		e->taken = 0;
 	}
 	if (retranslate) {
-		invalidate_block(j, b); /* translated again on its next entry */
+		jit_invalidate_block(j, b); /* translated again on its next entry */
 		clear_jump_cache(j);
 		j->stats.followed++;
 	}
@@ -358,14 +383,17 @@ static void unchain(struct rv_jit *j, struct jit_exit *e)
 
 /* Code on a page that is not translated (RV_PAGE_NOJIT: code next to data it writes often, see
  * rv/mem/mem.h) runs in the interpreter until it leaves such pages, for a bounded number of steps. */
-static enum rv_exit interpret_untranslated(struct rv_cpu *cpu)
+static enum rv_exit interpret_untranslated(const struct rv_jit *j, struct rv_cpu *cpu)
 {
 	enum rv_exit e;
 	unsigned n = 0;
+	uint64_t page = cpu->pc >> RV_PAGE_SHIFT;
 	do
 		e = rv_interp_step(cpu);
 	while (e == RV_EXIT_NONE && ++n < JIT_UNTRANSLATED_INSNS && !cpu->interrupt_request &&
-	       cpu->pc < cpu->mem_limit && (cpu->page_prot[cpu->pc >> RV_PAGE_SHIFT] & RV_PAGE_NOJIT));
+	       (j->sys ? (cpu->pc >> RV_PAGE_SHIFT) == page /* system mode: until it leaves the page */
+	               : cpu->pc < cpu->mem_limit &&
+	                     (cpu->page_prot[cpu->pc >> RV_PAGE_SHIFT] & RV_PAGE_NOJIT)));
 	jit_reset_host_fp();
 	return e;
 }
@@ -375,6 +403,16 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 	if (cpu->exit_pc != j->exit_pc) {
 		flush(j); /* translations assumed the old exit_pc */
 		j->exit_pc = cpu->exit_pc;
+	}
+	if (j->sys) {
+		if (!jit_sys_enter(j, cpu))
+			return RV_EXIT_INTERRUPT; /* no memory for a jump cache: try again */
+		if ((cpu->fp_disabled != 0) != j->sys_last_fp_off) {
+			/* blocks differ with FP on and off: jump cache entries found with the other state
+			 * must go */
+			jit_sys_clear_jump_caches(j);
+			j->sys_last_fp_off = cpu->fp_disabled != 0;
+		}
 	}
 	unsigned host_mxcsr = 0;
 	__asm__ volatile("stmxcsr %0" : "=m"(host_mxcsr));
@@ -398,10 +436,10 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 		enum rv_exit why;
 		struct jit_block *b = get_block(j, cpu, cpu->pc, &why);
 		if (!b && why == RV_EXIT_LIMIT) {
-			why = interpret_untranslated(cpu);
+			why = interpret_untranslated(j, cpu);
 			if (why == RV_EXIT_NONE)
 				continue;
-			if (why == RV_EXIT_FENCE_I) {
+			if (why == RV_EXIT_FENCE_I && !j->sys) {
 				flush(j); /* cpu->pc is already the next instruction */
 				continue;
 			}
@@ -437,7 +475,9 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 				continue;
 			struct jit_block *to = get_block(j, cpu, cpu->pc, &why);
 			if (to) {
-				struct jit_jump_entry *je = &j->jump_cache[jump_cache_index(to->pc)];
+				struct jit_jump_entry *cache =
+				    j->sys ? (struct jit_jump_entry *)cpu->jump_cache : j->jump_cache;
+				struct jit_jump_entry *je = &cache[jump_cache_index(to->pc)];
 				je->pc = to->pc;
 				je->host = to->host;
 			}
@@ -453,7 +493,8 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 				continue;
 			r = e;
 		}
-		if (r == RV_EXIT_FENCE_I) {
+		if (r == RV_EXIT_FENCE_I && !j->sys) {
+			/* system mode returns it: the hart drops what stores made stale */
 			flush(j); /* cpu->pc is already the next instruction */
 			continue;
 		}
@@ -464,7 +505,7 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 	return result;
 }
 
-static void invalidate_block(struct rv_jit *j, struct jit_block *b)
+void jit_invalidate_block(struct rv_jit *j, struct jit_block *b)
 {
 	/* remove from the hash chain */
 	struct jit_block **pp = &j->hash[hash_pc(b->pc)];
@@ -519,7 +560,7 @@ void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len)
 	for (size_t i = 0; i < j->n_blocks; i++) {
 		struct jit_block *b = j->blocks[i];
 		if (b->valid && b->pc < end && b->end_pc > guest_addr) {
-			invalidate_block(j, b);
+			jit_invalidate_block(j, b);
 			any = true;
 		}
 	}
@@ -563,11 +604,10 @@ void rv_jit_flush(struct rv_jit *j)
 
 void rv_jit_invalidate_phys(struct rv_jit *j, uint64_t pa_page)
 {
-	(void)pa_page;
-	flush(j);
+	jit_sys_invalidate_page(j, pa_page);
 }
 
 void rv_jit_translation_changed(struct rv_jit *j)
 {
-	clear_jump_cache(j);
+	jit_sys_clear_jump_caches(j);
 }

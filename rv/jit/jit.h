@@ -12,6 +12,22 @@
 
 #include "rv/cpu.h"
 
+/* System mode: how the translator reaches the machine around its hart (rv/system/translator.c). Guest
+ * addresses are virtual: translated code checks the hart's software TLB inline (cpu->dtlb, rv/mem/tlb.h)
+ * and calls rv/mem/mem.h's slow paths on a miss; blocks are keyed by virtual pc, the physical address of
+ * their page and whether FP is enabled; they never cross a page, chain only to blocks of their own
+ * virtual page, and are dropped by physical page when a store reaches it. */
+struct rv_jit_system {
+	void *ctx;
+	/* Translates the fetch address pc for the current privilege: the physical address and the host
+	 * pointer of the byte at pc (filling the TLB). False: the fetch faults (cpu->trap_cause and
+	 * fault_addr are set). */
+	bool (*fetch)(void *ctx, uint64_t pc, uint64_t *pa, const uint8_t **host);
+	/* Code is about to be translated from the RAM page at pa (stores into it must now be seen).
+	 * False: the page's code is to be interpreted instead. */
+	bool (*code_page)(void *ctx, uint64_t pa);
+};
+
 struct rv_jit_options {
 	FILE *dump; /* --dump-jit: every translated block is printed here (NULL: off) */
 	bool stats; /* --stats: count blocks, cache hits and chained jumps */
@@ -21,6 +37,8 @@ struct rv_jit_options {
 	 * are interpreted. NULL: stores into code need fence.i. */
 	bool (*code_page_use)(void *ctx, uint64_t addr);
 	void *code_page_ctx;
+	/* System mode (NULL: user mode). */
+	const struct rv_jit_system *system;
 };
 
 struct rv_jit;

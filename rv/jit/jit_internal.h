@@ -95,10 +95,15 @@ struct jit_insn_span {
 
 struct jit_block {
 	uint64_t pc, end_pc; /* guest code [pc, end_pc) */
-	uintptr_t host;      /* executable address of the entry */
-	uint8_t *host_rw;    /* writable address of the entry */
-	uint32_t host_len;   /* bytes of code incl. cold stubs */
-	uint32_t main_len;   /* bytes before the cold stubs */
+	/* system mode: the physical page the code came from, whether FP was off (FP ops translated as
+	 * illegal), and the next block made from the same page */
+	uint64_t pa;
+	bool fp_off;
+	struct jit_block *page_next;
+	uintptr_t host;    /* executable address of the entry */
+	uint8_t *host_rw;  /* writable address of the entry */
+	uint32_t host_len; /* bytes of code incl. cold stubs */
+	uint32_t main_len; /* bytes before the cold stubs */
 	uint32_t n_insns;
 	bool valid;
 	struct jit_block *hash_next;
@@ -124,6 +129,14 @@ struct jit_block {
 struct jit_jump_entry {
 	uint64_t pc;
 	uintptr_t host;
+};
+
+/* System mode: blocks by physical page, to drop them when a store reaches the page. */
+#define JIT_PAGE_HASH_BITS 12
+struct jit_page {
+	uint64_t pa; /* page address */
+	struct jit_block *blocks;
+	struct jit_page *next;
 };
 
 #define JIT_HASH_BITS   16
@@ -171,8 +184,17 @@ struct rv_jit {
 	/* forward branches whose taken path the profile found hot: blocks continue along it */
 	uint64_t follow_taken[JIT_FOLLOW_SIZE];
 	unsigned n_follow_taken;
-	bool fixed_mapping; /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
-	bool profiling;     /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
+	/* system mode */
+	const struct rv_jit_system *sys;
+	struct jit_page *pages[1u << JIT_PAGE_HASH_BITS];
+	struct jit_jump_entry *priv_jump_cache[4]; /* per privilege (U, S, -, M), allocated when first used */
+	/* the page of the block being translated: its first pc, physical address, host bytes, FP off */
+	uint64_t sys_block_pc, sys_block_pa;
+	const uint8_t *sys_page_host;
+	bool sys_fp_off;
+	bool sys_last_fp_off; /* the FP state of the last run (the jump caches hold blocks for it) */
+	bool fixed_mapping;   /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
+	bool profiling;       /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
 };
 
 /* translate.c: translates the block at pc. Returns NULL with *exit set when the first instruction
@@ -183,10 +205,31 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 bool jit_emit_stubs(struct rv_jit *j);
 /* The C function translated code calls for instructions it does not translate inline. */
 uint64_t jit_helper_exec(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+/* System mode's load/store slow paths (rv/mem/mem.h) for translated code: the load returns the value
+ * extended as op says in rax and 0 (or RV_EXIT_FAULT) in rdx; the store returns 0 or RV_EXIT_FAULT. */
+struct jit_sys_result {
+	uint64_t value, exit;
+};
+struct jit_sys_result jit_sys_load(struct rv_cpu *cpu, uint64_t addr, uint64_t op);
+uint64_t jit_sys_store(struct rv_cpu *cpu, uint64_t addr, uint64_t value, uint64_t size);
 /* Moves the x86 MXCSR exception flags into cpu->fflags and clears them. */
 void jit_fold_host_fp_flags(struct rv_cpu *cpu);
 /* Sets MXCSR to round-to-nearest, all exceptions masked, flags clear. */
 void jit_reset_host_fp(void);
+
+/* sysmode.c: system mode's side of the dispatcher. */
+/* The block for the virtual pc in the current mode (translated if needed); NULL with *exit set as
+ * get_block does. */
+struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit);
+void jit_sys_remember(struct rv_jit *j, struct jit_block *b);
+void jit_sys_forget_pages(struct rv_jit *j);
+void jit_sys_invalidate_page(struct rv_jit *j, uint64_t pa);
+void jit_sys_clear_jump_caches(struct rv_jit *j);
+/* Chooses the jump cache for the privilege the hart runs at now (cpu->jump_cache). */
+bool jit_sys_enter(struct rv_jit *j, struct rv_cpu *cpu);
+/* jit.c */
+struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, bool fp_off);
+void jit_invalidate_block(struct rv_jit *j, struct jit_block *b);
 
 /* dump.c */
 bool jit_dump_open(struct rv_jit *j);

@@ -28,6 +28,9 @@ enum jit_cold_kind {
 	COLD_DIV_OVERFLOW,   /* signed division by -1: RISC-V result, then resume */
 	COLD_FP_NAN,         /* FP result is NaN: store the canonical NaN, then resume */
 	COLD_HELPER,         /* do this instruction with the interpreter helper, then resume */
+	COLD_SYS_LOAD,       /* system mode: TLB miss of a load: the slow path, then resume */
+	COLD_SYS_STORE,      /* system mode: TLB miss of a store: the slow path, then resume */
+	COLD_CROSS_PAGE,     /* system mode: a taken branch to another page (target in branch_pc) */
 };
 
 struct jit_cold {
@@ -35,14 +38,14 @@ struct jit_cold {
 	uint8_t *field; /* rel32 to point at the stub */
 	uintptr_t resume;
 	uint64_t pc;
-	uint8_t reg; /* COLD_FAULT: host register with the address */
+	uint8_t reg; /* COLD_FAULT, COLD_SYS_*: host register with the address */
 	uint8_t fault_kind;
 	uint16_t op; /* COLD_DIV_*: the guest op; COLD_FP_NAN: destination FP reg in rd */
 	uint8_t rd;
 	bool dbl;
 	uint64_t branch_pc; /* COLD_SIDE_EXIT */
 	struct jit_exit *exit;
-	struct rv_insn insn; /* COLD_HELPER */
+	struct rv_insn insn; /* COLD_HELPER, COLD_SYS_* */
 };
 
 struct jit_tctx {
@@ -108,6 +111,19 @@ void jit_view_leave(struct jit_tctx *t);
 struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field);
 /* Calls the interpreter helper for t->in (all mapped registers saved and reloaded around it). */
 void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in);
+
+/* translate.c: pieces of the helper-call sequences. */
+/* Instructions of the block from the one at pc to the last (0 if pc is not in the block). */
+unsigned jit_insns_from(const struct jit_tctx *t, uint64_t pc);
+void jit_emit_store_pc(struct jit_tctx *t, uint64_t pc);
+void jit_emit_save_mapped(const struct rv_jit *j, struct x86_buf *b);
+void jit_emit_load_mapped(const struct rv_jit *j, struct x86_buf *b);
+
+/* translate_mem.c: guest loads and stores (flat memory: bounds check; system mode: the inline TLB
+ * check), and the out-of-line slow path of the latter. */
+void jit_translate_load(struct jit_tctx *t, const struct rv_insn *in);
+void jit_translate_store(struct jit_tctx *t, const struct rv_insn *in);
+void jit_emit_sys_access_cold(struct jit_tctx *t, const struct jit_cold *c);
 
 /* translate_int.c: integer computational instructions (RV64I/M without memory or control flow).
  * Returns false if the op is not one of them. */

@@ -75,8 +75,9 @@ void jit_store_gpr_imm(struct jit_tctx *t, unsigned g, uint64_t v)
 	else if (fits_s32((int64_t)v))
 		x86_store_imm(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), (int32_t)v);
 	else {
-		x86_mov_ri(&t->buf, JIT_TMP0, v);
-		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), JIT_TMP0);
+		/* r11, not rax: jalr keeps its target in rax while it writes the link register */
+		x86_mov_ri(&t->buf, JIT_TMP3, v);
+		x86_store(&t->buf, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(g)), JIT_TMP3);
 	}
 }
 
@@ -104,6 +105,8 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 
 static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
 static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
+static void emit_indirect_jump(struct jit_tctx *t);
+static void emit_cross_page_jump(struct jit_tctx *t, uint64_t target_pc);
 
 /* ---- cold stubs ---- */
 
@@ -121,7 +124,7 @@ struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8
 	return c;
 }
 
-static void emit_store_pc(struct jit_tctx *t, uint64_t pc)
+void jit_emit_store_pc(struct jit_tctx *t, uint64_t pc)
 {
 	struct x86_mem m = x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc));
 	if (fits_s32((int64_t)pc)) {
@@ -151,7 +154,7 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_addr)), (enum x86_gpr)c->reg);
 		jit_view_leave(t);
 		x86_store_imm(b, 4, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_kind)), c->fault_kind);
-		emit_store_pc(t, c->pc);
+		jit_emit_store_pc(t, c->pc);
 		emit_return(t, RV_EXIT_FAULT);
 		break;
 	case COLD_EXIT:
@@ -162,14 +165,14 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_INTERRUPT:
-		emit_store_pc(t, c->pc);
+		jit_emit_store_pc(t, c->pc);
 		emit_return(t, RV_EXIT_INTERRUPT);
 		break;
 	case COLD_SLOW_VIEW:
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_SLOW:
-		emit_store_pc(t, c->pc);
+		jit_emit_store_pc(t, c->pc);
 		emit_return(t, JIT_RET_SLOW);
 		break;
 	case COLD_SIDE_EXIT: {
@@ -178,7 +181,8 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 			x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)&e->taken);
 			x86_alu_mi(b, X86_ADD, false, x86_mem_bd(JIT_TMP3, 0), 1);
 		}
-		if (t->j->opt.stats && c->op) /* the block's instructions after the branch did not run */
+		if ((t->j->opt.stats || t->j->sys) &&
+		    c->op) /* the block's instructions after the branch did not run */
 			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_view_leave(t);
 		emit_direct_exit(t, -1, c->pc);
@@ -220,23 +224,34 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		jit_emit_helper_call(t, &c->insn);
 		x86_jmp32(b, c->resume);
 		break;
+	case COLD_SYS_LOAD:
+	case COLD_SYS_STORE: jit_emit_sys_access_cold(t, c); break;
+	case COLD_CROSS_PAGE: emit_cross_page_jump(t, c->branch_pc); break;
 	}
 }
 
 /* ---- helper fallback ---- */
 
-static void emit_save_mapped(const struct rv_jit *j, struct x86_buf *b)
+void jit_emit_save_mapped(const struct rv_jit *j, struct x86_buf *b)
 {
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)),
 		          (enum x86_gpr)j->map[i].host);
 }
 
-static void emit_load_mapped(const struct rv_jit *j, struct x86_buf *b)
+void jit_emit_load_mapped(const struct rv_jit *j, struct x86_buf *b)
 {
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
 		x86_load(b, 8, false, (enum x86_gpr)j->map[i].host,
 		         x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)));
+}
+
+unsigned jit_insns_from(const struct jit_tctx *t, uint64_t pc)
+{
+	for (unsigned i = 0; i < t->n_insns; i++)
+		if (t->pcs[i] == pc)
+			return t->n_insns - i;
+	return 0;
 }
 
 void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
@@ -251,15 +266,33 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	struct rv_insn *copy = &blk->helper_insns[blk->n_helper_insns++];
 	*copy = *in;
 	jit_view_leave(t); /* the helper sees and may change any register in *cpu */
-	emit_save_mapped(t->j, b);
+	jit_emit_save_mapped(t->j, b);
+	/* system mode: instret must be exact during the instruction (the block counted all of its
+	 * instructions at entry: take back this one and those after it) */
+	int32_t rest = t->j->sys ? (int32_t)jit_insns_from(t, t->pc) : 0;
+	struct x86_mem count = x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count));
+	if (rest)
+		x86_alu_mi(b, X86_SUB, true, count, rest);
 	x86_lea(b, true, X86_RDI, x86_mem_bd(JIT_REG_CPU, -JIT_CPU_BIAS));
 	x86_mov_ri(b, X86_RSI, (uint64_t)(uintptr_t)copy);
 	x86_mov_ri(b, X86_RDX, t->pc);
 	x86_mov_ri(b, X86_RAX, (uint64_t)(uintptr_t)jit_helper_exec);
 	x86_call_r(b, X86_RAX);
-	emit_load_mapped(t->j, b);
+	jit_emit_load_mapped(t->j, b);
 	x86_test_rr(b, false, X86_RAX, X86_RAX);
-	x86_jcc32(b, X86_CC_NE, t->j->epilogue); /* the helper set cpu->pc for its exit */
+	if (rest) {
+		/* an exit: the instruction retired only if it changed state (RV_EXIT_STATE) */
+		uint8_t *ok = x86_jcc32(b, X86_CC_E, x86_here(b));
+		x86_alu_ri(b, X86_CMP, false, X86_RAX, RV_EXIT_STATE);
+		uint8_t *leave = x86_jcc32(b, X86_CC_NE, t->j->epilogue);
+		(void)leave;
+		x86_alu_mi(b, X86_ADD, true, count, 1);
+		x86_jmp32(b, t->j->epilogue);
+		x86_patch_rel32(b->exec_delta, ok, x86_here(b));
+		x86_alu_mi(b, X86_ADD, true, count, rest);
+	} else {
+		x86_jcc32(b, X86_CC_NE, t->j->epilogue); /* the helper set cpu->pc for its exit */
+	}
 	jit_view_enter(t);
 	if (t->frm_checked && (rv_op_flags(in->op) & RV_OPF_CSR)) {
 		/* the CSR op may have changed frm, which the block's inline FP code assumes is RNE */
@@ -270,114 +303,37 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	t->j->stats.helper_insns++;
 }
 
-/* ---- memory ---- */
-
-void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_kind, unsigned size)
-{
-	if (t->n_sites >= JIT_BLOCK_MAX_INSNS) {
-		t->buf.overflow = true;
-		return;
-	}
-	struct jit_mem_site *s = &t->sites[t->n_sites++];
-	s->host_off = (uint32_t)(t->buf.p - t->b->host_rw);
-	s->addr_reg = (uint8_t)addr_reg;
-	s->kind = (uint8_t)fault_kind;
-	s->size = (uint8_t)size;
-	s->insn_off = (uint16_t)(t->pc - t->b->pc);
-}
-
-enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, unsigned fault_kind)
-{
-	struct x86_buf *b = &t->buf;
-	struct jit_opnd base = jit_gpr(t, rs1);
-	enum x86_gpr a;
-	if (base.kind == OPND_REG && imm == 0) {
-		a = base.reg;
-	} else if (base.kind == OPND_REG) {
-		a = JIT_TMP0;
-		x86_lea(b, true, a, x86_mem_bd(base.reg, (int32_t)imm));
-	} else {
-		a = JIT_TMP0;
-		if (base.kind == OPND_IMM) {
-			x86_mov_ri(b, a, (uint64_t)imm);
-		} else {
-			x86_load(b, 8, false, a, base.mem);
-			if (imm)
-				x86_alu_ri(b, X86_ADD, true, a, (int32_t)imm);
-		}
-	}
-	/* guest addresses at or above mem_limit are never mapped: leave with a fault */
-	x86_alu_rm(b, X86_CMP, true, a, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(mem_limit)));
-	uint8_t *f = x86_jcc32(b, X86_CC_AE, x86_here(b));
-	struct jit_cold *c = jit_add_cold(t, COLD_FAULT, f);
-	c->reg = (uint8_t)a;
-	c->fault_kind = (uint8_t)fault_kind;
-	return a;
-}
-
-static void translate_load(struct jit_tctx *t, const struct rv_insn *in)
-{
-	struct x86_buf *b = &t->buf;
-	unsigned size = rv_op_mem_size(in->op);
-	bool sign = (rv_op_flags(in->op) & RV_OPF_SIGNED) != 0;
-	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_LOAD);
-	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
-	if (in->op == RV_OP_FLD && jit_fp_xmm(t, in->rd) >= 0) {
-		jit_record_site(t, a, RV_FAULT_LOAD, size);
-		x86_sse_load(b, true, jit_fp_xmm(t, in->rd), m);
-		return;
-	}
-	if (in->op == RV_OP_FLD || in->op == RV_OP_FLW) {
-		jit_record_site(t, a, RV_FAULT_LOAD, size);
-		x86_load(b, size, false, JIT_TMP1, m);
-		if (in->op == RV_OP_FLW) {
-			x86_mov_ri(b, JIT_TMP2, 0xffffffff00000000ull);
-			x86_alu_rr(b, X86_OR, true, JIT_TMP1, JIT_TMP2);
-		}
-		jit_fp_set_bits(t, in->rd, JIT_TMP1);
-		return;
-	}
-	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP1);
-	jit_record_site(t, a, RV_FAULT_LOAD, size);
-	x86_load(b, size, sign, d, m);
-	jit_store_gpr(t, in->rd, d);
-}
-
-static void translate_store(struct jit_tctx *t, const struct rv_insn *in)
-{
-	struct x86_buf *b = &t->buf;
-	unsigned size = rv_op_mem_size(in->op);
-	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_STORE);
-	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
-	enum x86_gpr v;
-	if ((in->op == RV_OP_FSD || in->op == RV_OP_FSW) && jit_fp_xmm(t, in->rs2) >= 0) {
-		jit_record_site(t, a, RV_FAULT_STORE, size);
-		x86_sse_store(b, in->op == RV_OP_FSD, m, jit_fp_xmm(t, in->rs2));
-		return;
-	}
-	if (in->op == RV_OP_FSD || in->op == RV_OP_FSW) {
-		v = JIT_TMP1;
-		jit_fp_get_bits(t, v, in->rs2);
-	} else {
-		struct jit_opnd src = jit_gpr(t, in->rs2);
-		if (src.kind == OPND_IMM) {
-			jit_record_site(t, a, RV_FAULT_STORE, size);
-			x86_store_imm(b, size, m, 0);
-			return;
-		}
-		v = src.kind == OPND_REG ? src.reg : JIT_TMP1;
-		jit_load_opnd(t, v, src);
-	}
-	jit_record_site(t, a, RV_FAULT_STORE, size);
-	x86_store(b, size, m, v);
-}
-
 /* ---- control flow ---- */
 
 /* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc. */
+/* System mode: a direct exit to another virtual page cannot be chained (the page may be mapped
+ * elsewhere next time): it goes through the jump cache like an indirect jump, with the interrupt check. */
+static void emit_cross_page_jump(struct jit_tctx *t, uint64_t target_pc)
+{
+	x86_mov_ri(&t->buf, X86_RAX, target_pc);
+	x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
+	jit_add_cold(t, COLD_INTERRUPT_RAX, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
+	emit_indirect_jump(t);
+}
+
+static bool cross_page(const struct jit_tctx *t, uint64_t target_pc)
+{
+	return t->j->sys && ((target_pc ^ t->b->pc) & ~(uint64_t)(RV_PAGE_SIZE - 1)) != 0;
+}
+
 static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
 {
 	struct jit_block *blk = t->b;
+	if (cross_page(t, target_pc)) {
+		if (cc < 0) {
+			emit_cross_page_jump(t, target_pc);
+		} else {
+			struct jit_cold *c = jit_add_cold(
+			    t, COLD_CROSS_PAGE, x86_jcc32(&t->buf, (enum x86_cc)cc, x86_here(&t->buf)));
+			c->branch_pc = target_pc;
+		}
+		return;
+	}
 	if (blk->n_exits >= JIT_BLOCK_MAX_EXITS) {
 		t->buf.overflow = true;
 		return;
@@ -480,7 +436,10 @@ static void emit_indirect_jump(struct jit_tctx *t)
 	x86_mov_rr(b, false, X86_RDX, X86_RAX);
 	x86_shift_ri(b, X86_SHL, false, X86_RDX, 3);
 	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)((JIT_JUMP_CACHE_SIZE - 1) << 4));
-	x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
+	if (t->j->sys) /* one jump cache per privilege: the one in use now */
+		x86_load(b, 8, false, JIT_TMP3, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(jump_cache)));
+	else
+		x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
 	x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
 	uint8_t *miss = x86_jcc32(b, X86_CC_NE, x86_here(b));
 	jit_add_cold(t, COLD_LOOKUP_MISS, miss);
@@ -510,7 +469,11 @@ static void translate_jalr(struct jit_tctx *t, const struct rv_insn *in)
 static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
 {
 	jit_view_leave(t);
-	emit_store_pc(t, pc);
+	/* system mode counts instret: an ECALL, EBREAK or illegal instruction does not retire */
+	if (t->j->sys && why != RV_EXIT_FENCE_I)
+		x86_alu_mi(&t->buf, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)),
+		           (int32_t)jit_insns_from(t, pc));
+	jit_emit_store_pc(t, pc);
 	emit_return(t, why);
 }
 
@@ -518,6 +481,10 @@ static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
 static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool last)
 {
 	uint32_t flags = rv_op_flags(in->op);
+	if ((flags & RV_OPF_FP) && t->b->fp_off) {
+		emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); /* mstatus.FS is Off */
+		return true;
+	}
 	switch (in->op) {
 	case RV_OP_JAL:
 		jit_store_gpr_imm(t, in->rd, t->pc + in->len);
@@ -553,16 +520,17 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 		return false;
 	bool atomic = (flags & (RV_OPF_ATOMIC | (RV_OPF_AMO & ~(RV_OPF_LOAD | RV_OPF_STORE)))) != 0;
 	if (!atomic && (flags & RV_OPF_LOAD)) {
-		translate_load(t, in);
+		jit_translate_load(t, in);
 		return false;
 	}
 	if (!atomic && (flags & RV_OPF_STORE)) {
-		translate_store(t, in);
+		jit_translate_store(t, in);
 		return false;
 	}
 	if ((flags & RV_OPF_FP) && jit_translate_fp(t, in))
 		return false;
-	if ((flags & RV_OPF_CSR) && jit_translate_csr(t, in))
+	/* in system mode every CSR access goes to the hart (access rules, side effects) */
+	if ((flags & RV_OPF_CSR) && !t->j->sys && jit_translate_csr(t, in))
 		return false;
 	/* everything else (CSRs, AMOs, LR/SC, most F/D, privileged ops): the interpreter's semantics */
 	jit_emit_helper_call(t, in);
@@ -595,26 +563,57 @@ static bool code_page_ok(const struct jit_tctx *t, uint64_t addr)
 	return t->j->opt.code_page_use(t->j->opt.code_page_ctx, addr);
 }
 
+/* System mode: the instruction at pc from the block's physical page (the dispatcher translated its
+ * address and marked the page). False for an instruction outside the page or crossing its end: blocks
+ * never span pages (another page may be mapped differently the next time). */
+static bool sys_fetch(const struct jit_tctx *t, uint64_t pc, uint32_t *raw)
+{
+	uint64_t off = pc & (RV_PAGE_SIZE - 1);
+	if ((pc ^ t->j->sys_block_pc) & ~(uint64_t)(RV_PAGE_SIZE - 1))
+		return false;
+	uint16_t lo;
+	memcpy(&lo, t->j->sys_page_host + off, 2);
+	if ((lo & 3) != 3) {
+		*raw = lo;
+		return true;
+	}
+	if (off + 4 > RV_PAGE_SIZE)
+		return false;
+	memcpy(raw, t->j->sys_page_host + off, 4);
+	return true;
+}
+
 /* Decodes the block's instructions; false if the first one cannot be fetched (or is not to be
  * translated: t->interpret). */
 static bool decode_block(struct jit_tctx *t, uint64_t pc)
 {
 	t->n_insns = 0;
 	unsigned branches = 0;
+	bool sys = t->j->sys != NULL;
 	for (;;) {
 		uint32_t raw;
-		/* both pages a 4-byte instruction may touch, before reading it */
-		if (!code_page_ok(t, pc) || !code_page_ok(t, pc + 3)) {
-			t->interpret = t->n_insns == 0;
-			return t->n_insns > 0;
+		if (sys) {
+			if (!sys_fetch(t, pc, &raw)) {
+				t->interpret = t->n_insns == 0; /* an instruction across two pages */
+				return t->n_insns > 0;
+			}
+		} else {
+			/* both pages a 4-byte instruction may touch, before reading it */
+			if (!code_page_ok(t, pc) || !code_page_ok(t, pc + 3)) {
+				t->interpret = t->n_insns == 0;
+				return t->n_insns > 0;
+			}
+			if (!rv_fetch_guarded(t->cpu, pc, &raw))
+				return t->n_insns > 0; /* a later one: the next block reports the fault */
 		}
-		if (!rv_fetch_guarded(t->cpu, pc, &raw))
-			return t->n_insns > 0; /* a later one: the next block reports the fault */
 		struct rv_insn *in = &t->insns[t->n_insns];
 		rv_decode(raw, in);
 		t->pcs[t->n_insns] = pc;
 		bool ends = ends_block(in, &branches);
-		if (!ends && (rv_op_flags(in->op) & RV_OPF_BRANCH) && jit_follow_taken(t->j, pc)) {
+		if (sys && t->j->sys_fp_off && (rv_op_flags(in->op) & RV_OPF_FP))
+			ends = true; /* translated as an illegal instruction */
+		if (!ends && (rv_op_flags(in->op) & RV_OPF_BRANCH) && jit_follow_taken(t->j, pc) &&
+		    !(sys && ((pc + (uint64_t)in->imm) ^ pc) & ~(uint64_t)(RV_PAGE_SIZE - 1))) {
 			t->follow[t->n_insns] = true; /* the profile says the taken path is the usual one */
 			pc += (uint64_t)in->imm;
 		} else {
@@ -689,6 +688,8 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	for (unsigned g = 0; g < 32; g++)
 		blk->uses[g] = (uint16_t)(t->uses[g] < UINT16_MAX ? t->uses[g] : UINT16_MAX);
 	blk->hot_counter = JIT_HOT_PERIOD;
+	blk->pa = j->sys_block_pa;
+	blk->fp_off = j->sys && j->sys_fp_off;
 
 	/* the runtime may ask the hart to stop (signals): checked on every block entry, and on every
 	 * iteration of a loop block */
@@ -705,6 +706,15 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
 		jit_add_cold(t, COLD_SLOW, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
 	}
+	/* system mode: a block that may write FP state makes mstatus.FS Dirty */
+	if (j->sys && !blk->fp_off) {
+		for (unsigned i = 0; i < t->n_insns; i++) {
+			if (rv_op_flags(t->insns[i].op) & RV_OPF_FP) {
+				x86_store_imm(&t->buf, 1, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fp_dirty)), 1);
+				break;
+			}
+		}
+	}
 	/* while profiling, every JIT_HOT_PERIOD entries the dispatcher sees the block (see jit_replan) */
 	if (j->profiling) {
 		x86_mov_ri(&t->buf, JIT_TMP3, (uint64_t)(uintptr_t)&blk->hot_counter);
@@ -718,7 +728,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		           0);
 		jit_add_cold(t, COLD_LOOP_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
 	}
-	if (j->opt.stats) {
+	if (j->opt.stats || j->sys) {
 		/* --stats: count retired instructions per block pass (side exits make it approximate) */
 		x86_alu_mi(&t->buf, X86_ADD, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)),
 		           (int32_t)t->n_insns);

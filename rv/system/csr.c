@@ -76,11 +76,13 @@ static uint64_t read_mcycle(const struct rv_hart *h)
 	return counter_base(h) + h->mcycle_offset;
 }
 
+/* instret counts retired instructions: cpu.insn_count, which both engines keep exact whenever a CSR
+ * instruction runs (it then holds the instructions retired before it). */
 static uint64_t read_minstret(const struct rv_hart *h)
 {
 	if (h->mcountinhibit & COUNTEREN_IR)
 		return h->minstret_frozen;
-	return counter_base(h) + h->minstret_offset;
+	return h->cpu.insn_count + h->minstret_offset;
 }
 
 static void write_mcycle(struct rv_hart *h, uint64_t v)
@@ -91,8 +93,9 @@ static void write_mcycle(struct rv_hart *h, uint64_t v)
 
 static void write_minstret(struct rv_hart *h, uint64_t v)
 {
+	/* the next instruction reads v: the writing instruction itself retires before it (section 3.1.10) */
 	h->minstret_frozen = v;
-	h->minstret_offset = v - counter_base(h);
+	h->minstret_offset = v - (h->cpu.insn_count + 1);
 }
 
 static void write_mcountinhibit(struct rv_hart *h, uint64_t v)
@@ -108,7 +111,7 @@ static void write_mcountinhibit(struct rv_hart *h, uint64_t v)
 		if (next & COUNTEREN_IR)
 			h->minstret_frozen = read_minstret(h);
 		else
-			h->minstret_offset = h->minstret_frozen - counter_base(h);
+			h->minstret_offset = h->minstret_frozen - (h->cpu.insn_count + 1);
 	}
 	h->mcountinhibit = next;
 }
@@ -211,6 +214,10 @@ static enum csr_result csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	case CSR_MIMPID:
 	case CSR_MCONFIGPTR: *v = 0; return CSR_OK;
 	case CSR_MHARTID: *v = h->id; return CSR_OK;
+	case CSR_TSELECT:
+	case CSR_TDATA1:
+	case CSR_TDATA2:
+	case CSR_TDATA3: *v = 0; return CSR_OK; /* tdata1 type 0: no trigger at this index */
 	default: return CSR_ILLEGAL;
 	}
 }
@@ -287,6 +294,11 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		write_mstatus(h, v, MSTATUS_WRITABLE, fs);
 		return CSR_STATE;
 	}
+	case CSR_MISA: return CSR_OK; /* WARL: the extensions cannot be turned off */
+	case CSR_TSELECT:
+	case CSR_TDATA1:
+	case CSR_TDATA2:
+	case CSR_TDATA3: return CSR_OK; /* no triggers: tselect stays 0, tdata1 type 0 */
 	case CSR_MEDELEG: h->medeleg = v & MEDELEG_MASK; return CSR_OK;
 	case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; return CSR_STATE;
 	case CSR_MIE: h->mie = v & MIP_ALL; return CSR_STATE;

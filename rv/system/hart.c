@@ -85,6 +85,7 @@ void rv_hart_update_mode(struct rv_hart *h)
 	if (h->priv == RV_PRIV_M && (h->mstatus & MSTATUS_MPRV))
 		data_priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
 	unsigned data_regime = regime_of_priv[data_priv & 3];
+	h->cpu.priv = (uint8_t)h->priv;
 	h->cpu.itlb = &h->tlb->regime[regime_of_priv[h->priv & 3]];
 	h->cpu.dtlb = &h->tlb->regime[data_regime];
 	h->mode = (h->priv & RV_MODE_PRIV_MASK) | (h->cpu.fp_disabled ? RV_MODE_FP_OFF : 0) |

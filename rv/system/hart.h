@@ -14,11 +14,11 @@
 
 #include "rv/cpu.h"
 #include "rv/isa/insn.h"
+#include "rv/jit/jit.h"
 #include "rv/mem/tlb.h"
 #include "rv/system/priv.h"
 
 struct rv_machine;
-struct rv_jit;
 
 /* SBI HSM states (SBI spec, chapter 9); a hart that is not STARTED does not run guest code. */
 enum rv_hsm_state {
@@ -84,7 +84,8 @@ struct rv_hart {
 	bool translation_changed;
 
 	/* ---- running ---- */
-	struct rv_jit *jit; /* NULL: interpreter */
+	struct rv_jit *jit;             /* NULL: interpreter */
+	struct rv_jit_system jit_hooks; /* how the translator reaches this hart (translator.c) */
 	pthread_t thread;
 	bool thread_started;
 	int hsm;                      /* enum rv_hsm_state (atomic) */

@@ -41,6 +41,7 @@ struct rv_machine_config {
 	bool interp;     /* --interp: no translation */
 	bool stats;      /* --stats */
 	bool log_traps;  /* -d int: log every trap and interrupt taken */
+	bool dump_jit;   /* -d jit: print every translated block */
 	const char *gdb; /* -gdb tcp::PORT (NULL: none) */
 	bool gdb_wait;   /* -S */
 	FILE *log;       /* karasu-rv's own messages (stderr) */

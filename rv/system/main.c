@@ -280,9 +280,14 @@ static int parse(int argc, char **argv, struct options *o)
 				return usage_error("-accel %s: karasu-rv translates (tcg)", v);
 		} else if (strcmp(a, "-d") == 0) {
 			NEED_VALUE();
-			if (strcmp(v, "int") != 0)
-				return usage_error("-d %s: the only log is int (traps and interrupts)", v);
-			c->log_traps = true;
+			if (strcmp(v, "int") == 0)
+				c->log_traps = true;
+			else if (strcmp(v, "jit") == 0)
+				c->dump_jit = true;
+			else
+				return usage_error(
+				    "-d %s: the logs are int (traps and interrupts) and jit (translations)",
+				    v);
 		} else if (strcmp(a, "-interp") == 0) {
 			c->interp = true;
 		} else if (strcmp(a, "-stats") == 0) {

@@ -243,8 +243,11 @@ int rv_run_start(struct rv_machine *m)
 {
 	for (unsigned i = 0; i < m->n_harts; i++) {
 		struct rv_hart *h = &m->harts[i];
-		if (!m->cfg.interp)
+		if (!m->cfg.interp) {
 			h->jit = rv_machine_new_jit(m, h);
+			if (!h->jit)
+				return -ENOMEM;
+		}
 		int err = pthread_create(&h->thread, NULL, hart_thread, h);
 		if (err)
 			return -err;

@@ -1,0 +1,43 @@
+# karasu-rv system mode: the guest payload (Debian 13 riscv64 kernel and busybox, downloaded once into
+# $(BUILD)/cache by scripts/fetch-guest-rv; the initramfs of guest/init/init) and `make run-rv`.
+#   make rv-payload                      $(BUILD)/guest-rv/{Image,initrd.gz}
+#   make run-rv                          boot Linux on karasu-rv, 4 harts, interactive console
+#   make run-rv GUEST_CMD='nproc'        boot, run the command in the guest's shell, power off; exit status 0
+#                                        only if the command ran and exited 0
+#   RV_SMP=N RV_MEMORY=SIZE              harts and RAM (default 4 and 1G)
+#   RUN_RV_FLAGS='--qemu ...'            more scripts/run-rv options (--qemu: the same guest on QEMU)
+RV_GUEST_DIR := $(BUILD)/guest-rv
+RV_GUEST_FETCHED := $(RV_GUEST_DIR)/.fetched
+RV_GUEST_IMAGE := $(RV_GUEST_DIR)/Image
+RV_GUEST_BUSYBOX := $(RV_GUEST_DIR)/busybox
+RV_GUEST_INITRD := $(RV_GUEST_DIR)/initrd.gz
+RV_SMP ?= 4
+RV_MEMORY ?= 1G
+RUN_RV_FLAGS ?=
+
+# GUEST_CMD reaches the recipe through the environment: no make quoting of the user's shell command.
+export GUEST_CMD
+
+# The package download: fetch-guest-rv keeps the .deb files and rewrites the stamp only when they change.
+$(RV_GUEST_FETCHED): scripts/fetch-guest-rv
+	$(Q)BUILD=$(BUILD) scripts/fetch-guest-rv
+	@touch $@
+# A deleted Image or busybox is unpacked again from the cached packages.
+$(RV_GUEST_IMAGE) $(RV_GUEST_BUSYBOX): $(RV_GUEST_FETCHED)
+	$(Q)test -f $@ || BUILD=$(BUILD) scripts/fetch-guest-rv
+
+$(RV_GUEST_INITRD): $(RV_GUEST_BUSYBOX) guest/init/init scripts/mkinitramfs
+	$(Q)BUILD=$(BUILD) scripts/mkinitramfs --guest $(RV_GUEST_DIR) --out $@
+
+RV_PAYLOAD := $(RV_GUEST_IMAGE) $(RV_GUEST_INITRD)
+rv-payload: $(RV_PAYLOAD)
+
+# karasu-rv itself only when it is what runs (RUN_RV_FLAGS=--qemu boots the baseline without it).
+run-rv: rv-payload $(if $(filter --qemu,$(RUN_RV_FLAGS)),,$(KARASU_RV))
+	$(Q)BUILD=$(BUILD) scripts/run-rv --no-build --smp $(RV_SMP) --memory $(RV_MEMORY) $(RUN_RV_FLAGS) \
+		$${GUEST_CMD:+--cmd "$$GUEST_CMD"}
+
+# Cheap once cached (the first download is ~115 MB, a few seconds here; later runs only check a stamp).
+INTEGRATION_DEPS += $(RV_PAYLOAD)
+
+.PHONY: rv-payload run-rv
