@@ -102,7 +102,6 @@ struct rv_cpu {
 	uint8_t fp_disabled;                /* mstatus.FS is Off: F/D instructions and FP CSRs are illegal */
 	uint8_t fp_dirty;                   /* set by every write of FP state (mstatus.FS = Dirty) */
 	uint8_t priv;                       /* current privilege (0 U, 1 S, 3 M) */
-	void *jump_cache;                   /* translator: the jump cache of the current privilege */
 };
 
 /* x0 is hard-wired to zero: writes go through this. */

@@ -54,3 +54,26 @@ void jit_code_cache_fini(struct jit_code_cache *c)
 		munmap(c->rx, c->size);
 	memset(c, 0, sizeof(*c));
 }
+
+/* madvise advice values (Linux 5.14) that older headers may not define. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define POPULATE_STEP (2u << 20)
+
+void jit_code_cache_prepare(struct jit_code_cache *c, size_t need)
+{
+	if (c->used + need <= c->populated || c->populated >= c->size)
+		return;
+	size_t from = c->populated;
+	size_t len = POPULATE_STEP;
+	if (from + len > c->size)
+		len = c->size - from;
+	madvise(c->rw + from, len, MADV_POPULATE_WRITE);
+	if (c->rx != c->rw)
+		madvise(c->rx + from, len, MADV_POPULATE_READ);
+	c->populated = from + len;
+}

@@ -13,12 +13,17 @@ struct jit_code_cache {
 	uint8_t *rx; /* executable view (== rw in the single-mapping fallback) */
 	size_t size;
 	size_t used;      /* bump pointer */
+	size_t populated; /* bytes from the start whose pages were faulted in ahead of use */
 	bool dual_mapped; /* true: W^X with two views */
 };
 
 /* Maps a cache of size bytes (page multiple). Returns false with a message on stderr. */
 bool jit_code_cache_init(struct jit_code_cache *c, size_t size);
 void jit_code_cache_fini(struct jit_code_cache *c);
+/* Makes the pages for the next `need` bytes after `used` present in both views ahead of use, in large
+ * steps (one system call per view instead of a page fault per 4 KiB page and view). Harmless if the
+ * host cannot. */
+void jit_code_cache_prepare(struct jit_code_cache *c, size_t need);
 
 static inline intptr_t jit_code_cache_delta(const struct jit_code_cache *c)
 {

@@ -64,8 +64,17 @@ bool jit_emit_stubs(struct rv_jit *j)
 	struct x86_buf b;
 	x86_buf_init(&b, cc->rw, 4096, jit_code_cache_delta(cc));
 
+	/* Where empty jump cache entries lead (rax = the target pc): to the dispatcher, so that an entry
+	 * whose tag happens to match never jumps anywhere else. First, and of a fixed size: its address
+	 * stays the same when the stubs are made again for another register mapping. */
+	j->lookup_stub = x86_here(&b);
+	x86_store(&b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), X86_RAX);
+	x86_mov_ri(&b, X86_RAX, JIT_RET_LOOKUP);
+	uint8_t *to_epilogue = x86_jmp32(&b, x86_here(&b));
+
 	/* epilogue: guest registers back to *cpu, host callee-saved registers restored, return rax */
 	j->epilogue = x86_here(&b);
+	x86_patch_rel32(b.exec_delta, to_epilogue, j->epilogue);
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)
 		x86_store(&b, 8, x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)),
 		          (enum x86_gpr)j->map[i].host);
@@ -100,9 +109,9 @@ bool jit_emit_stubs(struct rv_jit *j)
 
 static void clear_jump_cache(struct rv_jit *j)
 {
-	for (unsigned i = 0; i < JIT_JUMP_CACHE_SIZE; i++) {
-		j->jump_cache[i].pc = 1; /* odd: never a jump target */
-		j->jump_cache[i].host = 0;
+	for (unsigned i = 0; i <= j->jump_cache_mask; i++) {
+		j->jump_cache[i].pc = 1; /* an odd tag: no block of a user program, nor one with FP on */
+		j->jump_cache[i].host = j->lookup_stub;
 	}
 }
 
@@ -116,12 +125,16 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 	if (o)
 		j->opt = *o;
 	j->sys = j->opt.system;
+	j->jump_cache_mask = (1u << (j->sys ? JIT_JUMP_CACHE_BITS_SYSTEM : JIT_JUMP_CACHE_BITS_USER)) - 1;
+	j->jump_cache = malloc(((size_t)j->jump_cache_mask + 1) * sizeof(*j->jump_cache));
 	set_mapping(j, jit_default_reg_map);
-	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL;
+	/* A kernel's code is too large and varied for the profile to pay for its retranslations: system
+	 * mode keeps the initial mapping. */
+	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL || j->sys;
 	j->profiling = !j->fixed_mapping;
 	j->tctx = malloc(sizeof(*j->tctx));
-	if (!j->tctx || !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE) || !jit_emit_stubs(j) ||
-	    (j->opt.dump && !jit_dump_open(j))) {
+	if (!j->tctx || !j->jump_cache || !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE) ||
+	    !jit_emit_stubs(j) || (j->opt.dump && !jit_dump_open(j))) {
 		fprintf(stderr, "karasu-rv: cannot set up the translator\n");
 		rv_jit_destroy(j);
 		return NULL;
@@ -134,8 +147,7 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 
 static void free_blocks(struct rv_jit *j)
 {
-	for (size_t i = 0; i < j->n_blocks; i++)
-		jit_block_free(j->blocks[i]);
+	jit_arena_reset(&j->arena); /* every block record lives there */
 	j->n_blocks = 0;
 	memset(j->hash, 0, sizeof(j->hash));
 }
@@ -148,7 +160,9 @@ void rv_jit_destroy(struct rv_jit *j)
 	free(j->blocks);
 	jit_dump_close(j);
 	jit_code_cache_fini(&j->cache);
+	jit_arena_fini(&j->arena);
 	free(j->tctx);
+	free(j->jump_cache);
 	free(j);
 }
 
@@ -157,9 +171,19 @@ static unsigned hash_pc(uint64_t pc)
 	return (unsigned)(((pc >> 1) * 0x9e3779b97f4a7c15ull) >> (64 - JIT_HASH_BITS));
 }
 
-static unsigned jump_cache_index(uint64_t pc)
+static unsigned jump_cache_index(const struct rv_jit *j, uint64_t pc)
 {
-	return (unsigned)(pc >> 1) & (JIT_JUMP_CACHE_SIZE - 1);
+	return (unsigned)(pc >> 1) & j->jump_cache_mask;
+}
+
+unsigned jit_jump_cache_index(const struct rv_jit *j, uint64_t pc)
+{
+	return jump_cache_index(j, pc);
+}
+
+void jit_clear_jump_cache(struct rv_jit *j)
+{
+	clear_jump_cache(j);
 }
 
 static struct jit_block *lookup(struct rv_jit *j, uint64_t pc)
@@ -170,10 +194,10 @@ static struct jit_block *lookup(struct rv_jit *j, uint64_t pc)
 	return NULL;
 }
 
-struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, bool fp_off)
+struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, uint64_t pa2, bool fp_off)
 {
 	for (struct jit_block *b = j->hash[hash_pc(pc)]; b; b = b->hash_next)
-		if (b->pc == pc && b->pa == pa && b->fp_off == fp_off)
+		if (b->pc == pc && b->pa == pa && b->pa2 == pa2 && b->fp_off == fp_off)
 			return b;
 	return NULL;
 }
@@ -188,10 +212,8 @@ static void flush(struct rv_jit *j)
 	j->code_hi = 0;
 	j->generation++;
 	j->stats.flushes++;
-	if (j->sys) {
+	if (j->sys)
 		jit_sys_forget_pages(j);
-		jit_sys_clear_jump_caches(j);
-	}
 }
 
 static bool remember(struct rv_jit *j, struct jit_block *b)
@@ -218,6 +240,9 @@ static bool remember(struct rv_jit *j, struct jit_block *b)
 		widen_shared_range(b->pc, b->end_pc);
 	if (j->opt.dump)
 		jit_dump_block(j, b);
+	if (j->opt.perf_map) /* perf's JIT map format: START SIZE NAME (hex, hex, text) */
+		fprintf(j->opt.perf_map, "%llx %x rv:%llx\n", (unsigned long long)b->host, b->host_len,
+		        (unsigned long long)b->pc);
 	return true;
 }
 
@@ -242,8 +267,7 @@ static struct jit_block *get_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_
 		if (b) {
 			if (remember(j, b))
 				return b;
-			jit_block_free(b);
-			b = NULL;
+			b = NULL; /* its record stays in the arena until the flush below */
 		}
 		if (*exit != RV_EXIT_NONE)
 			return NULL;
@@ -366,7 +390,9 @@ static void chain(struct rv_jit *j, struct jit_exit *e, struct jit_block *to)
 {
 	if (e->to || !to->valid)
 		return;
-	if (!x86_patch_rel32(jit_code_cache_delta(&j->cache), e->patch, to->host))
+	/* to another page: the checked entry (the page may be mapped elsewhere next time) */
+	if (!x86_patch_rel32(jit_code_cache_delta(&j->cache), e->patch,
+	                     e->cross_page ? to->host : to->host_fast))
 		return;
 	e->to = to;
 	e->next_in = to->incoming;
@@ -404,16 +430,6 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 		flush(j); /* translations assumed the old exit_pc */
 		j->exit_pc = cpu->exit_pc;
 	}
-	if (j->sys) {
-		if (!jit_sys_enter(j, cpu))
-			return RV_EXIT_INTERRUPT; /* no memory for a jump cache: try again */
-		if ((cpu->fp_disabled != 0) != j->sys_last_fp_off) {
-			/* blocks differ with FP on and off: jump cache entries found with the other state
-			 * must go */
-			jit_sys_clear_jump_caches(j);
-			j->sys_last_fp_off = cpu->fp_disabled != 0;
-		}
-	}
 	unsigned host_mxcsr = 0;
 	__asm__ volatile("stmxcsr %0" : "=m"(host_mxcsr));
 	jit_reset_host_fp();
@@ -448,7 +464,7 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 			result = why;
 			break;
 		}
-		uint64_t r = enter(cpu, b->host);
+		uint64_t r = enter(cpu, b->host_fast); /* get_block found it through the page table */
 		jit_fold_host_fp_flags(cpu);
 		if (r >= JIT_RET_MAX_CODE && (r & JIT_RET_HOT_TAG)) {
 			struct jit_block *hot =
@@ -475,11 +491,9 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu)
 				continue;
 			struct jit_block *to = get_block(j, cpu, cpu->pc, &why);
 			if (to) {
-				struct jit_jump_entry *cache =
-				    j->sys ? (struct jit_jump_entry *)cpu->jump_cache : j->jump_cache;
-				struct jit_jump_entry *je = &cache[jump_cache_index(to->pc)];
-				je->pc = to->pc;
-				je->host = to->host;
+				struct jit_jump_entry *je = &j->jump_cache[jump_cache_index(j, to->pc)];
+				je->pc = jit_jump_tag(to->pc, to->fp_off);
+				je->host = to->host; /* system mode: the checked entry */
 			}
 			continue;
 		}
@@ -593,6 +607,9 @@ void rv_jit_print_stats(struct rv_jit *j, FILE *out)
 	fprintf(out, "jit: helper instructions    %llu\n", (unsigned long long)s->helper_insns);
 	fprintf(out, "jit: blocks invalidated     %llu, cache flushes %llu\n",
 	        (unsigned long long)s->invalidated, (unsigned long long)s->flushes);
+	if (j->sys)
+		fprintf(out, "jit: page-straddling insns  %llu, page checks failed %llu\n",
+		        (unsigned long long)s->straddles, (unsigned long long)s->page_checks_failed);
 	fprintf(out, "jit: code cache             %zu of %zu KiB used (%s)\n", j->cache.used >> 10,
 	        j->cache.size >> 10, j->cache.dual_mapped ? "W^X: separate RW and RX views" : "RWX fallback");
 }
@@ -605,9 +622,4 @@ void rv_jit_flush(struct rv_jit *j)
 void rv_jit_invalidate_phys(struct rv_jit *j, uint64_t pa_page)
 {
 	jit_sys_invalidate_page(j, pa_page);
-}
-
-void rv_jit_translation_changed(struct rv_jit *j)
-{
-	jit_sys_clear_jump_caches(j);
 }

@@ -15,8 +15,12 @@
 /* System mode: how the translator reaches the machine around its hart (rv/system/translator.c). Guest
  * addresses are virtual: translated code checks the hart's software TLB inline (cpu->dtlb, rv/mem/tlb.h)
  * and calls rv/mem/mem.h's slow paths on a miss; blocks are keyed by virtual pc, the physical address of
- * their page and whether FP is enabled; they never cross a page, chain only to blocks of their own
- * virtual page, and are dropped by physical page when a store reaches it. */
+ * their page and whether FP is enabled, and dropped by physical page when a store reaches it. A block
+ * never crosses a page (but for one instruction that does, alone in its block). Every block has a
+ * checked entry, which compares the fetch TLB's entry for its page with the mapping it was made under
+ * and otherwise returns to the dispatcher (which walks the page table): exits to another page and the
+ * jump cache lead there, so they stay valid whatever happens to the page tables. Exits within the page
+ * and the dispatcher use the entry after the check. */
 struct rv_jit_system {
 	void *ctx;
 	/* Translates the fetch address pc for the current privilege: the physical address and the host
@@ -29,8 +33,9 @@ struct rv_jit_system {
 };
 
 struct rv_jit_options {
-	FILE *dump; /* --dump-jit: every translated block is printed here (NULL: off) */
-	bool stats; /* --stats: count blocks, cache hits and chained jumps */
+	FILE *dump;     /* --dump-jit: every translated block is printed here (NULL: off) */
+	FILE *perf_map; /* --perf-map: one line per block for Linux perf (/tmp/perf-PID.map; NULL: off) */
+	bool stats;     /* --stats: count blocks, cache hits and chained jumps */
 	/* Flat memory (user mode): called before code is read from a guest-writable page, so that the
 	 * runtime can write-protect it on the host and see a store into translated code (rv/user/mem.h,
 	 * rv_mem_code_page_use). False: the page is not to be translated (RV_PAGE_NOJIT), its instructions
@@ -59,12 +64,11 @@ enum rv_exit rv_jit_run(struct rv_jit *j, struct rv_cpu *cpu);
  * runtime's exit handling, e.g. in the syscall layer). */
 void rv_jit_invalidate(struct rv_jit *j, uint64_t guest_addr, uint64_t len);
 
-/* System mode: drop every translation; drop those made from the physical page at pa_page; the
- * translation of virtual addresses changed (satp, sfence.vma), so virtual-address shortcuts (the jump
- * caches) must go. Only from the thread that runs the jit, outside rv_jit_run. */
+/* System mode: drop every translation; drop those made from the physical page at pa_page. Only from the
+ * thread that runs the jit, outside rv_jit_run. (A change of virtual translations - satp, sfence.vma -
+ * needs nothing: see "checked entries" above.) */
 void rv_jit_flush(struct rv_jit *j);
 void rv_jit_invalidate_phys(struct rv_jit *j, uint64_t pa_page);
-void rv_jit_translation_changed(struct rv_jit *j);
 
 /* Blocks translated, block-cache hits/misses, chained jumps, indirect-jump cache hits/misses. */
 void rv_jit_print_stats(struct rv_jit *j, FILE *out);

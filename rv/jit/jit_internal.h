@@ -9,6 +9,7 @@
 
 #include "rv/cpu.h"
 #include "rv/isa/insn.h"
+#include "rv/jit/arena.h"
 #include "rv/jit/codecache.h"
 #include "rv/jit/jit.h"
 #include "rv/jit/x86_emit.h"
@@ -61,6 +62,7 @@ struct jit_exit {
 	struct jit_exit *next_in; /* next exit chained into the same block */
 	uint64_t branch_pc;       /* side exits: the conditional branch taking it (else 0) */
 	uint32_t taken;           /* side exits, while profiling: times taken */
+	bool cross_page;          /* system mode: to another virtual page: chained to the checked entry */
 };
 
 /* Loop blocks lend host registers of global mappings their block does not use to guest registers
@@ -100,10 +102,15 @@ struct jit_block {
 	uint64_t pa;
 	bool fp_off;
 	struct jit_block *page_next;
-	uintptr_t host;    /* executable address of the entry */
-	uint8_t *host_rw;  /* writable address of the entry */
-	uint32_t host_len; /* bytes of code incl. cold stubs */
-	uint32_t main_len; /* bytes before the cold stubs */
+	/* a block of one instruction that crosses into the next page: that page's physical address, and the
+	 * next block in its list (0 / NULL otherwise) */
+	uint64_t pa2;
+	struct jit_block *page_next2;
+	uintptr_t host;      /* executable address of the entry (system mode: the checked entry, see jit.h) */
+	uintptr_t host_fast; /* entry when the block's page is known to be mapped as when it was made */
+	uint8_t *host_rw;    /* writable address of the entry */
+	uint32_t host_len;   /* bytes of code incl. cold stubs */
+	uint32_t main_len;   /* bytes before the cold stubs */
 	uint32_t n_insns;
 	bool valid;
 	struct jit_block *hash_next;
@@ -118,18 +125,24 @@ struct jit_block {
 	uint16_t uses[32];    /* how often each guest x register appears in the block */
 	unsigned n_sites;
 	struct jit_mem_site *sites;
-	struct rv_insn *helper_insns; /* decoded instructions passed to helpers (addresses are in the code) */
-	unsigned n_helper_insns;
 	struct jit_insn_span *spans; /* only with --dump-jit */
 };
 
-/* Direct-mapped cache guest pc -> host code used by translated indirect jumps. */
-#define JIT_JUMP_CACHE_BITS 12
-#define JIT_JUMP_CACHE_SIZE (1u << JIT_JUMP_CACHE_BITS)
+/* Direct-mapped cache guest pc -> host code used by translated indirect jumps: small for a user program
+ * (one per thread, emptied when code changes), large for a hart (a kernel and its processes). */
+#define JIT_JUMP_CACHE_BITS_USER   12
+#define JIT_JUMP_CACHE_BITS_SYSTEM 16
 struct jit_jump_entry {
-	uint64_t pc;
+	uint64_t pc; /* tag: jit_jump_tag */
 	uintptr_t host;
 };
+
+/* The tag of a jump cache entry: the pc, with bit 0 set for a block translated with FP off (system
+ * mode: the kernel turns FP off at every trap and on again for user code, so both live side by side). */
+static inline uint64_t jit_jump_tag(uint64_t pc, bool fp_off)
+{
+	return pc | (fp_off ? 1 : 0);
+}
 
 /* System mode: blocks by physical page, to drop them when a store reaches the page. */
 #define JIT_PAGE_HASH_BITS 12
@@ -143,27 +156,32 @@ struct jit_page {
 #define JIT_FOLLOW_SIZE 1024 /* open-addressing set of branch pcs (at most half full) */
 
 struct jit_stats {
-	uint64_t blocks;          /* translated */
-	uint64_t guest_insns;     /* translated */
-	uint64_t lookups_hit;     /* dispatcher found the block */
-	uint64_t lookups_miss;    /* dispatcher had to translate */
-	uint64_t chained;         /* exits patched to jump block to block */
-	uint64_t indirect_misses; /* jump-cache misses that returned to the dispatcher */
-	uint64_t flushes;         /* whole-cache flushes (full cache, fence.i, exit_pc change) */
-	uint64_t invalidated;     /* blocks dropped by rv_jit_invalidate */
-	uint64_t helper_insns;    /* instructions translated as interpreter-helper calls */
-	uint64_t loop_blocks;     /* blocks translated as loops (back edge inside, registers lent) */
-	uint64_t hot_events;      /* profile events (block counters running out) */
-	uint64_t remaps;          /* global register mapping changes (each flushes the cache) */
-	uint64_t followed;        /* blocks retranslated to continue along a hot taken branch */
+	uint64_t blocks;             /* translated */
+	uint64_t guest_insns;        /* translated */
+	uint64_t lookups_hit;        /* dispatcher found the block */
+	uint64_t lookups_miss;       /* dispatcher had to translate */
+	uint64_t chained;            /* exits patched to jump block to block */
+	uint64_t indirect_misses;    /* jump-cache misses that returned to the dispatcher */
+	uint64_t flushes;            /* whole-cache flushes (full cache, fence.i, exit_pc change) */
+	uint64_t invalidated;        /* blocks dropped by rv_jit_invalidate */
+	uint64_t helper_insns;       /* instructions translated as interpreter-helper calls */
+	uint64_t loop_blocks;        /* blocks translated as loops (back edge inside, registers lent) */
+	uint64_t hot_events;         /* profile events (block counters running out) */
+	uint64_t remaps;             /* global register mapping changes (each flushes the cache) */
+	uint64_t followed;           /* blocks retranslated to continue along a hot taken branch */
+	uint64_t straddles;          /* system mode: instructions across a page end, interpreted */
+	uint64_t page_checks_failed; /* system mode: checked entries whose page was mapped otherwise */
 };
 
 struct rv_jit {
 	struct rv_jit_options opt;
 	struct jit_code_cache cache;
+	struct jit_arena arena;    /* block records and their metadata, until the next flush */
+	size_t cache_populated;    /* bytes of the code cache whose pages are known to be present */
 	uintptr_t enter;           /* uint64_t enter(struct rv_cpu *, uintptr_t host) */
 	uintptr_t epilogue;        /* stores the mapped registers, returns rax */
 	uintptr_t epilogue_nosave; /* returns rax; the guest registers are in *cpu already (faults) */
+	uintptr_t lookup_stub;     /* where empty jump cache entries lead: JIT_RET_LOOKUP */
 	uintptr_t blocks_start;    /* first byte after the fixed stubs */
 	struct jit_block *hash[1u << JIT_HASH_BITS];
 	struct jit_block **blocks; /* in host-address order (the cache is a bump allocator) */
@@ -173,7 +191,8 @@ struct rv_jit {
 	uint64_t code_lo, code_hi; /* guest range holding translated code (for quick invalidate) */
 	uint64_t seen_generation;  /* process-wide invalidation generation this jit is up to date with */
 	struct jit_stats stats;
-	struct jit_jump_entry jump_cache[JIT_JUMP_CACHE_SIZE];
+	struct jit_jump_entry *jump_cache; /* jump_cache_mask + 1 entries */
+	unsigned jump_cache_mask;
 	void *disasm;          /* capstone handle for --dump-jit */
 	struct jit_tctx *tctx; /* scratch state of the translation in progress */
 	/* global register mapping (guest <-> host registers between blocks) and its profile */
@@ -187,14 +206,15 @@ struct rv_jit {
 	/* system mode */
 	const struct rv_jit_system *sys;
 	struct jit_page *pages[1u << JIT_PAGE_HASH_BITS];
-	struct jit_jump_entry *priv_jump_cache[4]; /* per privilege (U, S, -, M), allocated when first used */
 	/* the page of the block being translated: its first pc, physical address, host bytes, FP off */
 	uint64_t sys_block_pc, sys_block_pa;
 	const uint8_t *sys_page_host;
 	bool sys_fp_off;
-	bool sys_last_fp_off; /* the FP state of the last run (the jump caches hold blocks for it) */
-	bool fixed_mapping;   /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
-	bool profiling;       /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
+	/* ... and for an instruction crossing into the next page, that page (else 0 / NULL) */
+	uint64_t sys_block_pa2;
+	const uint8_t *sys_page2_host;
+	bool fixed_mapping; /* KARASU_RV_JIT_FIXED_MAP set: never remap (for measurements) */
+	bool profiling;     /* blocks count their entries (the first JIT_PROFILE_EVENTS events) */
 };
 
 /* translate.c: translates the block at pc. Returns NULL with *exit set when the first instruction
@@ -224,11 +244,10 @@ struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t 
 void jit_sys_remember(struct rv_jit *j, struct jit_block *b);
 void jit_sys_forget_pages(struct rv_jit *j);
 void jit_sys_invalidate_page(struct rv_jit *j, uint64_t pa);
-void jit_sys_clear_jump_caches(struct rv_jit *j);
-/* Chooses the jump cache for the privilege the hart runs at now (cpu->jump_cache). */
-bool jit_sys_enter(struct rv_jit *j, struct rv_cpu *cpu);
+unsigned jit_jump_cache_index(const struct rv_jit *j, uint64_t pc);
+void jit_clear_jump_cache(struct rv_jit *j);
 /* jit.c */
-struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, bool fp_off);
+struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, uint64_t pa2, bool fp_off);
 void jit_invalidate_block(struct rv_jit *j, struct jit_block *b);
 
 /* dump.c */
@@ -236,7 +255,6 @@ bool jit_dump_open(struct rv_jit *j);
 void jit_dump_close(struct rv_jit *j);
 void jit_dump_block(struct rv_jit *j, const struct jit_block *b);
 
-void jit_block_free(struct jit_block *b);
 /* jit.c: whether the block builder should continue along the taken path of the branch at pc. */
 bool jit_follow_taken(const struct rv_jit *j, uint64_t pc);
 

@@ -1,6 +1,5 @@
-/* The translator's system-mode side of the dispatcher: finding the physical page behind a virtual pc,
- * the blocks of each physical page (to drop them when a store reaches the page), and one jump cache per
- * privilege level (a virtual pc may lead to different code in U-, S- and M-mode). See jit.h. */
+/* The translator's system-mode side of the dispatcher: finding the physical page behind a virtual pc, and
+ * the blocks of each physical page (to drop them when a store reaches the page). See jit.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,24 +18,48 @@ static struct jit_page *find_page(const struct rv_jit *j, uint64_t pa)
 	return NULL;
 }
 
-void jit_sys_remember(struct rv_jit *j, struct jit_block *b)
+static struct jit_page *page_of(struct rv_jit *j, uint64_t pa)
 {
-	uint64_t pa = b->pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
 	struct jit_page *p = find_page(j, pa);
 	if (!p) {
 		p = calloc(1, sizeof(*p));
-		if (!p) {
-			/* without the index the block could not be dropped: do not keep it */
-			jit_invalidate_block(j, b);
-			return;
-		}
+		if (!p)
+			return NULL;
 		p->pa = pa;
 		unsigned s = page_slot(pa);
 		p->next = j->pages[s];
 		j->pages[s] = p;
 	}
+	return p;
+}
+
+static uint64_t page_base(uint64_t pa)
+{
+	return pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+}
+
+/* The block after b in the list of page pa (a block crossing pages is in two lists). */
+static struct jit_block *next_in_page(const struct jit_block *b, uint64_t pa)
+{
+	return page_base(b->pa) == pa ? b->page_next : b->page_next2;
+}
+
+void jit_sys_remember(struct rv_jit *j, struct jit_block *b)
+{
+	struct jit_page *p = page_of(j, page_base(b->pa));
+	struct jit_page *p2 =
+	    b->pa2 && page_base(b->pa2) != page_base(b->pa) ? page_of(j, page_base(b->pa2)) : NULL;
+	if (!p || (b->pa2 && page_base(b->pa2) != page_base(b->pa) && !p2)) {
+		/* without the index the block could not be dropped: do not keep it */
+		jit_invalidate_block(j, b);
+		return;
+	}
 	b->page_next = p->blocks;
 	p->blocks = b;
+	if (p2) {
+		b->page_next2 = p2->blocks;
+		p2->blocks = b;
+	}
 }
 
 void jit_sys_forget_pages(struct rv_jit *j)
@@ -50,16 +73,13 @@ void jit_sys_forget_pages(struct rv_jit *j)
 	}
 }
 
-void jit_sys_clear_jump_caches(struct rv_jit *j)
+/* Removes the jump cache entries that lead to block b (it is being dropped). */
+static void forget_jumps_to(struct rv_jit *j, const struct jit_block *b)
 {
-	for (unsigned i = 0; i < 4; i++) {
-		struct jit_jump_entry *c = j->priv_jump_cache[i];
-		if (!c)
-			continue;
-		for (unsigned e = 0; e < JIT_JUMP_CACHE_SIZE; e++) {
-			c[e].pc = 1; /* odd: never a jump target */
-			c[e].host = 0;
-		}
+	struct jit_jump_entry *e = &j->jump_cache[jit_jump_cache_index(j, b->pc)];
+	if (e->pc == jit_jump_tag(b->pc, b->fp_off) && e->host == b->host) {
+		e->pc = 1;
+		e->host = j->lookup_stub;
 	}
 }
 
@@ -74,29 +94,13 @@ void jit_sys_invalidate_page(struct rv_jit *j, uint64_t pa)
 	if (!p)
 		return;
 	*pp = p->next;
-	for (struct jit_block *b = p->blocks; b; b = b->page_next)
-		if (b->valid)
+	for (struct jit_block *b = p->blocks; b; b = next_in_page(b, pa)) {
+		if (b->valid) {
+			forget_jumps_to(j, b);
 			jit_invalidate_block(j, b);
-	free(p);
-	/* jump caches may point at the dropped blocks */
-	jit_sys_clear_jump_caches(j);
-}
-
-bool jit_sys_enter(struct rv_jit *j, struct rv_cpu *cpu)
-{
-	unsigned priv = cpu->priv & 3;
-	if (!j->priv_jump_cache[priv]) {
-		struct jit_jump_entry *c = malloc(JIT_JUMP_CACHE_SIZE * sizeof(*c));
-		if (!c)
-			return false;
-		for (unsigned e = 0; e < JIT_JUMP_CACHE_SIZE; e++) {
-			c[e].pc = 1;
-			c[e].host = 0;
 		}
-		j->priv_jump_cache[priv] = c;
 	}
-	cpu->jump_cache = j->priv_jump_cache[priv];
-	return true;
+	free(p);
 }
 
 struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc, enum rv_exit *exit)
@@ -110,10 +114,23 @@ struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t 
 		return NULL;
 	}
 	bool fp_off = cpu->fp_disabled != 0;
-	struct jit_block *b = jit_lookup_block(j, pc, pa, fp_off);
+	/* a 4-byte instruction across the end of the page: its own block, on two pages */
+	uint64_t pa2 = 0;
+	const uint8_t *host2 = NULL;
+	uint16_t first;
+	memcpy(&first, host, 2);
+	if ((pc & (RV_PAGE_SIZE - 1)) == RV_PAGE_SIZE - 2 && (first & 3) == 3) {
+		if (!j->sys->fetch(j->sys->ctx, pc + 2, &pa2, &host2)) {
+			cpu->pc = pc;
+			*exit = RV_EXIT_FAULT; /* the fault of the instruction's second half */
+			return NULL;
+		}
+		j->stats.straddles++;
+	}
+	struct jit_block *b = jit_lookup_block(j, pc, pa, pa2, fp_off);
 	if (b)
 		return b;
-	if (!j->sys->code_page(j->sys->ctx, pa)) {
+	if (!j->sys->code_page(j->sys->ctx, pa) || (pa2 && !j->sys->code_page(j->sys->ctx, pa2))) {
 		*exit = RV_EXIT_LIMIT; /* the page's code is interpreted */
 		return NULL;
 	}
@@ -121,5 +138,7 @@ struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t 
 	j->sys_block_pa = pa;
 	j->sys_page_host = host - (pc & (RV_PAGE_SIZE - 1));
 	j->sys_fp_off = fp_off;
+	j->sys_block_pa2 = pa2;
+	j->sys_page2_host = host2;
 	return NULL; /* the caller translates it */
 }

@@ -30,7 +30,7 @@ enum jit_cold_kind {
 	COLD_HELPER,         /* do this instruction with the interpreter helper, then resume */
 	COLD_SYS_LOAD,       /* system mode: TLB miss of a load: the slow path, then resume */
 	COLD_SYS_STORE,      /* system mode: TLB miss of a store: the slow path, then resume */
-	COLD_CROSS_PAGE,     /* system mode: a taken branch to another page (target in branch_pc) */
+	COLD_PAGE_CHECK,     /* system mode: the block's page is mapped otherwise now: to the dispatcher */
 };
 
 struct jit_cold {

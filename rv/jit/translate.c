@@ -8,6 +8,7 @@
 #include "rv/interp/interp.h"
 #include "rv/jit/tctx.h"
 #include "rv/mem/mem.h"
+#include "rv/mem/tlb.h"
 
 /* ---- operands ---- */
 
@@ -105,8 +106,6 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 
 static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
 static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
-static void emit_indirect_jump(struct jit_tctx *t);
-static void emit_cross_page_jump(struct jit_tctx *t, uint64_t target_pc);
 
 /* ---- cold stubs ---- */
 
@@ -226,7 +225,14 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		break;
 	case COLD_SYS_LOAD:
 	case COLD_SYS_STORE: jit_emit_sys_access_cold(t, c); break;
-	case COLD_CROSS_PAGE: emit_cross_page_jump(t, c->branch_pc); break;
+	case COLD_PAGE_CHECK:
+		if (t->j->opt.stats) {
+			x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)&t->j->stats.page_checks_failed);
+			x86_alu_mi(b, X86_ADD, true, x86_mem_bd(JIT_TMP3, 0), 1);
+		}
+		jit_emit_store_pc(t, c->pc);
+		emit_return(t, JIT_RET_LOOKUP);
+		break;
 	}
 }
 
@@ -257,13 +263,12 @@ unsigned jit_insns_from(const struct jit_tctx *t, uint64_t pc)
 void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 {
 	struct x86_buf *b = &t->buf;
-	struct jit_block *blk = t->b;
-	/* the decoded instruction must outlive the code: keep a copy in the block */
-	if (blk->n_helper_insns >= JIT_BLOCK_MAX_HELPERS) {
-		b->overflow = true; /* cannot happen within the per-block limits; fail the block safely */
+	/* the decoded instruction must outlive the code: keep a copy with the block's metadata */
+	struct rv_insn *copy = jit_arena_alloc(&t->j->arena, sizeof(*copy));
+	if (!copy) {
+		b->overflow = true; /* out of memory: fail the block safely */
 		return;
 	}
-	struct rv_insn *copy = &blk->helper_insns[blk->n_helper_insns++];
 	*copy = *in;
 	jit_view_leave(t); /* the helper sees and may change any register in *cpu */
 	jit_emit_save_mapped(t->j, b);
@@ -305,35 +310,17 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 
 /* ---- control flow ---- */
 
-/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc. */
-/* System mode: a direct exit to another virtual page cannot be chained (the page may be mapped
- * elsewhere next time): it goes through the jump cache like an indirect jump, with the interrupt check. */
-static void emit_cross_page_jump(struct jit_tctx *t, uint64_t target_pc)
-{
-	x86_mov_ri(&t->buf, X86_RAX, target_pc);
-	x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
-	jit_add_cold(t, COLD_INTERRUPT_RAX, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
-	emit_indirect_jump(t);
-}
-
+/* System mode: whether a direct exit leaves the block's virtual page (it is then chained to the
+ * target's checked entry). */
 static bool cross_page(const struct jit_tctx *t, uint64_t target_pc)
 {
 	return t->j->sys && ((target_pc ^ t->b->pc) & ~(uint64_t)(RV_PAGE_SIZE - 1)) != 0;
 }
 
+/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc. */
 static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
 {
 	struct jit_block *blk = t->b;
-	if (cross_page(t, target_pc)) {
-		if (cc < 0) {
-			emit_cross_page_jump(t, target_pc);
-		} else {
-			struct jit_cold *c = jit_add_cold(
-			    t, COLD_CROSS_PAGE, x86_jcc32(&t->buf, (enum x86_cc)cc, x86_here(&t->buf)));
-			c->branch_pc = target_pc;
-		}
-		return;
-	}
 	if (blk->n_exits >= JIT_BLOCK_MAX_EXITS) {
 		t->buf.overflow = true;
 		return;
@@ -341,6 +328,7 @@ static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
 	struct jit_exit *e = &blk->exits[blk->n_exits++];
 	e->target_pc = target_pc;
 	e->from = blk;
+	e->cross_page = cross_page(t, target_pc);
 	uintptr_t placeholder = x86_here(&t->buf);
 	e->patch =
 	    cc < 0 ? x86_jmp32(&t->buf, placeholder) : x86_jcc32(&t->buf, (enum x86_cc)cc, placeholder);
@@ -435,12 +423,15 @@ static void emit_indirect_jump(struct jit_tctx *t)
 	/* entry = jump_cache[(pc >> 1) & (SIZE-1)], 16 bytes each: byte offset (pc << 3) & ((SIZE-1) << 4) */
 	x86_mov_rr(b, false, X86_RDX, X86_RAX);
 	x86_shift_ri(b, X86_SHL, false, X86_RDX, 3);
-	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)((JIT_JUMP_CACHE_SIZE - 1) << 4));
-	if (t->j->sys) /* one jump cache per privilege: the one in use now */
-		x86_load(b, 8, false, JIT_TMP3, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(jump_cache)));
-	else
-		x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
-	x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)(t->j->jump_cache_mask << 4));
+	x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
+	if (t->b->fp_off) {
+		/* the tag of blocks with FP off has bit 0 set (jit_jump_tag) */
+		x86_lea(b, true, JIT_TMP1, x86_mem_bd(X86_RAX, 1));
+		x86_alu_rm(b, X86_CMP, true, JIT_TMP1, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+	} else {
+		x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+	}
 	uint8_t *miss = x86_jcc32(b, X86_CC_NE, x86_here(b));
 	jit_add_cold(t, COLD_LOOKUP_MISS, miss);
 	x86_jmp_m(b, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 8));
@@ -475,6 +466,28 @@ static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
 		           (int32_t)jit_insns_from(t, pc));
 	jit_emit_store_pc(t, pc);
 	emit_return(t, why);
+}
+
+/* System mode: the block's code came from the physical page behind the virtual page of va; check that the
+ * fetch TLB still maps it there (the tag of the entry, and its addend, which tells the physical page),
+ * else leave to the dispatcher with pc = the block's start: it walks the page table and finds (or makes)
+ * the right block. A miss of the TLB entry itself ends up there too. */
+static void emit_page_check(struct jit_tctx *t, uint64_t va, const uint8_t *page_host)
+{
+	struct x86_buf *b = &t->buf;
+	uint64_t page = va & ~(uint64_t)(RV_PAGE_SIZE - 1);
+	int32_t entry = (int32_t)(rv_tlb_index(va) * sizeof(struct rv_tlb_entry));
+	x86_load(b, 8, false, JIT_TMP3, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(itlb)));
+	x86_mov_ri(b, JIT_TMP2, page);
+	x86_alu_rm(b, X86_CMP, true, JIT_TMP2,
+	           x86_mem_bd(JIT_TMP3, entry + (int32_t)offsetof(struct rv_tlb_entry, tag_exec)));
+	struct jit_cold *c = jit_add_cold(t, COLD_PAGE_CHECK, x86_jcc32(b, X86_CC_NE, x86_here(b)));
+	c->pc = t->b->pc;
+	x86_mov_ri(b, JIT_TMP2, (uintptr_t)page_host - page);
+	x86_alu_rm(b, X86_CMP, true, JIT_TMP2,
+	           x86_mem_bd(JIT_TMP3, entry + (int32_t)offsetof(struct rv_tlb_entry, addend)));
+	c = jit_add_cold(t, COLD_PAGE_CHECK, x86_jcc32(b, X86_CC_NE, x86_here(b)));
+	c->pc = t->b->pc;
 }
 
 /* Translates one instruction; returns true if it ends the block. */
@@ -577,8 +590,15 @@ static bool sys_fetch(const struct jit_tctx *t, uint64_t pc, uint32_t *raw)
 		*raw = lo;
 		return true;
 	}
-	if (off + 4 > RV_PAGE_SIZE)
-		return false;
+	if (off + 4 > RV_PAGE_SIZE) {
+		/* only a block of its own may cross into the next page (the dispatcher found that page) */
+		if (pc != t->j->sys_block_pc || !t->j->sys_page2_host)
+			return false;
+		uint16_t hi;
+		memcpy(&hi, t->j->sys_page2_host, 2);
+		*raw = (uint32_t)lo | ((uint32_t)hi << 16);
+		return true;
+	}
 	memcpy(raw, t->j->sys_page_host + off, 4);
 	return true;
 }
@@ -612,6 +632,8 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 		bool ends = ends_block(in, &branches);
 		if (sys && t->j->sys_fp_off && (rv_op_flags(in->op) & RV_OPF_FP))
 			ends = true; /* translated as an illegal instruction */
+		if (sys && t->j->sys_page2_host)
+			ends = true; /* an instruction crossing pages is a block of its own */
 		if (!ends && (rv_op_flags(in->op) & RV_OPF_BRANCH) && jit_follow_taken(t->j, pc) &&
 		    !(sys && ((pc + (uint64_t)in->imm) ^ pc) & ~(uint64_t)(RV_PAGE_SIZE - 1))) {
 			t->follow[t->n_insns] = true; /* the profile says the taken path is the usual one */
@@ -627,28 +649,16 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 
 static struct jit_block *block_alloc(struct rv_jit *j, uint64_t pc)
 {
-	struct jit_block *blk = calloc(1, sizeof(*blk));
+	struct jit_block *blk = jit_arena_alloc(&j->arena, sizeof(*blk));
 	if (!blk)
 		return NULL;
 	blk->pc = pc;
-	blk->helper_insns = calloc(JIT_BLOCK_MAX_HELPERS, sizeof(*blk->helper_insns));
-	if (j->opt.dump)
-		blk->spans = calloc(JIT_BLOCK_MAX_INSNS, sizeof(*blk->spans));
-	if (!blk->helper_insns || (j->opt.dump && !blk->spans)) {
-		jit_block_free(blk);
-		return NULL;
+	if (j->opt.dump) {
+		blk->spans = jit_arena_alloc(&j->arena, JIT_BLOCK_MAX_INSNS * sizeof(*blk->spans));
+		if (!blk->spans)
+			return NULL;
 	}
 	return blk;
-}
-
-void jit_block_free(struct jit_block *b)
-{
-	if (!b)
-		return;
-	free(b->helper_insns);
-	free(b->spans);
-	free(b->sites);
-	free(b);
 }
 
 static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_t pc,
@@ -689,7 +699,18 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		blk->uses[g] = (uint16_t)(t->uses[g] < UINT16_MAX ? t->uses[g] : UINT16_MAX);
 	blk->hot_counter = JIT_HOT_PERIOD;
 	blk->pa = j->sys_block_pa;
+	blk->pa2 = j->sys_block_pa2;
 	blk->fp_off = j->sys && j->sys_fp_off;
+	if (j->sys) {
+		/* the checked entry (from other pages and jump caches), then the one after the check; a
+		 * block crossing pages checks its second page in both */
+		emit_page_check(t, pc, j->sys_page_host);
+		blk->host_fast = x86_here(&t->buf);
+		if (blk->pa2)
+			emit_page_check(t, pc + 2, j->sys_page2_host);
+	} else {
+		blk->host_fast = blk->host;
+	}
 
 	/* the runtime may ask the hart to stop (signals): checked on every block entry, and on every
 	 * iteration of a loop block */
@@ -766,16 +787,13 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		emit_cold(t, &t->cold[i]);
 	if (t->buf.overflow) {
 		t->too_big = true;
-		jit_block_free(blk);
 		return NULL;
 	}
 	blk->host_len = (uint32_t)(t->buf.p - blk->host_rw);
 	if (t->n_sites) {
-		blk->sites = malloc(t->n_sites * sizeof(*blk->sites));
-		if (!blk->sites) {
-			jit_block_free(blk);
+		blk->sites = jit_arena_alloc(&j->arena, t->n_sites * sizeof(*blk->sites));
+		if (!blk->sites)
 			return NULL;
-		}
 		memcpy(blk->sites, t->sites, t->n_sites * sizeof(*blk->sites));
 		blk->n_sites = t->n_sites;
 	}
@@ -793,10 +811,14 @@ struct jit_block *jit_translate(struct rv_jit *j, struct rv_cpu *cpu, uint64_t p
 	struct jit_code_cache *cc = &j->cache;
 	if (cc->size - cc->used < JIT_BLOCK_MAX_BYTES)
 		return NULL; /* full: the caller flushes */
+	jit_code_cache_prepare(cc, JIT_BLOCK_MAX_BYTES);
 	/* a block whose code (with its cold stubs) does not fit is translated again, shorter */
 	for (unsigned limit = JIT_BLOCK_MAX_INSNS;; limit /= 2) {
 		j->tctx->too_big = false;
+		struct jit_arena_mark mark = jit_arena_mark(&j->arena);
 		struct jit_block *b = translate_block(j, cpu, pc, exit, limit);
+		if (!b)
+			jit_arena_release(&j->arena, mark); /* what the failed attempt allocated */
 		if (b || !j->tctx->too_big || limit == 1)
 			return b;
 	}

@@ -79,9 +79,6 @@ struct rv_hart {
 	 * it drops the whole regime). */
 	uint64_t super_lo[RV_REGIME_COUNT], super_hi[RV_REGIME_COUNT];
 	unsigned mode; /* what translated code depends on (rv_hart_update_mode) */
-	/* A flush or satp change happened: virtual-to-host shortcuts of the translator (its jump caches)
-	 * must be dropped before it runs again (run.c). */
-	bool translation_changed;
 
 	/* ---- running ---- */
 	struct rv_jit *jit;             /* NULL: interpreter */

@@ -42,6 +42,7 @@ struct rv_machine_config {
 	bool stats;      /* --stats */
 	bool log_traps;  /* -d int: log every trap and interrupt taken */
 	bool dump_jit;   /* -d jit: print every translated block */
+	FILE *perf_map;  /* --perf-map: /tmp/perf-PID.map for Linux perf */
 	const char *gdb; /* -gdb tcp::PORT (NULL: none) */
 	bool gdb_wait;   /* -S */
 	FILE *log;       /* karasu-rv's own messages (stderr) */

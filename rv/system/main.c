@@ -292,6 +292,13 @@ static int parse(int argc, char **argv, struct options *o)
 			c->interp = true;
 		} else if (strcmp(a, "-stats") == 0) {
 			c->stats = true;
+		} else if (strcmp(a, "-perf-map") == 0) {
+			char path[64];
+			snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+			c->perf_map = fopen(path, "w");
+			if (!c->perf_map)
+				return usage_error("--perf-map: cannot write %s", path);
+			setvbuf(c->perf_map, NULL, _IOLBF, 0);
 		} else {
 			return usage_error("unknown option '%s'", argv[i]);
 		}
@@ -328,8 +335,6 @@ static void print_stats(struct rv_machine *m)
 		        (unsigned long long)h->n_sbi, (unsigned long long)h->n_wfi,
 		        (unsigned long long)h->n_tlb_miss, (unsigned long long)h->n_tlb_flush,
 		        (unsigned long long)h->n_mmio);
-		if (h->jit)
-			rv_jit_print_stats(h->jit, out);
 	}
 }
 

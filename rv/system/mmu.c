@@ -54,7 +54,6 @@ void rv_mmu_flush_all(struct rv_hart *h)
 	h->n_sum_entries = 0;
 	h->sum_overflow = false;
 	h->n_tlb_flush++;
-	h->translation_changed = true;
 }
 
 void rv_mmu_flush_guest(struct rv_hart *h)
@@ -64,7 +63,6 @@ void rv_mmu_flush_guest(struct rv_hart *h)
 	h->n_sum_entries = 0;
 	h->sum_overflow = false;
 	h->n_tlb_flush++;
-	h->translation_changed = true;
 }
 
 void rv_mmu_flush_page(struct rv_hart *h, uint64_t va)
@@ -77,7 +75,6 @@ void rv_mmu_flush_page(struct rv_hart *h, uint64_t va)
 		struct rv_tlb_entry *e = &h->tlb->regime[r].entry[rv_tlb_index(va)];
 		e->tag_read = e->tag_write = e->tag_exec = RV_TLB_INVALID;
 	}
-	h->translation_changed = true;
 }
 
 void rv_mmu_flush_sum(struct rv_hart *h)

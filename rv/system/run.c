@@ -196,13 +196,8 @@ static void (*const exit_handlers[RV_EXIT_COUNT])(struct rv_hart *) = {
 
 static enum rv_exit run_guest(struct rv_hart *h)
 {
-	if (h->jit) {
-		if (h->translation_changed) {
-			h->translation_changed = false;
-			rv_jit_translation_changed(h->jit);
-		}
+	if (h->jit)
 		return rv_jit_run(h->jit, &h->cpu);
-	}
 	return rv_interp_run(&h->cpu, INTERP_SLICE);
 }
 
@@ -263,6 +258,8 @@ void rv_run_join(struct rv_machine *m)
 		if (h->thread_started)
 			pthread_join(h->thread, NULL);
 		h->thread_started = false;
+		if (h->jit && m->cfg.stats)
+			rv_jit_print_stats(h->jit, m->cfg.log);
 		if (h->jit)
 			rv_jit_destroy(h->jit);
 		h->jit = NULL;

@@ -25,7 +25,9 @@ struct rv_jit *rv_machine_new_jit(struct rv_machine *m, struct rv_hart *h)
 	h->jit_hooks.ctx = h;
 	h->jit_hooks.fetch = fetch;
 	h->jit_hooks.code_page = code_page;
-	struct rv_jit_options o = {
-	    .dump = m->cfg.dump_jit ? m->cfg.log : NULL, .stats = m->cfg.stats, .system = &h->jit_hooks};
+	struct rv_jit_options o = {.dump = m->cfg.dump_jit ? m->cfg.log : NULL,
+	                           .perf_map = m->cfg.perf_map,
+	                           .stats = m->cfg.stats,
+	                           .system = &h->jit_hooks};
 	return rv_jit_create(&o);
 }

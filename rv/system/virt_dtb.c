@@ -23,11 +23,15 @@
 #define INTC_M_EXTERNAL 11u
 
 /* Values the test device ("sifive,test0") acts on when written at offset 0. */
-#define TEST_REG_FINISHER    0u
-#define TEST_FINISHER_PASS   0x5555u /* power off (exit status 0) */
-#define TEST_FINISHER_RESET  0x7777u /* reboot */
-#define NAME_MAX_LEN         48
-#define ROOT_CELLS           2u /* #address-cells and #size-cells of / and /soc */
+#define TEST_REG_FINISHER   0u
+#define TEST_FINISHER_PASS  0x5555u /* power off (exit status 0) */
+#define TEST_FINISHER_RESET 0x7777u /* reboot */
+
+#define NAME_MAX_LEN 48 /* a node name or path built here: "virtio_mmio@10008000" and the like */
+#define ROOT_CELLS   2u /* #address-cells and #size-cells of / and /soc: 64-bit addresses and sizes */
+
+/* rv_virt_dtb_size_bound: with the default ISA and no bootargs the blob is 3.4 KiB plus 230 bytes per
+ * hart (the ISA strings included); these leave room to spare. */
 #define DTB_FIXED_PART_BOUND 8192u
 #define DTB_PER_HART_BOUND   1024u
 
@@ -88,7 +92,7 @@ static bool starts_multi_letter(char c)
 }
 
 /* A multi-letter name with an optional trailing version ("zicsr2p0"): the name's length without it. Only
- * the "NpM" form is stripped; bare trailing digits belong to names such as "zve32x"'s relatives. */
+ * the "NpM" form is stripped: a bare trailing number may be part of a name ("zvl128b" without its "b"). */
 static size_t strip_multi_letter_version(const char *name, size_t len)
 {
 	size_t end = len;
