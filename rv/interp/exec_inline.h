@@ -205,6 +205,8 @@ exec_one(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc, uint64_t *np
 	case RV_OP_FENCE:
 		/* guest threads are host threads: a full host barrier covers every pred/succ set */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (in->imm == RV_FENCE_PAUSE_IMM && cpu->priv_ops && cpu->priv_ops->pause)
+			cpu->priv_ops->pause(cpu);
 		return RV_EXIT_NONE;
 	case RV_OP_FENCE_I: return RV_EXIT_FENCE_I;
 	case RV_OP_ECALL: return RV_EXIT_ECALL;

@@ -24,7 +24,13 @@ struct rv_priv_ops {
 	/* SRET, MRET, WFI, SFENCE.VMA at pc: RV_EXIT_STATE with cpu->pc = where to go on, or
 	 * RV_EXIT_ILLEGAL (not allowed at the current privilege; nothing changed). */
 	enum rv_exit (*system)(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc);
+	/* PAUSE (Zihintpause, a FENCE encoding): the hart is spinning, waiting for another one; the host
+	 * thread may give way to it. May be NULL. */
+	void (*pause)(struct rv_cpu *cpu);
 };
+
+/* The FENCE immediate of PAUSE: pred = W, succ = 0, fm = 0 (Zihintpause). */
+#define RV_FENCE_PAUSE_IMM 0x10
 
 /* Fetches, decodes and executes exactly one instruction at cpu->pc. Returns RV_EXIT_NONE (pc advanced)
  * or the exit (pc per enum rv_exit). Reaching cpu->exit_pc (nonzero) returns RV_EXIT_HALT before

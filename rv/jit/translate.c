@@ -298,6 +298,8 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	} else {
 		x86_jcc32(b, X86_CC_NE, t->j->epilogue); /* the helper set cpu->pc for its exit */
 	}
+	if (t->j->sys && (rv_op_flags(in->op) & RV_OPF_CSR)) /* SUM, MPRV may have switched the data TLB */
+		x86_load(b, 8, false, JIT_REG_MEM, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(dtlb)));
 	jit_view_enter(t);
 	if (t->frm_checked && (rv_op_flags(in->op) & RV_OPF_CSR)) {
 		/* the CSR op may have changed frm, which the block's inline FP code assumes is RNE */
@@ -516,6 +518,11 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 	case RV_OP_ILLEGAL: emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); return true;
 	case RV_OP_FENCE_I: emit_exit_at(t, t->pc + in->len, RV_EXIT_FENCE_I); return true;
 	case RV_OP_FENCE:
+		/* system mode: PAUSE tells the hart's environment that it spins (it may yield the host CPU) */
+		if (t->j->sys && in->imm == RV_FENCE_PAUSE_IMM) {
+			jit_emit_helper_call(t, in);
+			return false;
+		}
 		/* guest threads are host threads: a full barrier covers every pred/succ combination */
 		x86_mfence(&t->buf);
 		return false;

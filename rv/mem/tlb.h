@@ -28,9 +28,12 @@
 /* Translation regimes: which table an access uses. Fetches use the one of the current privilege; data
  * accesses that of the effective privilege (mstatus.MPRV in M-mode selects MPP's). */
 enum rv_regime {
-	RV_REGIME_M = 0, /* M-mode: physical addresses (PMP applies) */
-	RV_REGIME_S = 1, /* S-mode through satp */
-	RV_REGIME_U = 2, /* U-mode through satp */
+	RV_REGIME_M = 0,     /* M-mode: physical addresses (PMP applies) */
+	RV_REGIME_S = 1,     /* S-mode through satp, mstatus.SUM clear */
+	RV_REGIME_S_SUM = 2, /* S-mode data accesses with SUM set (user pages reachable): a kernel toggles
+	                      * SUM around every copy to or from user memory, which then switches tables
+	                      * instead of flushing one */
+	RV_REGIME_U = 3,     /* U-mode through satp */
 	RV_REGIME_COUNT
 };
 

@@ -7,6 +7,12 @@
 #include "rv/system/hart.h"
 #include "rv/system/machine.h"
 
+enum csr_result {
+	CSR_OK,      /* done */
+	CSR_STATE,   /* done; the runtime must re-evaluate mode and interrupts */
+	CSR_ILLEGAL, /* no such CSR, or not accessible now */
+};
+
 /* ---- mstatus with FS kept in the cpu (the translator and interpreter mark FP state dirty there) ---- */
 
 uint64_t rv_hart_mstatus(const struct rv_hart *h)
@@ -36,9 +42,12 @@ static void set_fs(struct rv_hart *h, unsigned fs)
 	 MSTATUS_SUM | MSTATUS_MXR | (3ull << MSTATUS_UXL_SHIFT) | MSTATUS_SD)
 
 /* Applies a new mstatus (already masked to the writable bits, FS separate), with the side effects on the
- * TLB that SUM and MXR have. */
-static void write_mstatus(struct rv_hart *h, uint64_t value, uint64_t writable, unsigned fs)
+ * TLB that MXR has. Returns whether the runtime must look at the hart again: interrupts may have been
+ * enabled, or FP turned on or off (translated code differs). A change of SUM, MPRV or MPP only switches
+ * the data TLB (cpu.dtlb), which translated code reloads after every CSR instruction. */
+static enum csr_result write_mstatus(struct rv_hart *h, uint64_t value, uint64_t writable, unsigned fs)
 {
+	bool fp_was_off = h->cpu.fp_disabled;
 	uint64_t old = h->mstatus;
 	uint64_t next = (old & ~writable) | (value & writable);
 	/* MPP is WARL: the reserved encoding 2 keeps the old value */
@@ -46,11 +55,11 @@ static void write_mstatus(struct rv_hart *h, uint64_t value, uint64_t writable, 
 		next = (next & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
 	h->mstatus = next;
 	set_fs(h, fs);
-	if ((old & MSTATUS_SUM) && !(next & MSTATUS_SUM))
-		rv_mmu_flush_sum(h);
 	if ((old ^ next) & MSTATUS_MXR)
 		rv_mmu_flush_guest(h); /* execute-only pages become readable or stop being so */
 	rv_hart_update_mode(h);
+	bool enabled = ((next & ~old) & (MSTATUS_SIE | MSTATUS_MIE)) != 0;
+	return enabled || (h->cpu.fp_disabled != fp_was_off) ? CSR_STATE : CSR_OK;
 }
 
 /* ---- counters ---- */
@@ -128,12 +137,6 @@ static bool counter_allowed(const struct rv_hart *h, unsigned csr)
 }
 
 /* ---- access ---- */
-
-enum csr_result {
-	CSR_OK,      /* done */
-	CSR_STATE,   /* done; the runtime must re-evaluate mode and interrupts */
-	CSR_ILLEGAL, /* no such CSR, or not accessible now */
-};
 
 static enum csr_result csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 {
@@ -251,11 +254,9 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 			cpu->frm = (v >> 5) & 7;
 		cpu->fp_dirty = 1;
 		return CSR_OK;
-	case CSR_SSTATUS: {
-		unsigned fs = (unsigned)((v & MSTATUS_FS) >> MSTATUS_FS_SHIFT);
-		write_mstatus(h, v, SSTATUS_WRITABLE, fs);
-		return CSR_STATE;
-	}
+	case CSR_SSTATUS:
+		return write_mstatus(h, v, SSTATUS_WRITABLE,
+		                     (unsigned)((v & MSTATUS_FS) >> MSTATUS_FS_SHIFT));
 	case CSR_SIE: h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); return CSR_STATE;
 	case CSR_STVEC:
 		if ((v & TVEC_MODE_MASK) <= TVEC_MODE_VECTOR)
@@ -289,11 +290,9 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		}
 		return CSR_STATE;
 	}
-	case CSR_MSTATUS: {
-		unsigned fs = (unsigned)((v & MSTATUS_FS) >> MSTATUS_FS_SHIFT);
-		write_mstatus(h, v, MSTATUS_WRITABLE, fs);
-		return CSR_STATE;
-	}
+	case CSR_MSTATUS:
+		return write_mstatus(h, v, MSTATUS_WRITABLE,
+		                     (unsigned)((v & MSTATUS_FS) >> MSTATUS_FS_SHIFT));
 	case CSR_MISA: return CSR_OK; /* WARL: the extensions cannot be turned off */
 	case CSR_TSELECT:
 	case CSR_TDATA1:

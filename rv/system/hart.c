@@ -1,6 +1,7 @@
 /* A hart's life outside its run loop: reset state, the mode word translated code depends on, and how
  * other threads reach it (interrupt lines, requests, wake-ups). */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +10,18 @@
 #include "rv/system/hart.h"
 #include "rv/system/machine.h"
 
+/* A hart spinning in a PAUSE loop waits for another hart, which may be a host thread waiting for a CPU
+ * (there may be more harts than host CPUs): give it the CPU. */
+static void pause_hint(struct rv_cpu *cpu)
+{
+	(void)cpu;
+	sched_yield();
+}
+
 static const struct rv_priv_ops priv_ops = {
     .csr = rv_csr_insn,
     .system = rv_trap_system_insn,
+    .pause = pause_hint,
 };
 
 int rv_hart_init(struct rv_hart *h, struct rv_machine *m, unsigned id)
@@ -85,6 +95,8 @@ void rv_hart_update_mode(struct rv_hart *h)
 	if (h->priv == RV_PRIV_M && (h->mstatus & MSTATUS_MPRV))
 		data_priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
 	unsigned data_regime = regime_of_priv[data_priv & 3];
+	if (data_regime == RV_REGIME_S && (h->mstatus & MSTATUS_SUM))
+		data_regime = RV_REGIME_S_SUM;
 	h->cpu.priv = (uint8_t)h->priv;
 	h->cpu.itlb = &h->tlb->regime[regime_of_priv[h->priv & 3]];
 	h->cpu.dtlb = &h->tlb->regime[data_regime];

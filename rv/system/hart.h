@@ -71,10 +71,6 @@ struct rv_hart {
 	/* ---- translation ---- */
 	struct rv_tlb_set *tlb;
 	pthread_mutex_t tlb_lock; /* fills and other harts' removal of write tags (mmu.c) */
-	/* S-regime entries of U pages filled while SUM was set: dropped when SUM clears. */
-	unsigned n_sum_entries;
-	uint32_t sum_entries[32];
-	bool sum_overflow;
 	/* Virtual range of TLB entries filled from superpages, per regime (sfence.vma of an address inside
 	 * it drops the whole regime). */
 	uint64_t super_lo[RV_REGIME_COUNT], super_hi[RV_REGIME_COUNT];
@@ -112,8 +108,8 @@ static inline struct rv_hart *rv_hart_of(struct rv_cpu *cpu)
 	return (struct rv_hart *)cpu;
 }
 
-/* The mode word that translated code depends on: privilege, FS off, data regime. Computed by
- * rv_hart_update_mode after any change of privilege, mstatus or satp. */
+/* The mode word: privilege, FS off, data regime. Computed by rv_hart_update_mode after any change of
+ * privilege, mstatus or satp (with cpu.itlb, cpu.dtlb). */
 #define RV_MODE_PRIV_MASK  3u
 #define RV_MODE_FP_OFF     (1u << 2)
 #define RV_MODE_DATA_SHIFT 3 /* enum rv_regime of data accesses */
@@ -162,8 +158,6 @@ extern const struct rv_mem_ops rv_mmu_ops;
 void rv_mmu_flush_all(struct rv_hart *h);
 void rv_mmu_flush_guest(struct rv_hart *h);
 void rv_mmu_flush_page(struct rv_hart *h, uint64_t va);
-/* Drops the S-regime entries of U pages filled while SUM was set (SUM cleared). */
-void rv_mmu_flush_sum(struct rv_hart *h);
 /* Translates a fetch address for the dispatcher: the physical address and host pointer of pc, filling
  * the TLB. False: the fetch faults (cpu.trap_cause, fault_addr set). */
 bool rv_mmu_translate_fetch(struct rv_hart *h, uint64_t pc, uint64_t *pa, const uint8_t **host);

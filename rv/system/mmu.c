@@ -51,17 +51,14 @@ void rv_mmu_flush_all(struct rv_hart *h)
 {
 	for (unsigned r = 0; r < RV_REGIME_COUNT; r++)
 		regime_flush(h, r);
-	h->n_sum_entries = 0;
-	h->sum_overflow = false;
 	h->n_tlb_flush++;
 }
 
 void rv_mmu_flush_guest(struct rv_hart *h)
 {
 	regime_flush(h, RV_REGIME_S);
+	regime_flush(h, RV_REGIME_S_SUM);
 	regime_flush(h, RV_REGIME_U);
-	h->n_sum_entries = 0;
-	h->sum_overflow = false;
 	h->n_tlb_flush++;
 }
 
@@ -77,21 +74,6 @@ void rv_mmu_flush_page(struct rv_hart *h, uint64_t va)
 	}
 }
 
-void rv_mmu_flush_sum(struct rv_hart *h)
-{
-	struct rv_tlb *t = &h->tlb->regime[RV_REGIME_S];
-	if (h->sum_overflow) {
-		regime_flush(h, RV_REGIME_S);
-	} else {
-		for (unsigned i = 0; i < h->n_sum_entries; i++) {
-			struct rv_tlb_entry *e = &t->entry[h->sum_entries[i]];
-			e->tag_read = e->tag_write = e->tag_exec = RV_TLB_INVALID;
-		}
-	}
-	h->n_sum_entries = 0;
-	h->sum_overflow = false;
-}
-
 /* ---- the page-table walk ---- */
 
 /* Which regime's table and which privilege an access uses. */
@@ -101,7 +83,9 @@ static unsigned access_regime(const struct rv_hart *h, enum access acc, unsigned
 	if (acc != ACCESS_FETCH && priv == RV_PRIV_M && (h->mstatus & MSTATUS_MPRV))
 		priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
 	*eff_priv = priv;
-	return priv == RV_PRIV_M ? RV_REGIME_M : priv == RV_PRIV_S ? RV_REGIME_S : RV_REGIME_U;
+	if (priv == RV_PRIV_S)
+		return acc != ACCESS_FETCH && (h->mstatus & MSTATUS_SUM) ? RV_REGIME_S_SUM : RV_REGIME_S;
+	return priv == RV_PRIV_M ? RV_REGIME_M : RV_REGIME_U;
 }
 
 /* Host memory behind a physical range, or NULL for a device / nothing; *is_mmio tells which. */
@@ -252,13 +236,6 @@ static void fill(struct rv_hart *h, unsigned regime, unsigned eff_priv, uint64_t
 			h->super_lo[regime] = page;
 		if (page + PAGE_SIZE > h->super_hi[regime])
 			h->super_hi[regime] = page + PAGE_SIZE;
-	}
-	if (regime == RV_REGIME_S && user_page && (r || wr)) {
-		/* allowed only by SUM: dropped again when SUM clears */
-		if (h->n_sum_entries < sizeof(h->sum_entries) / sizeof(h->sum_entries[0]))
-			h->sum_entries[h->n_sum_entries++] = idx;
-		else
-			h->sum_overflow = true;
 	}
 }
 
