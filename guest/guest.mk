@@ -4,3 +4,4 @@
 -include guest/init/init.mk
 -include guest/rv/hostile/hostile.mk
 -include guest/rv/priv/priv.mk
+-include guest/rv/sbitest/sbitest.mk
