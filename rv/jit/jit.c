@@ -58,6 +58,42 @@ typedef uint64_t (*jit_enter_fn)(struct rv_cpu *cpu, uintptr_t host);
 static const enum x86_gpr saved_regs[] = {X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15};
 #define N_SAVED (sizeof(saved_regs) / sizeof(saved_regs[0]))
 
+/* The host registers a C call may change that can hold guest state: the mapped ones among the
+ * caller-saved registers, and the xmm registers blocks cache FP registers in. */
+static const enum x86_gpr thunk_saved[] = {X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10};
+#define THUNK_NSAVED   (sizeof(thunk_saved) / sizeof(thunk_saved[0]))
+#define THUNK_XMM_AREA (JIT_XMM_COUNT * 8 + 8) /* keeps rsp 16-byte aligned at the call (see enter) */
+
+/* A system-mode slow-path thunk (see rv_jit.sys_load_thunk): translated code calls it with rsp 16-byte
+ * aligned; after the return address and the five pushes it is aligned again, and the xmm area keeps it
+ * so. */
+static uintptr_t emit_sys_thunk(struct x86_buf *b, bool load)
+{
+	uintptr_t start = x86_here(b);
+	for (unsigned i = 0; i < THUNK_NSAVED; i++)
+		x86_push(b, thunk_saved[i]);
+	x86_alu_ri(b, X86_SUB, true, X86_RSP, THUNK_XMM_AREA);
+	for (unsigned i = 0; i < JIT_XMM_COUNT; i++)
+		x86_sse_store(b, true, x86_mem_bd(X86_RSP, (int32_t)(8 * i)), JIT_XMM_FIRST + (int)i);
+	/* C arguments: (cpu, address, op) or (cpu, address, value, size) */
+	x86_lea(b, true, X86_RDI, x86_mem_bd(JIT_REG_CPU, -JIT_CPU_BIAS));
+	x86_mov_rr(b, true, X86_RSI, JIT_TMP3);
+	if (!load) {
+		x86_mov_rr(b, true, JIT_TMP3, X86_RDX); /* size */
+		x86_mov_rr(b, true, X86_RDX, X86_RCX);  /* value */
+		x86_mov_rr(b, true, X86_RCX, JIT_TMP3);
+	}
+	x86_mov_ri(b, X86_RAX, (uint64_t)(uintptr_t)(load ? (void *)jit_sys_load : (void *)jit_sys_store));
+	x86_call_r(b, X86_RAX);
+	for (unsigned i = 0; i < JIT_XMM_COUNT; i++)
+		x86_sse_load(b, true, JIT_XMM_FIRST + (int)i, x86_mem_bd(X86_RSP, (int32_t)(8 * i)));
+	x86_alu_ri(b, X86_ADD, true, X86_RSP, THUNK_XMM_AREA);
+	for (int i = (int)THUNK_NSAVED - 1; i >= 0; i--)
+		x86_pop(b, thunk_saved[i]);
+	x86_ret(b);
+	return start;
+}
+
 bool jit_emit_stubs(struct rv_jit *j)
 {
 	struct jit_code_cache *cc = &j->cache;
@@ -100,6 +136,10 @@ bool jit_emit_stubs(struct rv_jit *j)
 		x86_load(&b, 8, false, (enum x86_gpr)j->map[i].host,
 		         x86_mem_bd(JIT_REG_CPU, JIT_X_OFF(j->map[i].guest)));
 	x86_jmp_r(&b, X86_RAX);
+	if (j->sys) {
+		j->sys_load_thunk = emit_sys_thunk(&b, true);
+		j->sys_store_thunk = emit_sys_thunk(&b, false);
+	}
 	if (b.overflow)
 		return false;
 	cc->used = ((size_t)(b.p - b.start) + 63) & ~(size_t)63;

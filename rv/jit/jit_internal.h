@@ -182,7 +182,12 @@ struct rv_jit {
 	uintptr_t epilogue;        /* stores the mapped registers, returns rax */
 	uintptr_t epilogue_nosave; /* returns rax; the guest registers are in *cpu already (faults) */
 	uintptr_t lookup_stub;     /* where empty jump cache entries lead: JIT_RET_LOOKUP */
-	uintptr_t blocks_start;    /* first byte after the fixed stubs */
+	/* system mode: the shared slow paths of loads and stores (jit_emit_stubs): they keep every guest
+	 * register where translated code has it and call jit_sys_load / jit_sys_store.
+	 *   load:  r11 = address, edx = op       -> rax = value, rdx = 0 or an exit
+	 *   store: r11 = address, rcx = value, edx = size -> rax = 0 or an exit */
+	uintptr_t sys_load_thunk, sys_store_thunk;
+	uintptr_t blocks_start; /* first byte after the fixed stubs */
 	struct jit_block *hash[1u << JIT_HASH_BITS];
 	struct jit_block **blocks; /* in host-address order (the cache is a bump allocator) */
 	size_t n_blocks, cap_blocks;

@@ -219,45 +219,29 @@ static void sys_uncount(struct jit_tctx *t, uint64_t pc)
 	           (int32_t)jit_insns_from(t, pc));
 }
 
-/* The slow path of a system-mode access: leave the view, call the C slow path with the address (and the
- * value), leave translated code on a fault (pc is the access), else put a loaded value where the
- * instruction wants it and go back. Only rax, rcx, rdx and r11 are free here: the mapped guest registers
- * include some of the argument registers. */
+/* The slow path of a system-mode access: the shared thunk (jit.c) calls the C slow path with every
+ * guest register left where the block's view keeps it. Back here: on a fault, leave the view and the
+ * block (pc is the access); else put a loaded value where the instruction wants it and go back. */
 void jit_emit_sys_access_cold(struct jit_tctx *t, const struct jit_cold *c)
 {
 	struct x86_buf *b = &t->buf;
 	const struct rv_insn *in = &c->insn;
 	bool load = c->kind == COLD_SYS_LOAD;
 	x86_mov_rr(b, true, JIT_TMP3, (enum x86_gpr)c->reg); /* the address */
-	if (!load) {
+	if (load) {
+		x86_mov_ri(b, X86_RDX, in->op);
+	} else {
 		if (in->op == RV_OP_FSD || in->op == RV_OP_FSW)
 			jit_fp_get_bits(t, JIT_TMP1, in->rs2);
 		else
 			jit_load_opnd(t, JIT_TMP1, jit_gpr(t, in->rs2));
+		x86_mov_ri(b, X86_RDX, rv_op_mem_size(in->op));
 	}
-	jit_view_leave(t);
-	jit_emit_save_mapped(t->j, b);
-	x86_lea(b, true, X86_RDI, x86_mem_bd(JIT_REG_CPU, -JIT_CPU_BIAS));
-	x86_mov_rr(b, true, X86_RSI, JIT_TMP3);
+	x86_call32(b, load ? t->j->sys_load_thunk : t->j->sys_store_thunk);
+	enum x86_gpr exit_reg = load ? X86_RDX : X86_RAX;
+	x86_test_rr(b, true, exit_reg, exit_reg);
+	uint8_t *fault = x86_jcc32(b, X86_CC_NE, x86_here(b));
 	if (load) {
-		x86_mov_ri(b, X86_RDX, in->op);
-	} else {
-		x86_mov_rr(b, true, X86_RDX, JIT_TMP1);
-		x86_mov_ri(b, X86_RCX, rv_op_mem_size(in->op));
-	}
-	jit_emit_store_pc(t, c->pc); /* a fault reports this instruction (may use rax) */
-	x86_mov_ri(b, X86_RAX, (uint64_t)(uintptr_t)(load ? (void *)jit_sys_load : (void *)jit_sys_store));
-	x86_call_r(b, X86_RAX);
-	jit_emit_load_mapped(t->j, b);
-	if (load) {
-		/* rax = value, rdx = exit */
-		x86_test_rr(b, true, X86_RDX, X86_RDX);
-		uint8_t *ok = x86_jcc32(b, X86_CC_E, x86_here(b));
-		x86_mov_rr(b, true, X86_RAX, X86_RDX);
-		sys_uncount(t, c->pc);
-		x86_jmp32(b, t->j->epilogue);
-		x86_patch_rel32(b->exec_delta, ok, x86_here(b));
-		jit_view_enter(t);
 		if (in->op == RV_OP_FLD || in->op == RV_OP_FLW) {
 			if (in->op == RV_OP_FLW) {
 				x86_mov_ri(b, JIT_TMP2, 0xffffffff00000000ull);
@@ -267,15 +251,18 @@ void jit_emit_sys_access_cold(struct jit_tctx *t, const struct jit_cold *c)
 		} else {
 			jit_store_gpr(t, in->rd, X86_RAX);
 		}
-	} else {
-		x86_test_rr(b, true, X86_RAX, X86_RAX);
-		uint8_t *ok = x86_jcc32(b, X86_CC_E, x86_here(b));
-		sys_uncount(t, c->pc);
-		x86_jmp32(b, t->j->epilogue);
-		x86_patch_rel32(b->exec_delta, ok, x86_here(b));
-		jit_view_enter(t);
 	}
 	x86_jmp32(b, c->resume);
+	/* the access faulted: the exit (RV_EXIT_FAULT) to rax, the guest state to *cpu */
+	x86_patch_rel32(b->exec_delta, fault, x86_here(b));
+	if (load)
+		x86_mov_rr(b, true, X86_RAX, X86_RDX);
+	x86_mov_rr(b, true, JIT_TMP3, X86_RAX);
+	jit_view_leave(t);
+	sys_uncount(t, c->pc);
+	jit_emit_store_pc(t, c->pc); /* may use rax */
+	x86_mov_rr(b, true, X86_RAX, JIT_TMP3);
+	x86_jmp32(b, t->j->epilogue);
 }
 
 void jit_translate_load(struct jit_tctx *t, const struct rv_insn *in)

@@ -32,27 +32,6 @@ void x86_buf_init(struct x86_buf *b, uint8_t *start, size_t size, intptr_t exec_
 	b->overflow = false;
 }
 
-void x86_byte(struct x86_buf *b, uint8_t v)
-{
-	if (b->p >= b->end) {
-		b->overflow = true;
-		return;
-	}
-	*b->p++ = v;
-}
-
-void x86_u32(struct x86_buf *b, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		x86_byte(b, (uint8_t)(v >> (8 * i)));
-}
-
-void x86_u64(struct x86_buf *b, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		x86_byte(b, (uint8_t)(v >> (8 * i)));
-}
-
 static bool fits_s8(int64_t v)
 {
 	return v >= -128 && v <= 127;

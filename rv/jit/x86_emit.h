@@ -120,10 +120,31 @@ static inline uintptr_t x86_here(const struct x86_buf *b)
 	return x86_exec_addr(b, b->p);
 }
 
-/* Raw bytes. */
-void x86_byte(struct x86_buf *b, uint8_t v);
-void x86_u32(struct x86_buf *b, uint32_t v);
-void x86_u64(struct x86_buf *b, uint64_t v);
+/* Raw bytes (inline: the encoders emit everything through these). */
+static inline void x86_byte(struct x86_buf *b, uint8_t v)
+{
+	if (__builtin_expect(b->p >= b->end, 0)) {
+		b->overflow = true;
+		return;
+	}
+	*b->p++ = v;
+}
+
+static inline void x86_u32(struct x86_buf *b, uint32_t v)
+{
+	if (__builtin_expect(b->end - b->p < 4, 0)) {
+		b->overflow = true;
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		*b->p++ = (uint8_t)(v >> (8 * i));
+}
+
+static inline void x86_u64(struct x86_buf *b, uint64_t v)
+{
+	x86_u32(b, (uint32_t)v);
+	x86_u32(b, (uint32_t)(v >> 32));
+}
 
 /* Integer moves. w64: 64-bit operation, else 32-bit (which zero-extends into the full register). */
 void x86_mov_rr(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr src);

@@ -10,9 +10,17 @@
 
 #include "rv/system/machine.h"
 
-/* After this many drops caused by stores, a page's code is interpreted instead of translated: it holds
- * code next to data written all the time (or a guest rewriting its own code in a loop). */
-#define CODE_REWRITE_LIMIT 32
+/* After this many drops caused by stores within one rewrite period, a page's code is interpreted instead
+ * of translated: it holds code next to data written all the time (or a guest rewrites its own code in a
+ * loop). The count starts again in a new period (2^23 ticks of mtime, about 0.84 s), so a page that the
+ * kernel recycles now and then - page cache, freed and reused memory - is translated again. */
+#define CODE_REWRITE_LIMIT        32
+#define CODE_REWRITE_PERIOD_SHIFT 23
+
+static uint16_t rewrite_period(const struct rv_machine *m)
+{
+	return (uint16_t)(rv_machine_raw_time(m) >> CODE_REWRITE_PERIOD_SHIFT);
+}
 
 static uint64_t page_index(uint64_t pa)
 {
@@ -72,6 +80,11 @@ void rv_machine_code_written(struct rv_machine *m, uint64_t pa, uint64_t len)
 		uint32_t mask = __atomic_exchange_n(&m->code_harts[i], 0, __ATOMIC_ACQ_REL);
 		if (!mask)
 			continue;
+		uint16_t period = rewrite_period(m);
+		if (m->code_rewrite_period[i] != period) {
+			m->code_rewrite_period[i] = period;
+			m->code_rewrites[i] = 0;
+		}
 		if (m->code_rewrites[i] < UINT8_MAX)
 			m->code_rewrites[i]++;
 		for (unsigned n = 0; n < m->n_harts; n++)
@@ -85,7 +98,8 @@ bool rv_machine_page_interpreted(const struct rv_machine *m, uint64_t pa)
 	uint8_t *host;
 	if (!rv_bus_ram(&m->bus, pa, 1, &host))
 		return false;
-	return m->code_rewrites[page_index(pa)] >= CODE_REWRITE_LIMIT;
+	uint64_t i = page_index(pa);
+	return m->code_rewrites[i] >= CODE_REWRITE_LIMIT && m->code_rewrite_period[i] == rewrite_period(m);
 }
 
 bool rv_machine_dma_read(struct rv_machine *m, uint64_t pa, void *buf, uint64_t len)

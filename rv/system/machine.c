@@ -328,14 +328,13 @@ int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console *co
 		m->ram = NULL;
 		return fail(err, errlen, "guest RAM", errno);
 	}
-	/* huge pages where the host allows them: far fewer first-touch faults as the guest fills its RAM */
-	madvise(m->ram, cfg->ram_size, MADV_HUGEPAGE);
 	rv_bus_init(&m->bus, RV_VIRT_RAM_BASE, cfg->ram_size, m->ram);
 	uint64_t pages = cfg->ram_size >> PAGE_SHIFT;
 	m->code_harts = calloc(pages, sizeof(*m->code_harts));
 	m->code_rewrites = calloc(pages, 1);
+	m->code_rewrite_period = calloc(pages, sizeof(*m->code_rewrite_period));
 	m->harts = calloc(m->n_harts, sizeof(*m->harts));
-	if (!m->code_harts || !m->code_rewrites || !m->harts)
+	if (!m->code_harts || !m->code_rewrites || !m->code_rewrite_period || !m->harts)
 		return fail(err, errlen, "machine", ENOMEM);
 	for (unsigned i = 0; i < m->n_harts; i++)
 		if (rv_hart_init(&m->harts[i], m, i) != 0)
@@ -374,6 +373,7 @@ void rv_machine_destroy(struct rv_machine *m)
 	free(m->harts);
 	free(m->code_harts);
 	free(m->code_rewrites);
+	free(m->code_rewrite_period);
 	free(m->boot_dtb);
 	free(d);
 	pthread_mutex_destroy(&m->state_lock);

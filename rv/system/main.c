@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rv/debug/gdb_system.h"
 #include "rv/jit/jit.h"
 #include "rv/system/console.h"
 #include "rv/system/machine.h"
@@ -44,7 +45,8 @@ static void usage(FILE *out)
 	    "  -dumpdtb FILE            write the machine's devicetree to FILE and exit\n"
 	    "  -nographic               accepted: the console is always this terminal\n"
 	    "  -no-reboot               exit instead of rebooting when the guest reboots\n"
-	    "  -gdb tcp::PORT, -s       wait for gdb on PORT (-s: 1234); -S: start stopped\n"
+	    "  -gdb tcp:[HOST]:PORT     gdb stub (target remote :PORT; HOST defaults to 127.0.0.1)\n"
+	    "  -s, -S                   -s: -gdb tcp::1234; -S: harts start stopped until gdb continues\n"
 	    "  -d int                   log every trap and interrupt on stderr\n"
 	    "  --interp                 no translation: the reference interpreter runs the harts\n"
 	    "  --stats                  print per-hart and translator statistics at the end\n"
@@ -306,6 +308,8 @@ static int parse(int argc, char **argv, struct options *o)
 	}
 	if (!o->machine_given)
 		return usage_error("no machine given: use %s", "-M virt");
+	if (c->gdb_wait && !c->gdb)
+		return usage_error("%s waits for a debugger: add -gdb tcp::PORT or -s", "-S");
 	if (!c->kernel && c->firmware != RV_FW_FILE)
 		return usage_error("%s", c->firmware == RV_FW_NONE ? "-bios none needs -kernel ELF"
 		                                                   : "no -kernel given");
@@ -345,6 +349,13 @@ int rv_system_main(int argc, char **argv)
 	int p = parse(argc, argv, &o);
 	if (p != 0)
 		return p > 0 ? 0 : EXIT_USAGE;
+	struct rv_gdb_server *gdb = NULL;
+	char gdb_err[256];
+	if (o.cfg.gdb && !o.cfg.dumpdtb &&
+	    rv_gdb_server_open(o.cfg.gdb, o.cfg.gdb_wait, stderr, &gdb, gdb_err, sizeof(gdb_err)) != 0) {
+		fprintf(stderr, "karasu-rv: -gdb %s: %s\n", o.cfg.gdb, gdb_err);
+		return EXIT_ERROR;
+	}
 	struct rv_console console;
 	if (!o.cfg.dumpdtb && rv_console_start(&console, STDIN_FILENO, STDOUT_FILENO) != 0) {
 		fprintf(stderr, "karasu-rv: cannot start the console\n");
@@ -365,16 +376,24 @@ int rv_system_main(int argc, char **argv)
 			rv_machine_destroy(m);
 			return status;
 		}
+		if (gdb && rv_gdb_system_attach(m, gdb, err, sizeof(err)) != 0) {
+			fprintf(stderr, "karasu-rv: %s\n", err);
+			rv_machine_destroy(m);
+			status = EXIT_ERROR;
+			break;
+		}
 		int why = rv_machine_run(m);
 		if (o.cfg.stats)
 			print_stats(m);
 		status = why == RV_MACHINE_POWEROFF ? m->exit_code : why == RV_MACHINE_ERROR ? EXIT_ERROR : 0;
+		rv_gdb_system_release(m, status, why == RV_MACHINE_RESET && !o.no_reboot);
 		rv_machine_destroy(m);
 		if (why != RV_MACHINE_RESET || o.no_reboot)
 			break;
 		fprintf(stderr, "karasu-rv: the guest rebooted: starting the machine again\n");
 	}
 	rv_console_stop(&console);
+	rv_gdb_server_free(gdb);
 	return status;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rv/debug/gdb_system.h"
 #include "rv/interp/interp.h"
 #include "rv/jit/jit.h"
 #include "rv/mem/mem.h"
@@ -208,6 +209,16 @@ static void *hart_thread(void *arg)
 		__atomic_store_n(&h->cpu.interrupt_request, 0, __ATOMIC_SEQ_CST);
 		if (!handle_requests(h) || !rv_machine_running(h->machine))
 			break;
+		/* a debugger may hold the hart, step it (no interrupt first), or check breakpoints */
+		enum rv_gdb_hart_action debug = rv_gdb_system_hart_action(h);
+		if (debug == RV_GDB_HART_PARK) {
+			park(h);
+			continue;
+		}
+		if (debug == RV_GDB_HART_STEP) {
+			exit_handlers[rv_interp_step(&h->cpu)](h);
+			continue;
+		}
 		int hsm = __atomic_load_n(&h->hsm, __ATOMIC_ACQUIRE);
 		if (hsm == RV_HSM_START_PENDING) {
 			hsm_start(h);
@@ -228,7 +239,7 @@ static void *hart_thread(void *arg)
 			}
 			h->wfi = false;
 		}
-		enum rv_exit e = run_guest(h);
+		enum rv_exit e = debug == RV_GDB_HART_DEBUG ? rv_gdb_system_run(h) : run_guest(h);
 		exit_handlers[e](h);
 	}
 	return NULL;
