@@ -10,16 +10,18 @@
 
 #include "rv/system/machine.h"
 
-/* After this many drops caused by stores within one rewrite period, a page's code is interpreted instead
- * of translated: it holds code next to data written all the time (or a guest rewrites its own code in a
- * loop). The count starts again in a new period (2^23 ticks of mtime, about 0.84 s), so a page that the
- * kernel recycles now and then - page cache, freed and reused memory - is translated again. */
-#define CODE_REWRITE_LIMIT        32
-#define CODE_REWRITE_PERIOD_SHIFT 23
+/* A page whose translations stores drop CODE_REWRITE_LIMIT times in a burst (each drop at most
+ * CODE_REWRITE_GAP after the last) is interpreted instead of translated while the burst lasts: it holds
+ * code next to data written all the time, or a guest rewrites its own code in a loop. Once the page has
+ * been left alone for CODE_REWRITE_GAP it is translated again (a kernel patching its text at boot, a page
+ * recycled for other code later). Times in units of 2^10 mtime ticks (102.4 us). */
+#define CODE_REWRITE_LIMIT 32
+#define CODE_REWRITE_UNIT  10
+#define CODE_REWRITE_GAP   200 /* about 20 ms */
 
-static uint16_t rewrite_period(const struct rv_machine *m)
+static uint32_t rewrite_clock(const struct rv_machine *m)
 {
-	return (uint16_t)(rv_machine_raw_time(m) >> CODE_REWRITE_PERIOD_SHIFT);
+	return (uint32_t)(rv_machine_raw_time(m) >> CODE_REWRITE_UNIT);
 }
 
 static uint64_t page_index(uint64_t pa)
@@ -80,11 +82,10 @@ void rv_machine_code_written(struct rv_machine *m, uint64_t pa, uint64_t len)
 		uint32_t mask = __atomic_exchange_n(&m->code_harts[i], 0, __ATOMIC_ACQ_REL);
 		if (!mask)
 			continue;
-		uint16_t period = rewrite_period(m);
-		if (m->code_rewrite_period[i] != period) {
-			m->code_rewrite_period[i] = period;
-			m->code_rewrites[i] = 0;
-		}
+		uint32_t now = rewrite_clock(m);
+		if (now - m->code_rewrite_time[i] > CODE_REWRITE_GAP)
+			m->code_rewrites[i] = 0; /* a new burst */
+		m->code_rewrite_time[i] = now;
 		if (m->code_rewrites[i] < UINT8_MAX)
 			m->code_rewrites[i]++;
 		for (unsigned n = 0; n < m->n_harts; n++)
@@ -99,7 +100,8 @@ bool rv_machine_page_interpreted(const struct rv_machine *m, uint64_t pa)
 	if (!rv_bus_ram(&m->bus, pa, 1, &host))
 		return false;
 	uint64_t i = page_index(pa);
-	return m->code_rewrites[i] >= CODE_REWRITE_LIMIT && m->code_rewrite_period[i] == rewrite_period(m);
+	return m->code_rewrites[i] >= CODE_REWRITE_LIMIT &&
+	       rewrite_clock(m) - m->code_rewrite_time[i] <= CODE_REWRITE_GAP;
 }
 
 bool rv_machine_dma_read(struct rv_machine *m, uint64_t pa, void *buf, uint64_t len)

@@ -332,9 +332,9 @@ int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console *co
 	uint64_t pages = cfg->ram_size >> PAGE_SHIFT;
 	m->code_harts = calloc(pages, sizeof(*m->code_harts));
 	m->code_rewrites = calloc(pages, 1);
-	m->code_rewrite_period = calloc(pages, sizeof(*m->code_rewrite_period));
+	m->code_rewrite_time = calloc(pages, sizeof(*m->code_rewrite_time));
 	m->harts = calloc(m->n_harts, sizeof(*m->harts));
-	if (!m->code_harts || !m->code_rewrites || !m->code_rewrite_period || !m->harts)
+	if (!m->code_harts || !m->code_rewrites || !m->code_rewrite_time || !m->harts)
 		return fail(err, errlen, "machine", ENOMEM);
 	for (unsigned i = 0; i < m->n_harts; i++)
 		if (rv_hart_init(&m->harts[i], m, i) != 0)
@@ -373,7 +373,7 @@ void rv_machine_destroy(struct rv_machine *m)
 	free(m->harts);
 	free(m->code_harts);
 	free(m->code_rewrites);
-	free(m->code_rewrite_period);
+	free(m->code_rewrite_time);
 	free(m->boot_dtb);
 	free(d);
 	pthread_mutex_destroy(&m->state_lock);

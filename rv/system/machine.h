@@ -96,8 +96,8 @@ struct rv_machine {
 	/* Translated code: per RAM page, the harts (bit n = hart n) holding translations made from it.
 	 * Stores into such a page, by a hart or by DMA, make those harts drop them (code.c). */
 	uint32_t *code_harts;
-	uint8_t *code_rewrites;        /* per RAM page: times its translations were dropped by a store... */
-	uint16_t *code_rewrite_period; /* ...in this rewrite period (code.c) */
+	uint8_t *code_rewrites;      /* per RAM page: times its translations were dropped by a store... */
+	uint32_t *code_rewrite_time; /* ...and when it last happened (code.c) */
 
 	/* boot */
 	uint64_t entry;    /* where harts start */
