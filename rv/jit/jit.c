@@ -389,7 +389,7 @@ static void profile_side_exits(struct rv_jit *j, struct jit_block *b)
 {
 	bool retranslate = false;
 	for (unsigned i = 0; i < b->n_exits; i++) {
-		struct jit_exit *e = &b->exits[i];
+		struct jit_exit *e = b->exits[i];
 		if (e->branch_pc && e->taken > JIT_HOT_PERIOD / 4 * 3 &&
 		    j->n_follow_taken < JIT_FOLLOW_SIZE / 2 && !jit_follow_taken(j, e->branch_pc)) {
 			unsigned s = follow_slot(e->branch_pc);
@@ -575,7 +575,7 @@ void jit_invalidate_block(struct rv_jit *j, struct jit_block *b)
 	b->incoming = NULL;
 	/* this block's own chained exits leave their targets' incoming lists */
 	for (unsigned i = 0; i < b->n_exits; i++) {
-		struct jit_exit *e = &b->exits[i];
+		struct jit_exit *e = b->exits[i];
 		if (!e->to)
 			continue;
 		struct jit_exit **ep = &e->to->incoming;

@@ -116,8 +116,8 @@ struct jit_block {
 	struct jit_block *hash_next;
 	struct jit_exit *incoming; /* exits of other blocks chained to this one */
 	unsigned n_exits;
-	struct jit_exit exits[JIT_BLOCK_MAX_EXITS];
-	bool loop;       /* translated as a loop: back edge inside the block */
+	struct jit_exit *exits[JIT_BLOCK_MAX_EXITS]; /* in the metadata arena */
+	bool loop;                                   /* translated as a loop: back edge inside the block */
 	uint8_t n_remap; /* register view of the block body (for fault recovery) */
 	struct jit_remap remap[JIT_MAPPED_COUNT];
 	int8_t xmm_of[32];    /* guest f reg -> xmm, or -1 */

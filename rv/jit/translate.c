@@ -105,6 +105,8 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 }
 
 static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
+static struct jit_exit *new_exit(struct jit_tctx *t);
+static void emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e);
 static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
 
 /* ---- cold stubs ---- */
@@ -175,8 +177,10 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		emit_return(t, JIT_RET_SLOW);
 		break;
 	case COLD_SIDE_EXIT: {
-		struct jit_exit *e = &t->b->exits[t->b->n_exits]; /* the one emit_direct_exit takes */
-		if (t->j->profiling && c->branch_pc && t->b->n_exits < JIT_BLOCK_MAX_EXITS) {
+		struct jit_exit *e = new_exit(t); /* the one emit_direct_exit takes */
+		if (!e)
+			break;
+		if (t->j->profiling && c->branch_pc) {
 			x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)&e->taken);
 			x86_alu_mi(b, X86_ADD, false, x86_mem_bd(JIT_TMP3, 0), 1);
 		}
@@ -184,9 +188,8 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		    c->op) /* the block's instructions after the branch did not run */
 			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_view_leave(t);
-		emit_direct_exit(t, -1, c->pc);
-		if (!b->overflow)
-			e->branch_pc = c->branch_pc;
+		emit_exit_record(t, -1, c->pc, e);
+		e->branch_pc = c->branch_pc;
 		break;
 	}
 	case COLD_HOT: emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
@@ -319,15 +322,24 @@ static bool cross_page(const struct jit_tctx *t, uint64_t target_pc)
 	return t->j->sys && ((target_pc ^ t->b->pc) & ~(uint64_t)(RV_PAGE_SIZE - 1)) != 0;
 }
 
-/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc. */
-static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
+/* A new exit record of the block (in the metadata arena); NULL (the block fails) if there is none left. */
+static struct jit_exit *new_exit(struct jit_tctx *t)
 {
 	struct jit_block *blk = t->b;
-	if (blk->n_exits >= JIT_BLOCK_MAX_EXITS) {
+	struct jit_exit *e =
+	    blk->n_exits < JIT_BLOCK_MAX_EXITS ? jit_arena_alloc(&t->j->arena, sizeof(*e)) : NULL;
+	if (!e) {
 		t->buf.overflow = true;
-		return;
+		return NULL;
 	}
-	struct jit_exit *e = &blk->exits[blk->n_exits++];
+	blk->exits[blk->n_exits++] = e;
+	return e;
+}
+
+/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc, recorded in e. */
+static void emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e)
+{
+	struct jit_block *blk = t->b;
 	e->target_pc = target_pc;
 	e->from = blk;
 	e->cross_page = cross_page(t, target_pc);
@@ -336,6 +348,13 @@ static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
 	    cc < 0 ? x86_jmp32(&t->buf, placeholder) : x86_jcc32(&t->buf, (enum x86_cc)cc, placeholder);
 	struct jit_cold *c = jit_add_cold(t, COLD_EXIT, e->patch);
 	c->exit = e;
+}
+
+static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
+{
+	struct jit_exit *e = new_exit(t);
+	if (e)
+		emit_exit_record(t, cc, target_pc, e);
 }
 
 static enum x86_cc branch_cc(unsigned op)
