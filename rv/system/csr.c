@@ -41,6 +41,14 @@ static void set_fs(struct rv_hart *h, unsigned fs)
 	(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS | MSTATUS_XS | \
 	 MSTATUS_SUM | MSTATUS_MXR | (3ull << MSTATUS_UXL_SHIFT) | MSTATUS_SD)
 
+/* After a write that may have enabled or raised an interrupt: the runtime must look at the hart only if
+ * one can be taken now (one that becomes pending later kicks the hart). A kernel enables interrupts
+ * all the time with nothing pending; leaving translated code each time would cost more than the rest. */
+static enum csr_result interrupts_changed(const struct rv_hart *h)
+{
+	return rv_trap_pending_interrupt(h) ? CSR_STATE : CSR_OK;
+}
+
 /* Applies a new mstatus (already masked to the writable bits, FS separate), with the side effects on the
  * TLB that MXR has. Returns whether the runtime must look at the hart again: interrupts may have been
  * enabled, or FP turned on or off (translated code differs). A change of SUM, MPRV or MPP only switches
@@ -59,7 +67,9 @@ static enum csr_result write_mstatus(struct rv_hart *h, uint64_t value, uint64_t
 		rv_mmu_flush_guest(h); /* execute-only pages become readable or stop being so */
 	rv_hart_update_mode(h);
 	bool enabled = ((next & ~old) & (MSTATUS_SIE | MSTATUS_MIE)) != 0;
-	return enabled || (h->cpu.fp_disabled != fp_was_off) ? CSR_STATE : CSR_OK;
+	if (h->cpu.fp_disabled != fp_was_off)
+		return CSR_STATE;
+	return enabled ? interrupts_changed(h) : CSR_OK;
 }
 
 /* ---- counters ---- */
@@ -257,7 +267,7 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_SSTATUS:
 		return write_mstatus(h, v, SSTATUS_WRITABLE,
 		                     (unsigned)((v & MSTATUS_FS) >> MSTATUS_FS_SHIFT));
-	case CSR_SIE: h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); return CSR_STATE;
+	case CSR_SIE: h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); return interrupts_changed(h);
 	case CSR_STVEC:
 		if ((v & TVEC_MODE_MASK) <= TVEC_MODE_VECTOR)
 			h->stvec = v;
@@ -273,11 +283,11 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 			uint64_t sw = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
 			__atomic_store_n(&h->mip_sw, (sw & ~MIP_SSIP) | (v & MIP_SSIP), __ATOMIC_RELAXED);
 		}
-		return CSR_STATE;
+		return interrupts_changed(h);
 	case CSR_STIMECMP:
 		__atomic_store_n(&h->stimecmp, v, __ATOMIC_RELEASE); /* the timer service reads it */
 		rv_hart_stimecmp_changed(h);
-		return CSR_STATE;
+		return interrupts_changed(h);
 	case CSR_SATP: {
 		uint64_t mode = v >> SATP_MODE_SHIFT;
 		if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48)
@@ -299,8 +309,8 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_TDATA2:
 	case CSR_TDATA3: return CSR_OK; /* no triggers: tselect stays 0, tdata1 type 0 */
 	case CSR_MEDELEG: h->medeleg = v & MEDELEG_MASK; return CSR_OK;
-	case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; return CSR_STATE;
-	case CSR_MIE: h->mie = v & MIP_ALL; return CSR_STATE;
+	case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; return interrupts_changed(h);
+	case CSR_MIE: h->mie = v & MIP_ALL; return interrupts_changed(h);
 	case CSR_MTVEC:
 		if ((v & TVEC_MODE_MASK) <= TVEC_MODE_VECTOR)
 			h->mtvec = v;
@@ -309,7 +319,7 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_MENVCFG:
 		__atomic_store_n(&h->menvcfg, v & (ENVCFG_FIOM | ENVCFG_STCE), __ATOMIC_RELEASE);
 		rv_hart_stimecmp_changed(h); /* STCE decides who drives STIP */
-		return CSR_STATE;
+		return interrupts_changed(h);
 	case CSR_MCOUNTINHIBIT: write_mcountinhibit(h, v); return CSR_OK;
 	case CSR_MSCRATCH: h->mscratch = v; return CSR_OK;
 	case CSR_MEPC: h->mepc = v & ~1ull; return CSR_OK;
@@ -319,7 +329,7 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		uint64_t writable = MIP_SSIP | MIP_SEIP | ((h->menvcfg & ENVCFG_STCE) ? 0 : MIP_STIP);
 		uint64_t sw = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
 		__atomic_store_n(&h->mip_sw, (sw & ~writable) | (v & writable), __ATOMIC_RELAXED);
-		return CSR_STATE;
+		return interrupts_changed(h);
 	}
 	case CSR_MCYCLE: write_mcycle(h, v); return CSR_OK;
 	case CSR_MINSTRET: write_minstret(h, v); return CSR_OK;
