@@ -125,6 +125,21 @@ void jit_translate_load(struct jit_tctx *t, const struct rv_insn *in);
 void jit_translate_store(struct jit_tctx *t, const struct rv_insn *in);
 void jit_emit_sys_access_cold(struct jit_tctx *t, const struct jit_cold *c);
 
+/* translate.c: leaves translated code with rax = value for rv_jit_run. */
+void jit_emit_return(struct jit_tctx *t, uint64_t value);
+
+/* translate_flow.c: control flow (see there). */
+struct jit_exit *jit_new_exit(struct jit_tctx *t);
+void jit_emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e);
+void jit_emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
+void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
+void jit_emit_indirect_jump(struct jit_tctx *t);
+void jit_emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why);
+void jit_emit_page_check(struct jit_tctx *t, uint64_t va, const uint8_t *page_host);
+void jit_translate_branch(struct jit_tctx *t, const struct rv_insn *in);
+void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in);
+void jit_translate_jalr(struct jit_tctx *t, const struct rv_insn *in);
+
 /* translate_int.c: integer computational instructions (RV64I/M without memory or control flow).
  * Returns false if the op is not one of them. */
 bool jit_translate_int(struct jit_tctx *t, const struct rv_insn *in);

@@ -104,11 +104,6 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 	}
 }
 
-static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
-static struct jit_exit *new_exit(struct jit_tctx *t);
-static void emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e);
-static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
-
 /* ---- cold stubs ---- */
 
 struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field)
@@ -137,7 +132,7 @@ void jit_emit_store_pc(struct jit_tctx *t, uint64_t pc)
 }
 
 /* Leaves translated code: rax = value for rv_jit_run. */
-static void emit_return(struct jit_tctx *t, uint64_t value)
+void jit_emit_return(struct jit_tctx *t, uint64_t value)
 {
 	x86_mov_ri(&t->buf, JIT_TMP0, value);
 	x86_jmp32(&t->buf, t->j->epilogue);
@@ -156,28 +151,28 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		jit_view_leave(t);
 		x86_store_imm(b, 4, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(fault_kind)), c->fault_kind);
 		jit_emit_store_pc(t, c->pc);
-		emit_return(t, RV_EXIT_FAULT);
+		jit_emit_return(t, RV_EXIT_FAULT);
 		break;
 	case COLD_EXIT:
 		c->exit->stub = here;
-		emit_return(t, (uint64_t)(uintptr_t)c->exit);
+		jit_emit_return(t, (uint64_t)(uintptr_t)c->exit);
 		break;
 	case COLD_LOOP_INTERRUPT:
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_INTERRUPT:
 		jit_emit_store_pc(t, c->pc);
-		emit_return(t, RV_EXIT_INTERRUPT);
+		jit_emit_return(t, RV_EXIT_INTERRUPT);
 		break;
 	case COLD_SLOW_VIEW:
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_SLOW:
 		jit_emit_store_pc(t, c->pc);
-		emit_return(t, JIT_RET_SLOW);
+		jit_emit_return(t, JIT_RET_SLOW);
 		break;
 	case COLD_SIDE_EXIT: {
-		struct jit_exit *e = new_exit(t); /* the one emit_direct_exit takes */
+		struct jit_exit *e = jit_new_exit(t); /* the one emit_direct_exit takes */
 		if (!e)
 			break;
 		if (t->j->profiling && c->branch_pc) {
@@ -188,18 +183,18 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		    c->op) /* the block's instructions after the branch did not run */
 			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_view_leave(t);
-		emit_exit_record(t, -1, c->pc, e);
+		jit_emit_exit_record(t, -1, c->pc, e);
 		e->branch_pc = c->branch_pc;
 		break;
 	}
-	case COLD_HOT: emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
+	case COLD_HOT: jit_emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
 	case COLD_INTERRUPT_RAX:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
-		emit_return(t, RV_EXIT_INTERRUPT);
+		jit_emit_return(t, RV_EXIT_INTERRUPT);
 		break;
 	case COLD_LOOKUP_MISS:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
-		emit_return(t, JIT_RET_LOOKUP);
+		jit_emit_return(t, JIT_RET_LOOKUP);
 		break;
 	case COLD_DIV_ZERO:
 		/* quotient: all ones; remainder: the dividend (still in rax) */
@@ -234,7 +229,7 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 			x86_alu_mi(b, X86_ADD, true, x86_mem_bd(JIT_TMP3, 0), 1);
 		}
 		jit_emit_store_pc(t, c->pc);
-		emit_return(t, JIT_RET_LOOKUP);
+		jit_emit_return(t, JIT_RET_LOOKUP);
 		break;
 	}
 }
@@ -313,210 +308,12 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 	t->j->stats.helper_insns++;
 }
 
-/* ---- control flow ---- */
-
-/* System mode: whether a direct exit leaves the block's virtual page (it is then chained to the
- * target's checked entry). */
-static bool cross_page(const struct jit_tctx *t, uint64_t target_pc)
-{
-	return t->j->sys && ((target_pc ^ t->b->pc) & ~(uint64_t)(RV_PAGE_SIZE - 1)) != 0;
-}
-
-/* A new exit record of the block (in the metadata arena); NULL (the block fails) if there is none left. */
-static struct jit_exit *new_exit(struct jit_tctx *t)
-{
-	struct jit_block *blk = t->b;
-	struct jit_exit *e =
-	    blk->n_exits < JIT_BLOCK_MAX_EXITS ? jit_arena_alloc(&t->j->arena, sizeof(*e)) : NULL;
-	if (!e) {
-		t->buf.overflow = true;
-		return NULL;
-	}
-	blk->exits[blk->n_exits++] = e;
-	return e;
-}
-
-/* A direct exit to target_pc through a patchable jmp (cc < 0) or jcc, recorded in e. */
-static void emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e)
-{
-	struct jit_block *blk = t->b;
-	e->target_pc = target_pc;
-	e->from = blk;
-	e->cross_page = cross_page(t, target_pc);
-	uintptr_t placeholder = x86_here(&t->buf);
-	e->patch =
-	    cc < 0 ? x86_jmp32(&t->buf, placeholder) : x86_jcc32(&t->buf, (enum x86_cc)cc, placeholder);
-	struct jit_cold *c = jit_add_cold(t, COLD_EXIT, e->patch);
-	c->exit = e;
-}
-
-static void emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
-{
-	struct jit_exit *e = new_exit(t);
-	if (e)
-		emit_exit_record(t, cc, target_pc, e);
-}
-
-static enum x86_cc branch_cc(unsigned op)
-{
-	switch (op) {
-	case RV_OP_BEQ: return X86_CC_E;
-	case RV_OP_BNE: return X86_CC_NE;
-	case RV_OP_BLT: return X86_CC_L;
-	case RV_OP_BGE: return X86_CC_GE;
-	case RV_OP_BLTU: return X86_CC_B;
-	default: return X86_CC_AE; /* BGEU */
-	}
-}
-
-static void translate_branch(struct jit_tctx *t, const struct rv_insn *in)
-{
-	struct x86_buf *b = &t->buf;
-	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
-	/* stores of the view's registers do not touch the flags, but remapped registers are reloaded:
-	 * leave the view first unless the block loops (then only the exit path leaves it) */
-	if (!t->loop) {
-		jit_view_leave(t);
-		a = jit_gpr(t, in->rs1);
-		c = jit_gpr(t, in->rs2);
-		if (in->imm <= 0)
-			emit_interrupt_check(t, t->pc); /* a backward branch: stop here if asked to */
-	}
-	enum x86_gpr ra;
-	if (a.kind == OPND_REG) {
-		ra = a.reg;
-	} else {
-		ra = JIT_TMP0;
-		jit_load_opnd(t, ra, a);
-	}
-	if (c.kind == OPND_IMM && c.imm == 0)
-		x86_test_rr(b, true, ra, ra);
-	else
-		jit_alu_opnd(t, X86_CMP, true, ra, c);
-	if (t->loop) {
-		/* the back edge stays inside the block, in the block's register view */
-		x86_jcc32(b, branch_cc(in->op), t->loop_head);
-		jit_view_leave(t);
-		emit_direct_exit(t, -1, t->pc + in->len);
-		return;
-	}
-	emit_direct_exit(t, branch_cc(in->op), t->pc + (uint64_t)in->imm);
-	emit_direct_exit(t, -1, t->pc + in->len);
-}
-
-/* Every cycle of translated code passes a backward jump, an indirect jump or a loop block's head: the
- * interrupt_request check sits there (state: outside the view; pc = where to resume). */
-static void emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc)
-{
-	struct x86_buf *b = &t->buf;
-	x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
-	struct jit_cold *c = jit_add_cold(t, COLD_INTERRUPT, x86_jcc32(b, X86_CC_NE, x86_here(b)));
-	c->pc = resume_pc;
-}
-
-/* A conditional branch that does not end the block: the taken path is a side exit through a cold stub
- * (which leaves the register view), the fall-through path continues in the block. */
-static void translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
-{
-	struct x86_buf *b = &t->buf;
-	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
-	enum x86_gpr ra = JIT_TMP0;
-	if (a.kind == OPND_REG)
-		ra = a.reg;
-	else
-		jit_load_opnd(t, ra, a);
-	if (c.kind == OPND_IMM && c.imm == 0)
-		x86_test_rr(b, true, ra, ra);
-	else
-		jit_alu_opnd(t, X86_CMP, true, ra, c);
-	bool follow = t->follow[in - t->insns];
-	enum x86_cc cc = follow ? x86_cc_invert(branch_cc(in->op)) : branch_cc(in->op);
-	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, cc, x86_here(b)));
-	side->pc = follow ? t->pc + in->len : t->pc + (uint64_t)in->imm;
-	side->branch_pc = follow ? 0 : t->pc; /* a followed branch is not profiled again */
-	side->op = (uint16_t)(t->n_insns - 1 - (unsigned)(in - t->insns)); /* instructions skipped */
-}
-
-/* Jumps to the host code of the guest pc in rax through the jump cache, or leaves to the dispatcher. */
-static void emit_indirect_jump(struct jit_tctx *t)
-{
-	struct x86_buf *b = &t->buf;
-	/* entry = jump_cache[(pc >> 1) & (SIZE-1)], 16 bytes each: byte offset (pc << 3) & ((SIZE-1) << 4) */
-	x86_mov_rr(b, false, X86_RDX, X86_RAX);
-	x86_shift_ri(b, X86_SHL, false, X86_RDX, 3);
-	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)(t->j->jump_cache_mask << 4));
-	x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
-	if (t->b->fp_off) {
-		/* the tag of blocks with FP off has bit 0 set (jit_jump_tag) */
-		x86_lea(b, true, JIT_TMP1, x86_mem_bd(X86_RAX, 1));
-		x86_alu_rm(b, X86_CMP, true, JIT_TMP1, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
-	} else {
-		x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
-	}
-	uint8_t *miss = x86_jcc32(b, X86_CC_NE, x86_here(b));
-	jit_add_cold(t, COLD_LOOKUP_MISS, miss);
-	x86_jmp_m(b, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 8));
-}
-
-static void translate_jalr(struct jit_tctx *t, const struct rv_insn *in)
-{
-	struct x86_buf *b = &t->buf;
-	jit_load_opnd(t, X86_RAX, jit_gpr(t, in->rs1));
-	if (in->imm)
-		x86_alu_ri(b, X86_ADD, true, X86_RAX, (int32_t)in->imm);
-	x86_alu_ri(b, X86_AND, true, X86_RAX, -2);
-	jit_store_gpr_imm(t, in->rd, t->pc + in->len);
-	jit_view_leave(t);
-	if (t->cpu->exit_pc) {
-		/* bare mode: a return to exit_pc must reach the dispatcher, never a cached block */
-		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), X86_RAX);
-		emit_return(t, JIT_RET_LOOKUP);
-		return;
-	}
-	x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
-	jit_add_cold(t, COLD_INTERRUPT_RAX, x86_jcc32(b, X86_CC_NE, x86_here(b)));
-	emit_indirect_jump(t);
-}
-
-static void emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why)
-{
-	jit_view_leave(t);
-	/* system mode counts instret: an ECALL, EBREAK or illegal instruction does not retire */
-	if (t->j->sys && why != RV_EXIT_FENCE_I)
-		x86_alu_mi(&t->buf, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)),
-		           (int32_t)jit_insns_from(t, pc));
-	jit_emit_store_pc(t, pc);
-	emit_return(t, why);
-}
-
-/* System mode: the block's code came from the physical page behind the virtual page of va; check that the
- * fetch TLB still maps it there (the tag of the entry, and its addend, which tells the physical page),
- * else leave to the dispatcher with pc = the block's start: it walks the page table and finds (or makes)
- * the right block. A miss of the TLB entry itself ends up there too. */
-static void emit_page_check(struct jit_tctx *t, uint64_t va, const uint8_t *page_host)
-{
-	struct x86_buf *b = &t->buf;
-	uint64_t page = va & ~(uint64_t)(RV_PAGE_SIZE - 1);
-	int32_t entry = (int32_t)(rv_tlb_index(va) * sizeof(struct rv_tlb_entry));
-	x86_load(b, 8, false, JIT_TMP3, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(itlb)));
-	x86_mov_ri(b, JIT_TMP2, page);
-	x86_alu_rm(b, X86_CMP, true, JIT_TMP2,
-	           x86_mem_bd(JIT_TMP3, entry + (int32_t)offsetof(struct rv_tlb_entry, tag_exec)));
-	struct jit_cold *c = jit_add_cold(t, COLD_PAGE_CHECK, x86_jcc32(b, X86_CC_NE, x86_here(b)));
-	c->pc = t->b->pc;
-	x86_mov_ri(b, JIT_TMP2, (uintptr_t)page_host - page);
-	x86_alu_rm(b, X86_CMP, true, JIT_TMP2,
-	           x86_mem_bd(JIT_TMP3, entry + (int32_t)offsetof(struct rv_tlb_entry, addend)));
-	c = jit_add_cold(t, COLD_PAGE_CHECK, x86_jcc32(b, X86_CC_NE, x86_here(b)));
-	c->pc = t->b->pc;
-}
-
 /* Translates one instruction; returns true if it ends the block. */
 static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool last)
 {
 	uint32_t flags = rv_op_flags(in->op);
 	if ((flags & RV_OPF_FP) && t->b->fp_off) {
-		emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); /* mstatus.FS is Off */
+		jit_emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); /* mstatus.FS is Off */
 		return true;
 	}
 	switch (in->op) {
@@ -528,14 +325,14 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 		}
 		jit_view_leave(t);
 		if (in->imm <= 0)
-			emit_interrupt_check(t, t->pc + (uint64_t)in->imm);
-		emit_direct_exit(t, -1, t->pc + (uint64_t)in->imm);
+			jit_emit_interrupt_check(t, t->pc + (uint64_t)in->imm);
+		jit_emit_direct_exit(t, -1, t->pc + (uint64_t)in->imm);
 		return true;
-	case RV_OP_JALR: translate_jalr(t, in); return true;
-	case RV_OP_ECALL: emit_exit_at(t, t->pc, RV_EXIT_ECALL); return true;
-	case RV_OP_EBREAK: emit_exit_at(t, t->pc, RV_EXIT_EBREAK); return true;
-	case RV_OP_ILLEGAL: emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); return true;
-	case RV_OP_FENCE_I: emit_exit_at(t, t->pc + in->len, RV_EXIT_FENCE_I); return true;
+	case RV_OP_JALR: jit_translate_jalr(t, in); return true;
+	case RV_OP_ECALL: jit_emit_exit_at(t, t->pc, RV_EXIT_ECALL); return true;
+	case RV_OP_EBREAK: jit_emit_exit_at(t, t->pc, RV_EXIT_EBREAK); return true;
+	case RV_OP_ILLEGAL: jit_emit_exit_at(t, t->pc, RV_EXIT_ILLEGAL); return true;
+	case RV_OP_FENCE_I: jit_emit_exit_at(t, t->pc + in->len, RV_EXIT_FENCE_I); return true;
 	case RV_OP_FENCE:
 		/* system mode: PAUSE tells the hart's environment that it spins (it may yield the host CPU) */
 		if (t->j->sys && in->imm == RV_FENCE_PAUSE_IMM) {
@@ -549,10 +346,10 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 	}
 	if (flags & RV_OPF_BRANCH) {
 		if (!last) {
-			translate_side_branch(t, in);
+			jit_translate_side_branch(t, in);
 			return false;
 		}
-		translate_branch(t, in);
+		jit_translate_branch(t, in);
 		return true;
 	}
 	if (jit_translate_int(t, in))
@@ -730,10 +527,10 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	if (j->sys) {
 		/* the checked entry (from other pages and jump caches), then the one after the check; a
 		 * block crossing pages checks its second page in both */
-		emit_page_check(t, pc, j->sys_page_host);
+		jit_emit_page_check(t, pc, j->sys_page_host);
 		blk->host_fast = x86_here(&t->buf);
 		if (blk->pa2)
-			emit_page_check(t, pc + 2, j->sys_page2_host);
+			jit_emit_page_check(t, pc + 2, j->sys_page2_host);
 	} else {
 		blk->host_fast = blk->host;
 	}
@@ -802,7 +599,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		/* a limit, or the next instruction cannot be fetched: its own block reports the fault */
 		t->pc = end;
 		jit_view_leave(t);
-		emit_direct_exit(t, -1, end);
+		jit_emit_direct_exit(t, -1, end);
 	}
 	blk->end_pc = end; /* the guest range the block was made from (followed branches skip ahead) */
 	for (unsigned i = 0; i < t->n_insns; i++)
