@@ -3,7 +3,7 @@
 #include <stdbool.h>
 
 #include "hv/arch/arm64/sysreg.h"
-#include "hv/core/console.h"
+#include "lib/console_mux.h"
 #include "hv/core/irq.h"
 #include "hv/core/log.h"
 #include "hv/core/partition.h"

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/core/config.h"
+#include "lib/config.h"
 
 /* Finds the disk and mounts its first partition. False (with a message) if there is none. */
 bool loader_mount_boot_disk(void);

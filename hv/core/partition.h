@@ -9,7 +9,7 @@
 
 #include "hv/arch/arm64/psci.h"
 #include "hv/arch/arm64/stage2.h"
-#include "hv/core/config.h"
+#include "lib/config.h"
 #include "hv/core/disk.h"
 #include "hv/core/ram_scrub.h"
 #include "hv/core/spinlock.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/core/config.h"
+#include "lib/config.h"
 
 static struct karasu_config cfg; /* large: static */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "hv/core/console.h"
+#include "lib/console_mux.h"
 
 #define MAX_OUT   16384
 #define MAX_INPUT 256

@@ -1,6 +1,6 @@
 /* The console multiplexer (see console.h): per-guest line buffers, one owner per physical line, input routing
  * and the karasu> prompt. Pure logic over struct console_hooks. */
-#include "hv/core/console.h"
+#include "lib/console_mux.h"
 
 #include <stdarg.h>
 

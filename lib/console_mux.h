@@ -17,8 +17,8 @@
  * caller serialises every call (karasu-hv: one console lock, taken around each console_mux_* call; hooks are
  * called with it held, so they must not call back into console_mux_* except console_mux_printf from `stats`).
  */
-#ifndef KARASU_HV_CORE_CONSOLE_H
-#define KARASU_HV_CORE_CONSOLE_H
+#ifndef KARASU_LIB_CONSOLE_MUX_H
+#define KARASU_LIB_CONSOLE_MUX_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
-/* karasu.cfg parser (format: hv/core/config.h and docs/config.md).
+/* karasu.cfg parser (format: lib/config.h and docs/config.md).
  *
  * One pass over the lines. A guest section is parsed into the next free slot of cfg->guests and only
  * counted (accepted) when its section ends without errors; otherwise the slot is cleared and reused, so a
  * bad guest never reaches the hypervisor. Keys are handled by a table of setters.
  */
-#include "hv/core/config.h"
+#include "lib/config.h"
 
 #include <stdarg.h>
 

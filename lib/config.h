@@ -22,8 +22,8 @@
  * The parser is freestanding (lib/ only) and allocates nothing: struct karasu_config is large (~12 KiB), so
  * keep it in static storage, not on a small stack.
  */
-#ifndef KARASU_HV_CORE_CONFIG_H
-#define KARASU_HV_CORE_CONFIG_H
+#ifndef KARASU_LIB_CONFIG_H
+#define KARASU_LIB_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
