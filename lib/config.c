@@ -17,12 +17,14 @@ enum section_kind { SECTION_NONE, SECTION_GLOBAL, SECTION_GUEST, SECTION_SKIP };
 
 struct parser {
 	struct karasu_config *cfg;
+	enum karasu_config_engine engine;
 	unsigned line;
 	enum section_kind section;
 	bool global_seen;
 	/* The guest being parsed (cfg->guests[cfg->nguests]) and what it has so far. */
 	bool guest_bad;
 	uint32_t keys_seen; /* bit per guest_keys[] entry */
+	unsigned memory_base_line;
 	unsigned focus_line;
 };
 
@@ -445,8 +447,17 @@ static void finish_guest(struct parser *ps)
 			add_error(ps, g->line, "guest %s: memory_base + memory wraps around", g->name);
 			ps->guest_bad = true;
 		}
+		if (ps->engine == KARASU_CONFIG_RV && g->memory_base != KARASU_CFG_RV_RAM_BASE) {
+			add_error(
+			    ps, ps->memory_base_line,
+			    "guest %s: memory_base: karasu-rv's RAM is at 0x80000000 (QEMU virt); leave "
+			    "memory_base out",
+			    g->name);
+			ps->guest_bad = true;
+		}
 	}
-	for (unsigned i = 0; i < cfg->nguests && !ps->guest_bad; i++) {
+	/* karasu-hv gives each physical CPU to one guest; karasu-rv's host threads may share host CPUs */
+	for (unsigned i = 0; i < cfg->nguests && !ps->guest_bad && ps->engine == KARASU_CONFIG_HV; i++) {
 		uint64_t shared = cfg->guests[i].cpu_mask & g->cpu_mask;
 		if (shared != 0) {
 			unsigned cpu = 0;
@@ -496,12 +507,14 @@ static void start_guest(struct parser *ps, struct span name)
 	k_memset(g, 0, sizeof(*g));
 	k_memcpy(g->name, name.p, name.len);
 	g->memory_size = KARASU_CFG_DEFAULT_MEMORY;
-	g->memory_base = KARASU_CFG_DEFAULT_RAM_BASE;
+	g->memory_base =
+	    ps->engine == KARASU_CONFIG_RV ? KARASU_CFG_RV_RAM_BASE : KARASU_CFG_DEFAULT_RAM_BASE;
 	g->autostart = true;
 	g->line = ps->line;
 	ps->section = SECTION_GUEST;
 	ps->guest_bad = false;
 	ps->keys_seen = 0;
+	ps->memory_base_line = ps->line;
 }
 
 /* "[karasu]" or "[guest NAME]" (inner is what is between the brackets). */
@@ -604,6 +617,8 @@ static void guest_key(struct parser *ps, struct span key, struct span v)
 			return;
 		}
 		ps->keys_seen |= 1u << i;
+		if (guest_keys[i].set == set_memory_base)
+			ps->memory_base_line = ps->line;
 		if (!guest_keys[i].set(g, v, err)) {
 			add_error(ps, ps->line, "guest %s: %s", g->name, err);
 			ps->guest_bad = true;
@@ -687,6 +702,12 @@ static void parse_line(struct parser *ps, struct span line)
 
 int karasu_config_parse(const char *text, size_t len, struct karasu_config *cfg)
 {
+	return karasu_config_parse_for(text, len, KARASU_CONFIG_HV, cfg);
+}
+
+int karasu_config_parse_for(const char *text, size_t len, enum karasu_config_engine engine,
+                            struct karasu_config *cfg)
+{
 	struct parser ps;
 	size_t pos = 0;
 
@@ -694,6 +715,7 @@ int karasu_config_parse(const char *text, size_t len, struct karasu_config *cfg)
 	k_memset(&ps, 0, sizeof(ps));
 	cfg->escape_key = KARASU_CFG_DEFAULT_ESCAPE;
 	ps.cfg = cfg;
+	ps.engine = engine;
 	ps.section = SECTION_NONE;
 	if (text == NULL) {
 		len = 0;

@@ -1,4 +1,5 @@
-/* karasu.cfg: which guests karasu-hv runs and how (format: docs/config.md).
+/* karasu.cfg: which guests karasu runs and how (format: docs/config.md). Both engines read it: karasu-hv
+ * from its FAT32 boot disk, karasu-rv from the host (--config FILE).
  *
  *   [karasu]                  global settings (optional, at most once)
  *   escape = ctrl-]           console escape key: ctrl-<letter> or a hex byte (0x1d)
@@ -9,9 +10,12 @@
  *   initrd = /initrd.gz       optional
  *   disk = /disk0.img         optional file backing the guest's virtio-blk
  *   dtb = /guest.dtb          optional: use this devicetree instead of generating one
- *   cpus = 0-3                physical CPUs (indices into /cpus of the platform DTB): "0-3", "0,2", "1"
+ *   cpus = 0-3                karasu-hv: physical CPUs (indices into /cpus of the platform DTB), each given
+ *                             to one guest only; karasu-rv: one hart per CPU in the list, whose host thread
+ *                             may run on those host CPUs (guests may share them): "0-3", "0,2", "1"
  *   memory = 512M             guest RAM, a multiple of 2 MiB (K/M/G suffixes; default 256M)
- *   memory_base = 0x40000000  guest-physical base of RAM (default 0x40000000, 2 MiB aligned)
+ *   memory_base = 0x40000000  karasu-hv: guest-physical base of RAM (default 0x40000000, 2 MiB aligned);
+ *                             karasu-rv: RAM is at 0x80000000 (QEMU virt), any other value is an error
  *   bootargs = console=ttyAMA0 earlycon    the rest of the line, verbatim (quotes optional)
  *   autostart = yes           yes/no: boot at start or wait for the console's `boot`
  *   connection = 7 -> beta sint 2 [vp 0] [messages|events|both]
@@ -37,7 +41,8 @@
 #define KARASU_CFG_ERROR_MAX        160u /* message bytes, including the NUL */
 #define KARASU_CFG_MAX_CPUS         64u  /* cpu_mask bits */
 #define KARASU_CFG_RAM_ALIGN        (2ull << 20)
-#define KARASU_CFG_DEFAULT_RAM_BASE 0x40000000ull
+#define KARASU_CFG_DEFAULT_RAM_BASE 0x40000000ull /* karasu-hv */
+#define KARASU_CFG_RV_RAM_BASE      0x80000000ull /* karasu-rv: QEMU virt's RAM */
 #define KARASU_CFG_DEFAULT_MEMORY   (256ull << 20)
 #define KARASU_CFG_DEFAULT_ESCAPE   0x1d      /* ctrl-]: Ctrl-A belongs to QEMU, screen, minicom */
 #define KARASU_CFG_MAX_CONNECTIONS  16u       /* per guest */
@@ -90,10 +95,19 @@ struct karasu_config {
 	struct karasu_config_error errors[KARASU_CFG_MAX_ERRORS];
 };
 
-/* Parses text[0..len) (need not be NUL-terminated). Fills *cfg with the valid guests (in file order) and
- * the errors. Returns the number of errors (0 = clean). A guest with any error is left out; so is a guest
- * whose CPUs overlap an earlier valid guest. */
+/* The engine a configuration is read for: the keys mean the same, but some rules differ (see above). */
+enum karasu_config_engine {
+	KARASU_CONFIG_HV, /* karasu-hv */
+	KARASU_CONFIG_RV, /* karasu-rv */
+};
+
+/* Parses text[0..len) (need not be NUL-terminated) for karasu-hv. Fills *cfg with the valid guests (in
+ * file order) and the errors. Returns the number of errors (0 = clean). A guest with any error is left
+ * out; so is a guest whose CPUs overlap an earlier valid guest. */
 int karasu_config_parse(const char *text, size_t len, struct karasu_config *cfg);
+/* The same for either engine (karasu-rv: CPUs may be shared, memory_base must be RAM's real base). */
+int karasu_config_parse_for(const char *text, size_t len, enum karasu_config_engine engine,
+                            struct karasu_config *cfg);
 /* The guest with this name, or NULL. */
 const struct karasu_guest_config *karasu_config_find(const struct karasu_config *cfg, const char *name);
 

@@ -1,4 +1,4 @@
-/* hv/core/config.c: the karasu.cfg parser, on the shipped configs, on every documented error, and on
+/* lib/config.c: the karasu.cfg parser, on the shipped configs, on every documented error, and on
  * randomly damaged input. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +23,19 @@ static int parse(const char *text)
 
 	memcpy(copy, text, len);
 	n = karasu_config_parse(copy, len, &cfg);
+	free(copy);
+	return n;
+}
+
+/* The same, read for karasu-rv. */
+static int parse_rv(const char *text)
+{
+	size_t len = strlen(text);
+	char *copy = malloc(len > 0 ? len : 1);
+	int n;
+
+	memcpy(copy, text, len);
+	n = karasu_config_parse_for(copy, len, KARASU_CONFIG_RV, &cfg);
 	free(copy);
 	return n;
 }
@@ -470,6 +483,28 @@ static void test_connection_errors(void **state)
 	assert_int_equal(karasu_config_find(&cfg, "alpha")->nconnections, 0);
 }
 
+/* karasu-rv reads the same format: guests may share host CPUs, RAM is always at 0x80000000. */
+static void test_rv_engine(void **state)
+{
+	(void)state;
+	static const char two[] = "[guest a]\nkernel = Image\ncpus = 0-1\n"
+	                          "[guest b]\nkernel = Image\ncpus = 0,1\n";
+	assert_int_equal(parse_rv(two), 0);
+	assert_int_equal(cfg.nguests, 2);
+	assert_int_equal(cfg.guests[1].ncpus, 2);
+	assert_int_equal(cfg.guests[0].memory_base, KARASU_CFG_RV_RAM_BASE);
+	/* the same file is refused by karasu-hv, which gives each CPU to one guest */
+	assert_int_not_equal(parse(two), 0);
+	expect_error(4, "CPU 0 is already given to guest a");
+
+	static const char base[] = "[guest a]\nkernel = Image\ncpus = 0\nmemory_base = 0x40000000\n";
+	assert_int_equal(parse_rv(base), 3); /* the key, the guest left out, no guest at all */
+	expect_error(4, "karasu-rv's RAM is at 0x80000000");
+	assert_int_equal(cfg.nguests, 0);
+	static const char same[] = "[guest a]\nkernel = Image\ncpus = 0\nmemory_base = 0x80000000\n";
+	assert_int_equal(parse_rv(same), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +513,7 @@ int main(void)
 	    cmocka_unit_test(test_value_errors),        cmocka_unit_test(test_structure_errors),
 	    cmocka_unit_test(test_error_overflow),      cmocka_unit_test(test_fuzz_invariants),
 	    cmocka_unit_test(test_connections),         cmocka_unit_test(test_connection_errors),
+	    cmocka_unit_test(test_rv_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
