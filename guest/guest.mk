@@ -5,3 +5,4 @@
 -include guest/rv/hostile/hostile.mk
 -include guest/rv/priv/priv.mk
 -include guest/rv/sbitest/sbitest.mk
+-include guest/rv/gdbsys/gdbsys.mk

@@ -87,20 +87,18 @@ static const char *x_type(unsigned i)
 	return "int";
 }
 
-static char target_xml[16384];
-static size_t target_xml_len;
+#define XML_APPEND(...) (n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__))
 
-#define XML_APPEND(...) \
-	(n +=           \
-	 (size_t)snprintf(target_xml + n, n < sizeof(target_xml) ? sizeof(target_xml) - n : 0, __VA_ARGS__))
-
-static void build_target_xml(void)
+size_t rv_gdb_target_xml_build(char *out, size_t cap, const char *osabi, const struct rv_gdb_csr_desc *csrs,
+                               size_t n_csrs, bool with_priv)
 {
 	size_t n = 0;
 	XML_APPEND(
 	    "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n"
-	    "<architecture>riscv:rv64</architecture>\n<osabi>GNU/Linux</osabi>\n"
-	    "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
+	    "<architecture>riscv:rv64</architecture>\n");
+	if (osabi)
+		XML_APPEND("<osabi>%s</osabi>\n", osabi);
+	XML_APPEND("<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
 	for (unsigned i = 0; i < 32; i++)
 		XML_APPEND("<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n", x_names[i],
 		           x_type(i), i);
@@ -115,15 +113,31 @@ static void build_target_xml(void)
 		           RV_GDB_REG_F0 + i);
 	XML_APPEND("<reg name=\"fflags\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
 	           "<reg name=\"frm\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
-	           "<reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n</feature>\n</target>\n",
+	           "<reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n</feature>\n",
 	           RV_GDB_REG_FFLAGS, RV_GDB_REG_FRM, RV_GDB_REG_FCSR);
-	target_xml_len = n < sizeof(target_xml) ? n : sizeof(target_xml) - 1;
+	if (n_csrs) {
+		XML_APPEND("<feature name=\"org.gnu.gdb.riscv.csr\">\n");
+		for (size_t i = 0; i < n_csrs; i++)
+			XML_APPEND("<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n",
+			           csrs[i].name, RV_GDB_REG_CSR_BASE + csrs[i].csr);
+		XML_APPEND("</feature>\n");
+	}
+	if (with_priv)
+		XML_APPEND("<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+		           "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n</feature>\n",
+		           RV_GDB_REG_PRIV);
+	XML_APPEND("</target>\n");
+	return n < cap ? n : 0;
 }
+
+static char target_xml[16384];
+static size_t target_xml_len;
 
 const char *rv_gdb_target_xml(size_t *len)
 {
 	if (target_xml_len == 0)
-		build_target_xml();
+		target_xml_len =
+		    rv_gdb_target_xml_build(target_xml, sizeof(target_xml), "GNU/Linux", NULL, 0, false);
 	*len = target_xml_len;
 	return target_xml;
 }

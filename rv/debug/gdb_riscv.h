@@ -18,6 +18,10 @@
 #define RV_GDB_REG_FFLAGS   (RV_GDB_REG_CSR_BASE + 0x001)
 #define RV_GDB_REG_FRM      (RV_GDB_REG_CSR_BASE + 0x002)
 #define RV_GDB_REG_FCSR     (RV_GDB_REG_CSR_BASE + 0x003)
+#define RV_GDB_CSR_COUNT    4096
+/* The privilege level as GDB's "priv" virtual register (org.gnu.gdb.riscv.virtual), numbered after the
+ * CSRs as GDB numbers it internally. */
+#define RV_GDB_REG_PRIV     (RV_GDB_REG_CSR_BASE + RV_GDB_CSR_COUNT)
 /* The `g` packet carries the integer registers and pc (33 x 8 bytes); FP registers go through p/P. */
 #define RV_GDB_G_REGS       33
 #define RV_GDB_G_BYTES      (RV_GDB_G_REGS * 8)
@@ -33,8 +37,22 @@ size_t rv_gdb_reg_read(const struct rv_cpu *cpu, unsigned regno, uint8_t out[8])
  * Writes to x0 are accepted and discarded. */
 bool rv_gdb_reg_write(struct rv_cpu *cpu, unsigned regno, const uint8_t *in, size_t len);
 
-/* The target description served as qXfer:features:read:target.xml. */
+/* The target description served as qXfer:features:read:target.xml in user mode (GNU/Linux, no CSRs but
+ * the FP ones). */
 const char *rv_gdb_target_xml(size_t *len);
+
+/* A CSR offered in a target description (system mode): its name as GDB knows it and its number. */
+struct rv_gdb_csr_desc {
+	const char *name;
+	unsigned csr;
+};
+
+/* Builds a target description into out[cap]: the integer and FP registers; with osabi (e.g. "GNU/Linux")
+ * if not NULL; with the CSRs listed (feature org.gnu.gdb.riscv.csr, register number
+ * RV_GDB_REG_CSR_BASE + csr) and the "priv" register (RV_GDB_REG_PRIV) if with_priv. Returns its length,
+ * or 0 if it did not fit. */
+size_t rv_gdb_target_xml_build(char *out, size_t cap, const char *osabi, const struct rv_gdb_csr_desc *csrs,
+                               size_t n_csrs, bool with_priv);
 
 /* Debugger access to guest memory: only pages the guest has mapped with host access, never a host fault.
  * read: copies the accessible prefix of [addr, addr+len) and returns its length (0: first byte not

@@ -1,4 +1,4 @@
-/* GDB remote protocol commands for one riscv64 hart (see gdb_session.h). Packets are dispatched by their
+/* GDB remote protocol commands for riscv64 harts (see gdb_session.h). Packets are dispatched by their
  * first character from a table; the q/Q/v families by name from smaller tables. Error replies use
  * errno-style numbers: E14 (EFAULT) for memory the guest has not mapped, E22 (EINVAL) for malformed
  * packets, E28 (ENOSPC) for a full breakpoint table. */
@@ -62,13 +62,75 @@ static bool parse_addr_len(const char **p, uint64_t *addr, uint64_t *len, char e
 	return true;
 }
 
+/* ---- the threads' state: user mode's one thread, or the target's ---- */
+
+static struct rv_cpu *thread_cpu(const struct rv_gdb_session *s, unsigned t)
+{
+	return s->target ? s->target->cpu(s->target->ctx, t) : s->cpu;
+}
+
+static size_t reg_read(const struct rv_gdb_session *s, unsigned t, unsigned regno, uint8_t out[8])
+{
+	size_t n = rv_gdb_reg_read(thread_cpu(s, t), regno, out);
+	if (n == 0 && s->target && s->target->reg_read)
+		n = s->target->reg_read(s->target->ctx, t, regno, out);
+	return n;
+}
+
+static bool reg_write(const struct rv_gdb_session *s, unsigned t, unsigned regno, const uint8_t *in,
+                      size_t len)
+{
+	uint8_t probe[8];
+	if (rv_gdb_reg_read(thread_cpu(s, t), regno, probe))
+		return rv_gdb_reg_write(thread_cpu(s, t), regno, in, len);
+	return s->target && s->target->reg_write && s->target->reg_write(s->target->ctx, t, regno, in, len);
+}
+
+static size_t mem_read(const struct rv_gdb_session *s, unsigned t, uint64_t addr, uint8_t *out, size_t len)
+{
+	if (s->target)
+		return s->target->mem_read(s->target->ctx, t, addr, out, len);
+	return rv_gdb_mem_read(s->cpu, addr, out, len);
+}
+
+static bool mem_write(const struct rv_gdb_session *s, unsigned t, uint64_t addr, const uint8_t *in,
+                      size_t len)
+{
+	if (s->target)
+		return s->target->mem_write(s->target->ctx, t, addr, in, len);
+	if (s->before_mem_write && len)
+		s->before_mem_write(s->before_mem_write_ctx, addr, len);
+	return rv_gdb_mem_write(s->cpu, addr, in, len);
+}
+
+/* "-1" (all threads), "0" (any thread) or the id of one of ours, up to the end of p[0..len). *tid: -1, 0 or
+ * the id. False if malformed or no such thread. */
+static bool parse_thread_id(const struct rv_gdb_session *s, const char *p, size_t len, long *tid)
+{
+	char text[24];
+	if (len == 0 || len >= sizeof(text))
+		return false;
+	memcpy(text, p, len);
+	text[len] = '\0';
+	if (strcmp(text, "-1") == 0) {
+		*tid = -1;
+		return true;
+	}
+	const char *q = text;
+	uint64_t id;
+	if (!rv_gdb_parse_hex(&q, &id) || *q || id > s->n_threads)
+		return false;
+	*tid = (long)id;
+	return true;
+}
+
 /* ---- registers ---- */
 
 static void cmd_read_regs(struct cmd *c)
 {
 	uint8_t regs[RV_GDB_G_BYTES];
 	for (unsigned i = 0; i < RV_GDB_G_REGS; i++)
-		rv_gdb_reg_read(c->s->cpu, i, regs + 8 * i);
+		rv_gdb_reg_read(thread_cpu(c->s, c->s->g_thread), i, regs + 8 * i);
 	reply_hex(c, regs, sizeof(regs));
 }
 
@@ -81,7 +143,7 @@ static void cmd_write_regs(struct cmd *c)
 		return;
 	}
 	for (unsigned i = 0; i < RV_GDB_G_REGS; i++)
-		rv_gdb_reg_write(c->s->cpu, i, regs + 8 * i, 8);
+		rv_gdb_reg_write(thread_cpu(c->s, c->s->g_thread), i, regs + 8 * i, 8);
 	reply(c, "OK");
 }
 
@@ -92,7 +154,7 @@ static void cmd_read_reg(struct cmd *c)
 	uint8_t value[8];
 	size_t size;
 	if (!rv_gdb_parse_hex(&p, &regno) || *p || regno > UINT32_MAX ||
-	    (size = rv_gdb_reg_read(c->s->cpu, (unsigned)regno, value)) == 0) {
+	    (size = reg_read(c->s, c->s->g_thread, (unsigned)regno, value)) == 0) {
 		reply(c, REPLY_EINVAL);
 		return;
 	}
@@ -110,7 +172,7 @@ static void cmd_write_reg(struct cmd *c)
 	}
 	p++;
 	long n = rv_gdb_hex_decode(value, sizeof(value), p, strlen(p));
-	if (n < 0 || !rv_gdb_reg_write(c->s->cpu, (unsigned)regno, value, (size_t)n)) {
+	if (n < 0 || !reg_write(c->s, c->s->g_thread, (unsigned)regno, value, (size_t)n)) {
 		reply(c, REPLY_EINVAL);
 		return;
 	}
@@ -130,7 +192,7 @@ static void cmd_read_mem(struct cmd *c)
 	if (len > RV_GDB_PACKET_MAX / 2) /* gdb asks again for the rest */
 		len = RV_GDB_PACKET_MAX / 2;
 	uint8_t data[RV_GDB_PACKET_MAX / 2];
-	size_t n = rv_gdb_mem_read(c->s->cpu, addr, data, (size_t)len);
+	size_t n = mem_read(c->s, c->s->g_thread, addr, data, (size_t)len);
 	if (n == 0 && len != 0) {
 		reply(c, REPLY_EFAULT);
 		return;
@@ -140,9 +202,7 @@ static void cmd_read_mem(struct cmd *c)
 
 static void write_mem(struct cmd *c, uint64_t addr, const uint8_t *data, size_t len)
 {
-	if (c->s->before_mem_write && len)
-		c->s->before_mem_write(c->s->before_mem_write_ctx, addr, len);
-	reply(c, rv_gdb_mem_write(c->s->cpu, addr, data, len) ? "OK" : REPLY_EFAULT);
+	reply(c, mem_write(c->s, c->s->g_thread, addr, data, len) ? "OK" : REPLY_EFAULT);
 }
 
 static void cmd_write_mem_hex(struct cmd *c)
@@ -229,9 +289,12 @@ static bool parse_signal(const char **p, int *sig)
 	return true;
 }
 
-/* c/s [ADDR] and C/S SIG[;ADDR]: resume, optionally at another pc. */
+/* c/s [ADDR] and C/S SIG[;ADDR]: resume, optionally at another pc. c resumes every thread; s steps the Hc
+ * thread (or the current one) while the others stay stopped. */
 static void resume(struct cmd *c, enum rv_gdb_resume_kind kind, bool with_signal)
 {
+	struct rv_gdb_session *s = c->s;
+	unsigned thread = s->c_thread >= 0 ? (unsigned)s->c_thread : s->g_thread;
 	const char *p = c->arg;
 	int sig = 0;
 	if (with_signal) {
@@ -248,8 +311,12 @@ static void resume(struct cmd *c, enum rv_gdb_resume_kind kind, bool with_signal
 			reply(c, REPLY_EINVAL);
 			return;
 		}
-		c->s->cpu->pc = addr;
+		thread_cpu(s, thread)->pc = addr;
 	}
+	for (unsigned t = 0; t < s->n_threads; t++)
+		s->actions[t] = kind == RV_GDB_RESUME_CONTINUE ? RV_GDB_ACT_CONTINUE
+		                : t == thread                  ? RV_GDB_ACT_STEP
+		                                               : RV_GDB_ACT_STOP;
 	c->resume.kind = kind;
 	c->resume.signal = sig;
 	c->send_reply = false;
@@ -292,30 +359,29 @@ static void cmd_stop_reason(struct cmd *c)
 	reply(c, c->s->last_stop);
 }
 
-/* ---- threads: one ---- */
+/* ---- threads ---- */
 
-/* A thread id of ours: 1, or 0 (any) / -1 (all). */
-static bool our_thread(const char *p)
-{
-	if (strcmp(p, "-1") == 0)
-		return true;
-	uint64_t tid;
-	return rv_gdb_parse_hex(&p, &tid) && *p == '\0' && (tid == 0 || tid == RV_GDB_THREAD_ID);
-}
-
+/* Hg TID (registers and memory) / Hc TID (c and s): 0 and -1 keep the current thread for Hg, and mean
+ * "all" for Hc. */
 static void cmd_set_thread(struct cmd *c)
 {
-	/* Hg/Hc TID: every operation is on our one thread anyway */
-	if ((c->arg[0] != 'g' && c->arg[0] != 'c') || !our_thread(c->arg + 1)) {
+	long tid;
+	char op = c->arg[0];
+	if ((op != 'g' && op != 'c') || !parse_thread_id(c->s, c->arg + 1, strlen(c->arg + 1), &tid)) {
 		reply(c, REPLY_EINVAL);
 		return;
 	}
+	if (op == 'g' && tid > 0)
+		c->s->g_thread = (unsigned)(tid - 1);
+	if (op == 'c')
+		c->s->c_thread = tid > 0 ? (int)(tid - 1) : -1;
 	reply(c, "OK");
 }
 
 static void cmd_thread_alive(struct cmd *c)
 {
-	reply(c, our_thread(c->arg) ? "OK" : REPLY_EINVAL);
+	long tid;
+	reply(c, parse_thread_id(c->s, c->arg, strlen(c->arg), &tid) ? "OK" : REPLY_EINVAL);
 }
 
 /* ---- q / Q / v families ---- */
@@ -352,7 +418,9 @@ static void q_xfer_features(struct cmd *c)
 		return;
 	}
 	size_t xml_len;
-	const char *xml = rv_gdb_target_xml(&xml_len);
+	const char *xml = c->s->target && c->s->target->target_xml
+	                      ? c->s->target->target_xml(c->s->target->ctx, &xml_len)
+	                      : rv_gdb_target_xml(&xml_len);
 	if (offset >= xml_len) {
 		reply(c, "l");
 		return;
@@ -371,21 +439,43 @@ static void q_xfer_features(struct cmd *c)
 
 static void q_attached(struct cmd *c)
 {
-	reply(c, "0"); /* the stub started the process: quitting gdb kills it */
+	/* user mode: the stub started the process, quitting gdb kills it; a machine runs on after gdb */
+	reply(c, c->s->target && c->s->target->attached ? "1" : "0");
 }
 
 static void q_current_thread(struct cmd *c)
 {
 	char text[32];
-	snprintf(text, sizeof(text), "QC%x", RV_GDB_THREAD_ID);
+	snprintf(text, sizeof(text), "QC%x", c->s->g_thread + 1);
 	reply(c, text);
 }
 
+/* All the threads at once: "m1,2,...", then qsThreadInfo says "l" (the end). */
 static void q_first_thread(struct cmd *c)
 {
-	char text[32];
-	snprintf(text, sizeof(text), "m%x", RV_GDB_THREAD_ID);
-	reply(c, text);
+	size_t n = 0;
+	c->out[n++] = 'm';
+	for (unsigned t = 0; t < c->s->n_threads; t++)
+		n += (size_t)snprintf(c->out + n, RV_GDB_PACKET_MAX - n, t ? ",%x" : "%x", t + 1);
+	c->out_len = n;
+}
+
+/* qThreadExtraInfo,TID: a line about the thread, hex-encoded. */
+static void q_thread_extra_info(struct cmd *c)
+{
+	const char *p = c->arg + strlen("ThreadExtraInfo,");
+	long tid;
+	if (!c->s->target || !c->s->target->describe) {
+		reply(c, "");
+		return;
+	}
+	if (!parse_thread_id(c->s, p, strlen(p), &tid) || tid <= 0) {
+		reply(c, REPLY_EINVAL);
+		return;
+	}
+	char text[128] = "";
+	c->s->target->describe(c->s->target->ctx, (unsigned)(tid - 1), text, sizeof(text));
+	reply_hex(c, (const uint8_t *)text, strlen(text));
 }
 
 static void q_next_thread(struct cmd *c)
@@ -430,40 +520,55 @@ static void v_cont_query(struct cmd *c)
 	reply(c, "vCont;c;C;s;S");
 }
 
-/* vCont;ACTION[:TID];ACTION...: the leftmost action for our thread (or for all threads) applies. */
+/* vCont;ACTION[:TID];ACTION...: each thread takes the leftmost action that names it (or names no
+ * thread, or all of them); threads no action names stay stopped. */
 static void v_cont(struct cmd *c)
 {
+	struct rv_gdb_session *s = c->s;
+	uint8_t act[RV_GDB_MAX_THREADS] = {0};
+	int sig[RV_GDB_MAX_THREADS] = {0};
+	bool any = false, step = false;
 	const char *p = c->arg + strlen("Cont");
 	while (*p == ';') {
 		p++;
 		char action = *p++;
-		int sig = 0;
-		if ((action == 'C' || action == 'S') && !parse_signal(&p, &sig))
-			break;
-		bool ours = true;
-		if (*p == ':') {
-			p++;
-			char tid[24];
-			size_t n = strcspn(p, ";");
-			if (n >= sizeof(tid))
-				break;
-			memcpy(tid, p, n);
-			tid[n] = '\0';
-			p += n;
-			ours = our_thread(tid);
-		}
-		if (!ours)
-			continue;
-		if (action == 'c' || action == 'C' || action == 's' || action == 'S') {
-			bool step = action == 's' || action == 'S';
-			c->resume.kind = step ? RV_GDB_RESUME_STEP : RV_GDB_RESUME_CONTINUE;
-			c->resume.signal = sig;
-			c->send_reply = false;
+		int action_sig = 0;
+		if (action != 'c' && action != 'C' && action != 's' && action != 'S') {
+			reply(c, REPLY_EINVAL); /* 't' (stop) or 'r' (range step): not offered in vCont? */
 			return;
 		}
-		break; /* 't' (stop) or 'r' (range step): not offered in vCont? */
+		if ((action == 'C' || action == 'S') && !parse_signal(&p, &action_sig)) {
+			reply(c, REPLY_EINVAL);
+			return;
+		}
+		long tid = -1;
+		if (*p == ':') {
+			p++;
+			size_t n = strcspn(p, ";");
+			bool known = parse_thread_id(s, p, n, &tid);
+			p += n;
+			if (!known)
+				continue; /* a thread we do not have: nothing to do for it */
+		}
+		for (unsigned t = 0; t < s->n_threads; t++) {
+			if (act[t] != RV_GDB_ACT_STOP || (tid > 0 && (unsigned)tid != t + 1))
+				continue;
+			act[t] = action == 's' || action == 'S' ? RV_GDB_ACT_STEP : RV_GDB_ACT_CONTINUE;
+			sig[t] = action_sig;
+			any = true;
+			step |= act[t] == RV_GDB_ACT_STEP;
+		}
 	}
-	reply(c, REPLY_EINVAL);
+	if (*p || !any) {
+		reply(c, REPLY_EINVAL);
+		return;
+	}
+	memcpy(s->actions, act, sizeof(s->actions));
+	c->resume.kind = step ? RV_GDB_RESUME_STEP : RV_GDB_RESUME_CONTINUE;
+	/* the signal of the first thread that gets one (user mode: its only thread's) */
+	for (unsigned t = 0; t < s->n_threads && !c->resume.signal; t++)
+		c->resume.signal = sig[t];
+	c->send_reply = false;
 }
 
 static void v_kill(struct cmd *c)
@@ -479,9 +584,13 @@ struct named_cmd {
 };
 
 static const struct named_cmd q_cmds[] = {
-    {"Supported", false, q_supported},     {"Xfer:features:read:", false, q_xfer_features},
-    {"Attached", false, q_attached},       {"C", true, q_current_thread},
-    {"fThreadInfo", true, q_first_thread}, {"sThreadInfo", true, q_next_thread},
+    {"Supported", false, q_supported},
+    {"Xfer:features:read:", false, q_xfer_features},
+    {"Attached", false, q_attached},
+    {"C", true, q_current_thread},
+    {"fThreadInfo", true, q_first_thread},
+    {"sThreadInfo", true, q_next_thread},
+    {"ThreadExtraInfo,", false, q_thread_extra_info},
     {"Symbol:", false, q_symbol},
 };
 
@@ -570,13 +679,28 @@ struct rv_gdb_resume rv_gdb_session_handle(struct rv_gdb_session *s, char *pkt, 
 	return c.resume;
 }
 
-void rv_gdb_session_init(struct rv_gdb_session *s, struct rv_cpu *cpu)
+static void session_init(struct rv_gdb_session *s, struct rv_cpu *cpu, const struct rv_gdb_target *t)
 {
 	memset(s, 0, sizeof(*s));
 	s->cpu = cpu;
+	s->target = t;
+	s->n_threads = t ? t->n_threads : 1;
+	if (s->n_threads > RV_GDB_MAX_THREADS)
+		s->n_threads = RV_GDB_MAX_THREADS;
+	s->c_thread = -1;
 	rv_gdb_bp_init(&s->bps);
-	struct rv_gdb_stop initial = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX, RV_GDB_REASON_NONE};
+	struct rv_gdb_stop initial = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX, RV_GDB_REASON_NONE, 0};
 	rv_gdb_session_stop_reply(s, &initial, s->last_stop, sizeof(s->last_stop));
+}
+
+void rv_gdb_session_init(struct rv_gdb_session *s, struct rv_cpu *cpu)
+{
+	session_init(s, cpu, NULL);
+}
+
+void rv_gdb_session_init_target(struct rv_gdb_session *s, const struct rv_gdb_target *t)
+{
+	session_init(s, NULL, t);
 }
 
 size_t rv_gdb_session_stop_reply(struct rv_gdb_session *s, const struct rv_gdb_stop *stop, char *out,
@@ -592,15 +716,18 @@ size_t rv_gdb_session_stop_reply(struct rv_gdb_session *s, const struct rv_gdb_s
 			reason = "swbreak:;";
 		else if (s->gdb_swbreak && stop->reason == RV_GDB_REASON_HWBREAK)
 			reason = "hwbreak:;";
+		/* the stopped thread becomes the current one (gdb assumes so) */
+		unsigned thread = stop->thread < s->n_threads ? stop->thread : 0;
+		s->g_thread = thread;
 		/* pc and sp come along so that gdb need not ask for them at every stop */
 		uint8_t pc[8], sp[8];
 		char pc_hex[17], sp_hex[17];
-		rv_gdb_reg_read(s->cpu, RV_GDB_REG_PC, pc);
-		rv_gdb_reg_read(s->cpu, RV_GDB_REG_SP, sp);
+		rv_gdb_reg_read(thread_cpu(s, thread), RV_GDB_REG_PC, pc);
+		rv_gdb_reg_read(thread_cpu(s, thread), RV_GDB_REG_SP, sp);
 		pc_hex[rv_gdb_hex_encode(pc_hex, pc, 8)] = '\0';
 		sp_hex[rv_gdb_hex_encode(sp_hex, sp, 8)] = '\0';
 		n = snprintf(out, cap, "T%02x%sthread:%x;%02x:%s;%02x:%s;", rv_gdb_signal_to_gdb(stop->value),
-		             reason, RV_GDB_THREAD_ID, RV_GDB_REG_PC, pc_hex, RV_GDB_REG_SP, sp_hex);
+		             reason, thread + 1, RV_GDB_REG_PC, pc_hex, RV_GDB_REG_SP, sp_hex);
 		break;
 	}
 	}

@@ -78,12 +78,41 @@ int rv_gdb_sock_listen(const char *hostport, unsigned *port, char *bound, size_t
 	return fd;
 }
 
-int rv_gdb_sock_accept(int listen_fd, char *err, size_t errlen)
+/* Polls fd for input together with wake_fd (ignored if < 0). Returns 1 when fd is readable (or closed),
+ * 0 on timeout, -2 when only wake_fd is readable (input comes first: gdb sends a packet at a time), -1 on
+ * error. */
+static int poll_with_wake(int fd, int wake_fd, int timeout_ms)
+{
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+		int r = poll(pfd, wake_fd >= 0 ? 2 : 1, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		if (pfd[0].revents)
+			return 1;
+		return -2;
+	}
+}
+
+int rv_gdb_sock_accept(int listen_fd, int wake_fd, char *err, size_t errlen)
 {
 	int fd;
-	do
+	for (;;) {
+		int r = poll_with_wake(listen_fd, wake_fd, -1);
+		if (r == -2)
+			return -2;
+		if (r < 0) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
 		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
+		if (fd >= 0 || (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED))
+			break;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "accept: %s", strerror(errno));
 		return -1;
@@ -109,20 +138,26 @@ bool rv_gdb_sock_write(int fd, const void *buf, size_t len)
 	return true;
 }
 
-ssize_t rv_gdb_sock_read(int fd, void *buf, size_t cap, int timeout_ms)
+ssize_t rv_gdb_sock_read(int fd, int wake_fd, void *buf, size_t cap, int timeout_ms)
 {
 	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int r = poll(&pfd, 1, timeout_ms);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return 0;
+		int r = poll_with_wake(fd, wake_fd, timeout_ms);
+		if (r <= 0)
+			return r == 0 ? 0 : r == -2 ? -2 : -1;
 		ssize_t n = recv(fd, buf, cap, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		return n > 0 ? n : -1;
+	}
+}
+
+bool rv_gdb_sock_wait_wake(int wake_fd, int timeout_ms)
+{
+	for (;;) {
+		struct pollfd pfd = {.fd = wake_fd, .events = POLLIN};
+		int r = poll(&pfd, 1, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r > 0;
 	}
 }

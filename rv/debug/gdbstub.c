@@ -24,6 +24,7 @@
 struct rv_gdb {
 	FILE *log;
 	int listen_fd, fd;
+	int wake_fd; /* blocking waits also end when this is readable (-1: none) */
 	unsigned port;
 	uint8_t rx[4096]; /* received bytes not yet fed to the reader */
 	size_t rx_pos, rx_len;
@@ -42,6 +43,7 @@ struct rv_gdb *rv_gdb_new(FILE *log)
 	g->log = log;
 	g->listen_fd = -1;
 	g->fd = -1;
+	g->wake_fd = -1;
 	rv_gdb_reader_init(&g->reader);
 	return g;
 }
@@ -78,22 +80,56 @@ unsigned rv_gdb_port(const struct rv_gdb *g)
 	return g->port;
 }
 
-int rv_gdb_wait_attach(struct rv_gdb *g, char *err, size_t errlen)
+int rv_gdb_accept(struct rv_gdb *g, char *err, size_t errlen)
 {
 	if (g->listen_fd < 0) {
 		snprintf(err, errlen, "not listening");
 		return -1;
 	}
-	g->fd = rv_gdb_sock_accept(g->listen_fd, err, errlen);
-	if (g->fd < 0)
+	int fd = rv_gdb_sock_accept(g->listen_fd, g->wake_fd, err, errlen);
+	if (fd == -2)
+		return 1;
+	if (fd < 0)
 		return -1;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = fd;
+	g->rx_pos = g->rx_len = 0;
+	g->frame_len = 0;
+	rv_gdb_reader_init(&g->reader);
+	if (g->log) {
+		fprintf(g->log, "karasu-rv: gdb attached\n");
+		fflush(g->log);
+	}
+	return 0;
+}
+
+int rv_gdb_wait_attach(struct rv_gdb *g, char *err, size_t errlen)
+{
+	int r = rv_gdb_accept(g, err, errlen);
+	if (r != 0) {
+		if (r > 0)
+			snprintf(err, errlen, "woken up before a debugger came");
+		return -1;
+	}
 	close(g->listen_fd); /* one debugger per run */
 	g->listen_fd = -1;
-	g->rx_pos = g->rx_len = 0;
-	rv_gdb_reader_init(&g->reader);
-	if (g->log)
-		fprintf(g->log, "karasu-rv: gdb attached\n");
 	return 0;
+}
+
+void rv_gdb_set_wake_fd(struct rv_gdb *g, int fd)
+{
+	g->wake_fd = fd;
+}
+
+bool rv_gdb_connected(const struct rv_gdb *g)
+{
+	return g->fd >= 0;
+}
+
+struct rv_gdb_session *rv_gdb_session_of(struct rv_gdb *g)
+{
+	return &g->session;
 }
 
 int rv_gdb_attach_fd(struct rv_gdb *g, int fd)
@@ -110,15 +146,21 @@ int rv_gdb_attach_fd(struct rv_gdb *g, int fd)
 
 /* ---- I/O ---- */
 
-/* The next received byte: -1 if the connection is gone, -2 if nothing arrived within timeout_ms. */
+#define BYTE_LOST    (-1) /* the connection is gone */
+#define BYTE_TIMEOUT (-2) /* nothing arrived within the timeout */
+#define BYTE_WOKEN   (-3) /* the wake fd is readable (only when no received byte is waiting) */
+
+/* The next received byte, or BYTE_*. */
 static int next_byte(struct rv_gdb *g, int timeout_ms)
 {
 	if (g->rx_pos == g->rx_len) {
-		ssize_t n = rv_gdb_sock_read(g->fd, g->rx, sizeof(g->rx), timeout_ms);
+		ssize_t n = rv_gdb_sock_read(g->fd, g->wake_fd, g->rx, sizeof(g->rx), timeout_ms);
+		if (n == -2)
+			return BYTE_WOKEN;
 		if (n < 0)
-			return -1;
+			return BYTE_LOST;
 		if (n == 0)
-			return -2;
+			return BYTE_TIMEOUT;
 		g->rx_pos = 0;
 		g->rx_len = (size_t)n;
 	}
@@ -150,68 +192,87 @@ static enum run_input poll_run_input(struct rv_gdb *g)
 			return RUN_INPUT_NONE;
 		}
 	}
-	return b == -1 ? RUN_INPUT_LOST : RUN_INPUT_NONE;
+	return b == BYTE_LOST ? RUN_INPUT_LOST : RUN_INPUT_NONE;
+}
+
+enum rv_gdb_wait rv_gdb_wait_running(struct rv_gdb *g)
+{
+	for (;;) {
+		int b = next_byte(g, -1);
+		if (b == BYTE_LOST)
+			return RV_GDB_WAIT_LOST;
+		if (b == BYTE_WOKEN)
+			return RV_GDB_WAIT_WOKEN;
+		if (b == RV_GDB_INTERRUPT)
+			return RV_GDB_WAIT_INTERRUPT;
+		if (b == '$') {
+			/* a packet while running (all-stop gdb sends none): keep it for the stop, and wait for
+			 * the guest alone */
+			g->rx_pos--;
+			if (g->wake_fd < 0)
+				return RV_GDB_WAIT_LOST; /* nothing else could end the wait */
+			rv_gdb_sock_wait_wake(g->wake_fd, -1);
+			return RV_GDB_WAIT_WOKEN;
+		}
+	}
 }
 
 /* ---- stopped: serving packets ---- */
 
-/* Reads and answers packets until one resumes the guest (or kills/detaches it). lost: the connection
- * went away. */
-static struct rv_gdb_resume serve(struct rv_gdb *g, bool *lost)
+enum rv_gdb_wait rv_gdb_serve(struct rv_gdb *g, struct rv_gdb_resume *r)
 {
-	struct rv_gdb_resume none = {RV_GDB_RESUME_NONE, 0};
-	*lost = false;
 	for (;;) {
 		int b = next_byte(g, -1);
-		if (b < 0) {
-			*lost = true;
-			return none;
-		}
+		if (b == BYTE_LOST)
+			return RV_GDB_WAIT_LOST;
+		if (b == BYTE_WOKEN)
+			return RV_GDB_WAIT_WOKEN;
 		switch (rv_gdb_reader_feed(&g->reader, (uint8_t)b)) {
 		case RV_GDB_FRAME_PACKET: {
-			if (!g->session.no_ack && !send_raw(g, "+", 1)) {
-				*lost = true;
-				return none;
-			}
+			if (!g->session.no_ack && !send_raw(g, "+", 1))
+				return RV_GDB_WAIT_LOST;
 			size_t len;
 			bool send_reply;
-			struct rv_gdb_resume r = rv_gdb_session_handle(
-			    &g->session, g->reader.buf, g->reader.len, g->reply, &len, &send_reply);
-			if (send_reply && !send_packet(g, g->reply, len)) {
-				*lost = true;
-				return none;
-			}
-			if (r.kind != RV_GDB_RESUME_NONE)
-				return r;
+			*r = rv_gdb_session_handle(&g->session, g->reader.buf, g->reader.len, g->reply, &len,
+			                           &send_reply);
+			if (send_reply && !send_packet(g, g->reply, len))
+				return RV_GDB_WAIT_LOST;
+			if (r->kind != RV_GDB_RESUME_NONE)
+				return RV_GDB_WAIT_RESUME;
 			break;
 		}
 		case RV_GDB_FRAME_BAD_CHECKSUM:
-			if (!g->session.no_ack && !send_raw(g, "-", 1)) {
-				*lost = true;
-				return none;
-			}
+			if (!g->session.no_ack && !send_raw(g, "-", 1))
+				return RV_GDB_WAIT_LOST;
 			if (g->log)
 				fprintf(g->log, "karasu-rv: gdb: damaged packet dropped\n");
 			break;
 		case RV_GDB_FRAME_NACK:
-			if (g->frame_len && !send_raw(g, g->frame, g->frame_len)) {
-				*lost = true;
-				return none;
-			}
+			if (g->frame_len && !send_raw(g, g->frame, g->frame_len))
+				return RV_GDB_WAIT_LOST;
 			break;
 		default: break; /* acks, noise, a late Ctrl-C: nothing to do while stopped */
 		}
 	}
 }
 
-/* Tells gdb the process ends, gives it a moment to read that, then ends the process. */
-static void finish(struct rv_gdb *g, const struct rv_gdb_ops *ops, void *ctx, struct rv_gdb_event ev)
+/* Reads and answers packets until one resumes the guest (or kills/detaches it). lost: the connection
+ * went away. */
+static struct rv_gdb_resume serve(struct rv_gdb *g, bool *lost)
 {
-	if (ev.kind == RV_GDB_EV_EXITED || ev.kind == RV_GDB_EV_KILLED) {
-		struct rv_gdb_stop stop = {ev.kind == RV_GDB_EV_EXITED ? RV_GDB_STOP_EXITED
-		                                                       : RV_GDB_STOP_KILLED,
-		                           ev.value, RV_GDB_REASON_NONE};
-		size_t len = rv_gdb_session_stop_reply(&g->session, &stop, g->reply, sizeof(g->reply));
+	struct rv_gdb_resume r = {RV_GDB_RESUME_NONE, 0};
+	*lost = rv_gdb_serve(g, &r) != RV_GDB_WAIT_RESUME; /* no wake fd in user mode: never woken */
+	return r;
+}
+
+void rv_gdb_hang_up(struct rv_gdb *g, const struct rv_gdb_stop *final)
+{
+	if (g->fd < 0)
+		return;
+	int wake_fd = g->wake_fd; /* the last words are not cut short by a wake-up */
+	g->wake_fd = -1;
+	if (final) {
+		size_t len = rv_gdb_session_stop_reply(&g->session, final, g->reply, sizeof(g->reply));
 		if (send_packet(g, g->reply, len) && !g->session.no_ack) {
 			int b;
 			while ((b = next_byte(g, FINAL_ACK_TIMEOUT_MS)) >= 0 && b != '+') {
@@ -225,6 +286,16 @@ static void finish(struct rv_gdb *g, const struct rv_gdb_ops *ops, void *ctx, st
 	}
 	close(g->fd);
 	g->fd = -1;
+	g->wake_fd = wake_fd;
+}
+
+/* Tells gdb the process ends, gives it a moment to read that, then ends the process. */
+static void finish(struct rv_gdb *g, const struct rv_gdb_ops *ops, void *ctx, struct rv_gdb_event ev)
+{
+	struct rv_gdb_stop stop = {ev.kind == RV_GDB_EV_EXITED ? RV_GDB_STOP_EXITED : RV_GDB_STOP_KILLED,
+	                           ev.value, RV_GDB_REASON_NONE, 0};
+	bool report = ev.kind == RV_GDB_EV_EXITED || ev.kind == RV_GDB_EV_KILLED;
+	rv_gdb_hang_up(g, report ? &stop : NULL);
 	ops->terminate(ctx, ev);
 	abort(); /* terminate() must not return */
 }
@@ -256,7 +327,7 @@ static struct rv_gdb_stop execute(struct rv_gdb *g, struct rv_cpu *cpu, const st
 {
 	*lost = false;
 	*forked = false;
-	struct rv_gdb_stop stop = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX, RV_GDB_REASON_NONE};
+	struct rv_gdb_stop stop = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX, RV_GDB_REASON_NONE, 0};
 	/* the first instruction runs even if a breakpoint is set on it: that is how gdb steps off one */
 	for (uint64_t n = 0;; n++) {
 		enum rv_gdb_bp_type type;
@@ -308,8 +379,7 @@ static enum rv_gdb_end end_session(struct rv_gdb *g, const struct rv_gdb_ops *op
 	return why;
 }
 
-/* Tells gdb why the guest stopped. False if the connection failed. */
-static bool report_stop(struct rv_gdb *g, const struct rv_gdb_stop *stop)
+bool rv_gdb_report_stop(struct rv_gdb *g, const struct rv_gdb_stop *stop)
 {
 	size_t len = rv_gdb_session_stop_reply(&g->session, stop, g->reply, sizeof(g->reply));
 	return send_packet(g, g->reply, len);
@@ -348,8 +418,8 @@ enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv
 			/* a step into a signal handler stops at its first instruction, as under ptrace */
 			if (r.kind == RV_GDB_RESUME_STEP && cpu->pc != pc) {
 				struct rv_gdb_stop stop = {RV_GDB_STOP_SIGNAL, SIGTRAP_LINUX,
-				                           RV_GDB_REASON_NONE};
-				if (!report_stop(g, &stop))
+				                           RV_GDB_REASON_NONE, 0};
+				if (!rv_gdb_report_stop(g, &stop))
 					return end_session(g, ops, ctx, false, RV_GDB_END_DISCONNECTED);
 				continue;
 			}
@@ -362,7 +432,7 @@ enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv
 			g->fd = -1;
 			return RV_GDB_END_FORK_CHILD;
 		}
-		if (lost || !report_stop(g, &stop))
+		if (lost || !rv_gdb_report_stop(g, &stop))
 			return end_session(g, ops, ctx, signal_stop, RV_GDB_END_DISCONNECTED);
 	}
 }

@@ -1,4 +1,6 @@
-/* karasu-rv GDB remote stub: lets `gdb-multiarch` debug one guest hart over TCP (`target remote :PORT`).
+/* karasu-rv GDB remote stub: lets `gdb-multiarch` debug guest harts over TCP (`target remote :PORT`).
+ * This file's run loop serves user mode's one thread; system mode (one thread per hart, gdb_system.h)
+ * drives the building blocks at the end of this file from its own loop.
  *
  * While a debugger is attached the hart runs in the reference interpreter, one instruction at a time
  * (rv_interp_step), so breakpoints, single steps and stops are exact. Breakpoints live in a table in the
@@ -20,6 +22,7 @@
 #ifndef KARASU_RV_DEBUG_GDBSTUB_H
 #define KARASU_RV_DEBUG_GDBSTUB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -96,5 +99,43 @@ int rv_gdb_attach_fd(struct rv_gdb *g, int fd);
  * DETACH): the guest then runs on without the debugger. When the process ends (exit, fatal
  * signal, gdb's kill) it calls ops->terminate and does not return. */
 enum rv_gdb_end rv_gdb_run(struct rv_gdb *g, struct rv_cpu *cpu, const struct rv_gdb_ops *ops, void *ctx);
+
+/* ---- building blocks for a run loop of its own (system mode: rv/debug/gdb_system.c) ----
+ * The caller runs the threads and decides the stops; these talk to gdb. A typical loop:
+ *   rv_gdb_accept -> rv_gdb_session_init_target(rv_gdb_session_of(g), ...) -> rv_gdb_serve -> (resume the
+ *   threads as rv_gdb_session_of(g)->actions say) -> rv_gdb_wait_running -> (stop them) ->
+ *   rv_gdb_report_stop -> rv_gdb_serve ... and rv_gdb_hang_up at the end. */
+
+struct rv_gdb_stop;
+struct rv_gdb_resume;
+struct rv_gdb_session;
+
+/* Why a wait for gdb ended. */
+enum rv_gdb_wait {
+	RV_GDB_WAIT_RESUME,    /* rv_gdb_serve: a packet resumed, killed or detached (see the resume) */
+	RV_GDB_WAIT_INTERRUPT, /* rv_gdb_wait_running: Ctrl-C */
+	RV_GDB_WAIT_LOST,      /* the connection closed or failed */
+	RV_GDB_WAIT_WOKEN      /* the wake fd became readable (nothing received is lost) */
+};
+
+/* While fd >= 0, every blocking wait of the stub (accept, serve, wait_running) also ends when fd becomes
+ * readable: how another thread gets the stub's thread back. The stub never reads fd. */
+void rv_gdb_set_wake_fd(struct rv_gdb *g, int fd);
+/* Waits for a debugger to connect, keeping the listening socket open for the next one. 0 connected, 1
+ * woken, -1 error (message in err). rv_gdb_wait_attach is this plus closing the listening socket. */
+int rv_gdb_accept(struct rv_gdb *g, char *err, size_t errlen);
+bool rv_gdb_connected(const struct rv_gdb *g);
+/* The commands' state: threads, breakpoints, what the last resume asked of each thread. */
+struct rv_gdb_session *rv_gdb_session_of(struct rv_gdb *g);
+/* While the guest is stopped: answers packets until one resumes, kills or detaches it (RESUME, *r tells
+ * which; a `D` has been answered), or LOST, or WOKEN (a packet half received is kept for the next call). */
+enum rv_gdb_wait rv_gdb_serve(struct rv_gdb *g, struct rv_gdb_resume *r);
+/* While the guest runs: waits for Ctrl-C (INTERRUPT), LOST or WOKEN. */
+enum rv_gdb_wait rv_gdb_wait_running(struct rv_gdb *g);
+/* Sends the stop reply for stop (T/W/X). False if the connection failed. */
+bool rv_gdb_report_stop(struct rv_gdb *g, const struct rv_gdb_stop *stop);
+/* Ends the connection: after a last report (final: W or X; NULL: none) that gdb is given a moment to take,
+ * then closed gently. The stub may accept another debugger afterwards. */
+void rv_gdb_hang_up(struct rv_gdb *g, const struct rv_gdb_stop *final);
 
 #endif

@@ -465,7 +465,7 @@ static void test_queries_and_threads(void **state)
 	f->cpu.x[2] = 0x3ffffff000ull;
 	rv_gdb_session_init(&f->s, &f->cpu);
 	assert_string_equal(cmd(f, "?"), "T05thread:1;20:0000010000000000;02:00f0ffff3f000000;");
-	struct rv_gdb_stop bp = {RV_GDB_STOP_SIGNAL, 5, RV_GDB_REASON_SWBREAK};
+	struct rv_gdb_stop bp = {RV_GDB_STOP_SIGNAL, 5, RV_GDB_REASON_SWBREAK, 0};
 	char out[128];
 	rv_gdb_session_stop_reply(&f->s, &bp, out, sizeof(out)); /* gdb did not offer swbreak+ */
 	assert_string_equal(out, "T05thread:1;20:0000010000000000;02:00f0ffff3f000000;");
@@ -473,10 +473,10 @@ static void test_queries_and_threads(void **state)
 	rv_gdb_session_stop_reply(&f->s, &bp, out, sizeof(out));
 	assert_string_equal(out, "T05swbreak:;thread:1;20:0000010000000000;02:00f0ffff3f000000;");
 	assert_string_equal(cmd(f, "?"), out);
-	struct rv_gdb_stop exited = {RV_GDB_STOP_EXITED, 0x107, RV_GDB_REASON_NONE};
+	struct rv_gdb_stop exited = {RV_GDB_STOP_EXITED, 0x107, RV_GDB_REASON_NONE, 0};
 	rv_gdb_session_stop_reply(&f->s, &exited, out, sizeof(out));
 	assert_string_equal(out, "W07");
-	struct rv_gdb_stop killed = {RV_GDB_STOP_KILLED, 7 /* SIGBUS */, RV_GDB_REASON_NONE};
+	struct rv_gdb_stop killed = {RV_GDB_STOP_KILLED, 7 /* SIGBUS */, RV_GDB_REASON_NONE, 0};
 	rv_gdb_session_stop_reply(&f->s, &killed, out, sizeof(out));
 	assert_string_equal(out, "X0a");
 }
