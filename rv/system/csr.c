@@ -337,6 +337,17 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	}
 }
 
+/* The value a csrrs/csrrc modifies. mip reads SEIP as the software bit ORed with the PLIC's line, but
+ * only the software bit takes part in the read-modify-write (privileged spec, mip): otherwise M-mode
+ * code that sets or clears another bit while the PLIC asserts SEIP would latch SEIP on for good. */
+static uint64_t rmw_base(struct rv_hart *h, unsigned csr, uint64_t old)
+{
+	if (csr != CSR_MIP)
+		return old;
+	uint64_t sw = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
+	return (old & ~MIP_SEIP) | (sw & MIP_SEIP);
+}
+
 enum rv_exit rv_csr_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc)
 {
 	struct rv_hart *h = rv_hart_of(cpu);
@@ -354,9 +365,10 @@ enum rv_exit rv_csr_insn(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t 
 		return RV_EXIT_ILLEGAL;
 	enum csr_result r = CSR_OK;
 	if (writes) {
+		uint64_t base = rmw_base(h, csr, old);
 		uint64_t next = is_write                                            ? src
-		                : (in->op == RV_OP_CSRRS || in->op == RV_OP_CSRRSI) ? old | src
-		                                                                    : old & ~src;
+		                : (in->op == RV_OP_CSRRS || in->op == RV_OP_CSRRSI) ? base | src
+		                                                                    : base & ~src;
 		r = csr_write(h, csr, next);
 		if (r == CSR_ILLEGAL)
 			return RV_EXIT_ILLEGAL;

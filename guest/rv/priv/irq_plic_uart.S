@@ -161,11 +161,18 @@ TEST_BEGIN
 	UART_W UART_IER, UART_IER_THRI
 	WAIT_PENDING mip, MIP_SEIP
 	CHECK_CSR_MASKED mip, MIP_MEIP, 0
-	/* 13: the software SEIP bit does not hide the PLIC's signal: clearing it by CSR, SEIP still 1 */
+	/* 13: the software SEIP bit does not hide the PLIC's signal: clearing it by CSR, SEIP still 1.
+	 * Setting and clearing another bit meanwhile must not latch the signal into the software bit
+	 * (only the software bit takes part in csrrs/csrrc, 3.1.9): case 16 sees SEIP drop with the
+	 * signal. */
 	SET_CASE 13
 	li t0, MIP_SEIP
 	csrc mip, t0
 	CHECK_CSR_MASKED mip, MIP_SEIP, MIP_SEIP
+	li t0, MIP_SSIP
+	csrs mip, t0
+	csrc mip, t0
+	CHECK_CSR_MASKED mip, MIP_SEIP | MIP_SSIP, MIP_SEIP
 	/* 14: delegated SEI, pending when M returns to U: taken in S (interrupt | 9); S claims 10 from
 	 * context 1 */
 	SET_CASE 14
