@@ -345,6 +345,8 @@ static void cmd_help(struct console_mux *con)
 	    "  help          this text\n"
 	    "  exit          leave the prompt (or press %s)\n",
 	    esc);
+	if (con->hooks.quit)
+		say(con, "  quit          power every guest off and leave karasu\n");
 }
 
 static void cmd_list(struct console_mux *con)
@@ -424,6 +426,7 @@ struct command {
 static const struct command commands[] = {
     {"list", 0, "list"},   {"switch", 1, "switch N"}, {"boot", 1, "boot N"}, {"poweroff", 1, "poweroff N"},
     {"stats", 0, "stats"}, {"help", 0, "help"},       {"?", 0, "help"},      {"exit", 0, "exit"},
+    {"quit", 0, "quit"},
 };
 
 static void run_command(struct console_mux *con)
@@ -468,6 +471,12 @@ static void run_command(struct console_mux *con)
 			say(con, "karasu: stats are not available\n");
 	} else if (k_strcmp(c->name, "exit") == 0) {
 		leave_command_mode(con);
+	} else if (k_strcmp(c->name, "quit") == 0) {
+		const char *why = con->hooks.quit ? con->hooks.quit(con->hooks.ctx) : "not available";
+		if (why)
+			say(con, "karasu: quit: %s\n", why);
+		else
+			say(con, "karasu: powering every guest off\n");
 	} else {
 		cmd_help(con);
 	}

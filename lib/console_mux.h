@@ -10,7 +10,8 @@
  *
  * Input: bytes go to the focused guest. The escape key (default Ctrl-], 0x1d; not Ctrl-A, which QEMU
  * -nographic keeps for itself) opens the `karasu> ` prompt with line editing (backspace, Ctrl-U, Ctrl-C).
- * Commands: list, switch N, boot N, poweroff N, stats, help, exit (or the escape key again). N is a guest
+ * Commands: list, switch N, boot N, poweroff N, stats, help, exit (or the escape key again), and quit where
+ * the engine offers it. N is a guest
  * number as `list` shows it, or a guest name. `switch` also leaves the prompt.
  *
  * Pure logic: all effects go through struct console_hooks, so it runs in host unit tests. Not thread-safe: the
@@ -57,6 +58,9 @@ struct console_hooks {
 	const char *(*poweroff_guest)(void *ctx, unsigned guest);
 	/* Prints statistics with console_mux_printf(con, ...), one "karasu: stats ..." line each. May be NULL. */
 	void (*stats)(void *ctx, struct console_mux *con);
+	/* `quit`: stop every guest and leave (karasu-rv, a host program). NULL on success, else a reason. May be
+	 * NULL (karasu-hv has nothing to leave to): then the command is not offered. */
+	const char *(*quit)(void *ctx);
 };
 
 #define CONSOLE_OWNER_NONE   (-1) /* the physical cursor is at the start of a line */

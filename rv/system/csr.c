@@ -235,6 +235,16 @@ static enum csr_result csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	}
 }
 
+/* Replaces the writable bits of mip_sw. Other threads set bits in it meanwhile (IPIs, SINTs): a
+ * compare-and-swap keeps their updates. */
+static void write_mip_sw(struct rv_hart *h, uint64_t writable, uint64_t v)
+{
+	uint64_t old = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&h->mip_sw, &old, (old & ~writable) | (v & writable), false,
+	                                    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		;
+}
+
 static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 {
 	struct rv_cpu *cpu = &h->cpu;
@@ -279,10 +289,7 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_SCAUSE: h->scause = v; return CSR_OK;
 	case CSR_STVAL: h->stval = v; return CSR_OK;
 	case CSR_SIP:
-		if (h->mideleg & MIP_SSIP) {
-			uint64_t sw = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
-			__atomic_store_n(&h->mip_sw, (sw & ~MIP_SSIP) | (v & MIP_SSIP), __ATOMIC_RELAXED);
-		}
+		write_mip_sw(h, (MIP_SSIP | MIP_LOCAL_MASK) & h->mideleg, v);
 		return interrupts_changed(h);
 	case CSR_STIMECMP:
 		__atomic_store_n(&h->stimecmp, v, __ATOMIC_RELEASE); /* the timer service reads it */
@@ -309,7 +316,7 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_TDATA2:
 	case CSR_TDATA3: return CSR_OK; /* no triggers: tselect stays 0, tdata1 type 0 */
 	case CSR_MEDELEG: h->medeleg = v & MEDELEG_MASK; return CSR_OK;
-	case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; return interrupts_changed(h);
+	case CSR_MIDELEG: h->mideleg = v & MIP_DELEGABLE; return interrupts_changed(h);
 	case CSR_MIE: h->mie = v & MIP_ALL; return interrupts_changed(h);
 	case CSR_MTVEC:
 		if ((v & TVEC_MODE_MASK) <= TVEC_MODE_VECTOR)
@@ -326,9 +333,9 @@ static enum csr_result csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case CSR_MCAUSE: h->mcause = v; return CSR_OK;
 	case CSR_MTVAL: h->mtval = v; return CSR_OK;
 	case CSR_MIP: {
-		uint64_t writable = MIP_SSIP | MIP_SEIP | ((h->menvcfg & ENVCFG_STCE) ? 0 : MIP_STIP);
-		uint64_t sw = __atomic_load_n(&h->mip_sw, __ATOMIC_RELAXED);
-		__atomic_store_n(&h->mip_sw, (sw & ~writable) | (v & writable), __ATOMIC_RELAXED);
+		uint64_t writable =
+		    MIP_SSIP | MIP_SEIP | MIP_LOCAL_MASK | ((h->menvcfg & ENVCFG_STCE) ? 0 : MIP_STIP);
+		write_mip_sw(h, writable, v);
 		return interrupts_changed(h);
 	}
 	case CSR_MCYCLE: write_mcycle(h, v); return CSR_OK;

@@ -8,6 +8,7 @@
 #include "rv/interp/interp.h"
 #include "rv/mem/mem.h"
 #include "rv/system/hart.h"
+#include "rv/system/synic.h"
 #include "rv/system/machine.h"
 
 /* A hart spinning in a PAUSE loop waits for another hart, which may be a host thread waiting for a CPU
@@ -36,6 +37,7 @@ int rv_hart_init(struct rv_hart *h, struct rv_machine *m, unsigned id)
 	pthread_mutex_init(&h->wake_lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	pthread_mutex_init(&h->inval_lock, NULL);
+	rv_synic_init(h);
 	h->cpu.mem_ops = &rv_mmu_ops;
 	h->cpu.priv_ops = &priv_ops;
 	rv_hart_reset(h, RV_VIRT_MROM_BASE);
@@ -50,6 +52,7 @@ void rv_hart_fini(struct rv_hart *h)
 	pthread_mutex_destroy(&h->wake_lock);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->inval_lock);
+	pthread_mutex_destroy(&h->synic_lock);
 }
 
 void rv_hart_reset(struct rv_hart *h, uint64_t pc)
@@ -124,6 +127,13 @@ void rv_hart_set_mip_hw(struct rv_hart *h, uint64_t bits, bool level)
 	                     : __atomic_fetch_and(&h->mip_hw, ~bits, __ATOMIC_ACQ_REL);
 	/* a new pending interrupt must be seen soon; a cleared one needs nothing */
 	if (level && (old & bits) != bits)
+		rv_hart_kick(h);
+}
+
+void rv_hart_raise_local(struct rv_hart *h, unsigned irq)
+{
+	uint64_t bit = 1ull << irq;
+	if (!(__atomic_fetch_or(&h->mip_sw, bit, __ATOMIC_ACQ_REL) & bit))
 		rv_hart_kick(h);
 }
 

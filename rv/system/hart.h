@@ -17,6 +17,7 @@
 #include "rv/jit/jit.h"
 #include "rv/mem/tlb.h"
 #include "rv/system/priv.h"
+#include "lib/synic.h"
 
 struct rv_machine;
 
@@ -97,7 +98,9 @@ struct rv_hart {
 	uint64_t inval_page[RV_INVALIDATE_QUEUE];
 
 	/* ---- hypercall state (hypercall.c) ---- */
-	uint64_t guest_os_id; /* HvRegisterGuestOsId */
+	uint64_t guest_os_id;  /* HvRegisterGuestOsId */
+	struct synic_vp synic; /* this VP's SynIC (synic.c) */
+	pthread_mutex_t synic_lock;
 
 	/* ---- statistics (--stats) ---- */
 	uint64_t n_traps, n_interrupts, n_tlb_miss, n_tlb_flush, n_mmio, n_sbi, n_wfi;
@@ -129,6 +132,9 @@ void rv_hart_kick(struct rv_hart *h);
 void rv_hart_request(struct rv_hart *h, uint32_t req);
 /* Sets or clears hardware-driven mip bits (device lines, timers). Any thread. */
 void rv_hart_set_mip_hw(struct rv_hart *h, uint64_t bits, bool level);
+/* Sets the pending bit of local interrupt irq (IRQ_LOCAL_FIRST..IRQ_LOCAL_LAST): an edge that stays
+ * pending until software clears it. Any thread. */
+void rv_hart_raise_local(struct rv_hart *h, unsigned irq);
 /* mip as software reads it. */
 uint64_t rv_hart_mip(const struct rv_hart *h);
 

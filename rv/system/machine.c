@@ -269,11 +269,11 @@ static int add_devices(struct rv_machine *m, struct devices *d, char *err, size_
 }
 
 /* The state the built-in SBI leaves behind, as a firmware running in M-mode would: every exception but
- * ECALL from S delegated, the S interrupts delegated, counters and Sstc open to S-mode. */
+ * ECALL from S delegated, the S interrupts and the local ones (SynIC SINTs) delegated, counters and Sstc open to S-mode. */
 static void builtin_firmware_state(struct rv_hart *h)
 {
 	h->medeleg = MEDELEG_MASK & ~(1ull << EXC_ECALL_S);
-	h->mideleg = MIP_S_MASK;
+	h->mideleg = MIP_DELEGABLE;
 	h->mcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
 	__atomic_store_n(&h->menvcfg, ENVCFG_STCE, __ATOMIC_RELEASE);
 	h->mstatus = (uint64_t)RV_PRIV_S << MSTATUS_MPP_SHIFT;
@@ -299,7 +299,7 @@ static void set_boot_state(struct rv_machine *m)
 	}
 }
 
-int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console *console,
+int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console_port *console,
                       struct rv_machine **out, char *err, size_t errlen)
 {
 	*out = NULL;

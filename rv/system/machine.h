@@ -10,17 +10,31 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "karasu/hv.h"
 #include "rv/system/bus.h"
 #include "rv/system/hart.h"
 #include "rv/system/virt_map.h"
 
-#define RV_MAX_DRIVES 8
+#define RV_MAX_DRIVES     8
+#define RV_HOST_CPU_WORDS 16 /* host CPUs 0..1023 in rv_machine_config.host_cpus */
 
 /* How the machine starts (-bios). */
 enum rv_firmware {
 	RV_FW_BUILTIN, /* -bios default: karasu's own SBI; the kernel starts in S-mode */
 	RV_FW_FILE,    /* -bios FILE: an M-mode firmware (OpenSBI fw_dynamic/fw_jump) at RAM_BASE */
 	RV_FW_NONE,    /* -bios none: the -kernel ELF or image runs in M-mode from its entry */
+};
+
+/* How a machine reaches the partitions around it (the partition manager, partition.h): its identity in
+ * hypercalls and the SynIC connections of karasu.cfg. A machine without one is partition 1 and has no
+ * connections. The hooks run on the calling hart's thread. */
+struct rv_partition_link {
+	void *ctx;
+	uint64_t partition_id; /* HvCallGetPartitionId, the sender of its messages */
+	const char *name;      /* the guest's name, in karasu-rv's messages */
+	/* HvCallPostMessage / HvCallSignalEvent, validated by the dispatcher (lib/hypercall.h's hooks) */
+	HV_STATUS (*post_message)(void *ctx, const struct hv_input_post_message *message);
+	HV_STATUS (*signal_event)(void *ctx, HV_CONNECTION_ID connection_id, uint16_t flag_number);
 };
 
 struct rv_machine_config {
@@ -38,14 +52,17 @@ struct rv_machine_config {
 		bool read_only;
 	} drives[RV_MAX_DRIVES];
 	unsigned n_drives;
-	bool interp;     /* --interp: no translation */
-	bool stats;      /* --stats */
-	bool log_traps;  /* -d int: log every trap and interrupt taken */
-	bool dump_jit;   /* -d jit: print every translated block */
-	FILE *perf_map;  /* --perf-map: /tmp/perf-PID.map for Linux perf */
-	const char *gdb; /* -gdb tcp::PORT (NULL: none) */
-	bool gdb_wait;   /* -S */
-	FILE *log;       /* karasu-rv's own messages (stderr) */
+	bool interp;                          /* --interp: no translation */
+	bool stats;                           /* --stats */
+	bool log_traps;                       /* -d int: log every trap and interrupt taken */
+	bool dump_jit;                        /* -d jit: print every translated block */
+	FILE *perf_map;                       /* --perf-map: /tmp/perf-PID.map for Linux perf */
+	const char *gdb;                      /* -gdb tcp::PORT (NULL: none) */
+	bool gdb_wait;                        /* -S */
+	FILE *log;                            /* karasu-rv's own messages (stderr) */
+	const struct rv_partition_link *link; /* NULL: a lone machine */
+	const uint64_t *host_cpus;            /* NULL, or the host CPUs the harts' threads may run on
+	                                       * (bit n = CPU n, RV_HOST_CPU_WORDS words) */
 };
 
 /* Why the machine stopped. */
@@ -61,7 +78,7 @@ struct rv_clint;
 struct rv_uart16550;
 struct rv_sifive_test;
 struct rv_goldfish_rtc;
-struct rv_console;
+struct rv_console_port;
 struct rv_timer_service;
 struct rv_gdb_system;
 
@@ -90,7 +107,7 @@ struct rv_machine {
 	struct rv_bus_region *rtc_region;
 	void *virtio[RV_VIRT_VIRTIO_SLOTS];
 	struct rv_timer_service *timer;
-	struct rv_console *console;
+	struct rv_console_port *console;
 	void *devices; /* their storage (machine.c) */
 
 	/* Translated code: per RAM page, the harts (bit n = hart n) holding translations made from it.
@@ -121,7 +138,7 @@ struct rv_machine {
 
 /* Builds a machine from its configuration (devices, harts, boot payload loaded; nothing runs yet).
  * Returns 0, or -1 with a one-line reason in err (*out may then be non-NULL: destroy it). */
-int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console *console,
+int rv_machine_create(const struct rv_machine_config *cfg, struct rv_console_port *console,
                       struct rv_machine **out, char *err, size_t errlen);
 /* Runs the harts until the machine stops; returns enum rv_machine_state (exit code in m->exit_code). */
 int rv_machine_run(struct rv_machine *m);

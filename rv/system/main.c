@@ -11,6 +11,7 @@
 #include "rv/jit/jit.h"
 #include "rv/system/console.h"
 #include "rv/system/machine.h"
+#include "rv/system/partition.h"
 #include "rv/system/system.h"
 
 #define EXIT_ERROR  125 /* karasu-rv itself failed */
@@ -24,6 +25,7 @@ static void usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: karasu-rv -M virt [options]        (system mode: a RISC-V virtual machine)\n"
+	    "       karasu-rv --config FILE [options]   (several guests from a karasu.cfg, as karasu-hv)\n"
 	    "       karasu-rv [options] PROGRAM [ARGS]  (user mode: see karasu-rv --help)\n"
 	    "\n"
 	    "QEMU's riscv `virt` board with translated harts (RV64GC, M/S/U, Sv39/Sv48, Sstc),\n"
@@ -45,6 +47,13 @@ static void usage(FILE *out)
 	    "  -dumpdtb FILE            write the machine's devicetree to FILE and exit\n"
 	    "  -nographic               accepted: the console is always this terminal\n"
 	    "  -no-reboot               exit instead of rebooting when the guest reboots\n"
+	    "  -no-shutdown             with --config: stay when every guest is off (boot them again\n"
+	    "                           from the karasu> prompt; `quit` leaves)\n"
+	    "  --config FILE            run the guests of a karasu.cfg (docs/config.md), each a virt "
+	    "machine\n"
+	    "                           of its own with the built-in SBI, on one multiplexed console; each\n"
+	    "                           guest's section gives what -smp, -m, -kernel, -initrd, -append,\n"
+	    "                           -drive and -dtb give for one machine\n"
 	    "  -gdb tcp:[HOST]:PORT     gdb stub (target remote :PORT; HOST defaults to 127.0.0.1)\n"
 	    "  -s, -S                   -s: -gdb tcp::1234; -S: harts start stopped until gdb continues\n"
 	    "  -d int                   log every trap and interrupt on stderr\n"
@@ -53,8 +62,11 @@ static void usage(FILE *out)
 	    "  --help                   this text\n"
 	    "\n"
 	    "Console: the guest's serial port is this terminal (raw mode); Ctrl-] x quits, Ctrl-] h helps.\n"
-	    "Exit status: 0 when the guest powers off; the guest's code when it fails through the test\n"
-	    "device or an HTIF test; %d for errors of karasu-rv itself; %d for usage errors.\n",
+	    "With --config, lines are prefixed with the guest's name and the config's escape key (Ctrl-]\n"
+	    "by default) opens the karasu> prompt: list, switch N, boot N, poweroff N, stats, quit.\n"
+	    "Exit status: 0 when the guest powers off (with --config: every guest, with status 0); the\n"
+	    "guest's code when it fails through the test device or an HTIF test; %d for errors of\n"
+	    "karasu-rv itself; %d for usage errors and configs karasu-rv cannot run.\n",
 	    RV_VIRT_MAX_HARTS, EXIT_ERROR, EXIT_USAGE);
 }
 
@@ -182,6 +194,9 @@ struct options {
 	struct rv_machine_config cfg;
 	bool machine_given;
 	bool no_reboot;
+	bool no_shutdown;
+	const char *config;    /* --config FILE: partitions */
+	const char *per_guest; /* an option that --config takes from each guest's section instead */
 };
 
 /* Parses argv; returns 0, 1 for --help (printed), -1 for a usage error (printed). */
@@ -213,6 +228,7 @@ static int parse(int argc, char **argv, struct options *o)
 			o->machine_given = true;
 		} else if (strcmp(a, "-smp") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			const char *n = strncmp(v, "cpus=", 5) == 0 ? v + 5 : v;
 			char *end;
 			unsigned long harts = strtoul(n, &end, 10);
@@ -221,6 +237,7 @@ static int parse(int argc, char **argv, struct options *o)
 			c->harts = (unsigned)harts;
 		} else if (strcmp(a, "-m") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			uint64_t size;
 			if (!parse_size(v, &size) || size < MIN_RAM || size > MAX_RAM ||
 			    (size & (PAGE_SIZE - 1)))
@@ -228,15 +245,19 @@ static int parse(int argc, char **argv, struct options *o)
 			c->ram_size = size;
 		} else if (strcmp(a, "-kernel") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			c->kernel = v;
 		} else if (strcmp(a, "-initrd") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			c->initrd = v;
 		} else if (strcmp(a, "-append") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			c->append = v;
 		} else if (strcmp(a, "-bios") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			if (strcmp(v, "default") == 0) {
 				c->firmware = RV_FW_BUILTIN;
 			} else if (strcmp(v, "none") == 0) {
@@ -247,22 +268,32 @@ static int parse(int argc, char **argv, struct options *o)
 			}
 		} else if (strcmp(a, "-drive") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			if (parse_drive(c, v) != 0)
 				return -1;
 		} else if (strcmp(a, "-dtb") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			c->dtb = v;
 		} else if (strcmp(a, "-dumpdtb") == 0) {
 			NEED_VALUE();
 			c->dumpdtb = v;
 		} else if (strcmp(a, "-gdb") == 0) {
 			NEED_VALUE();
+			o->per_guest = argv[i - 1];
 			c->gdb = v;
 		} else if (strcmp(a, "-s") == 0) {
 			c->gdb = "tcp::1234";
+			o->per_guest = argv[i];
 		} else if (strcmp(a, "-S") == 0) {
 			c->gdb_wait = true;
-		} else if (strcmp(a, "-nographic") == 0 || strcmp(a, "-no-shutdown") == 0) {
+			o->per_guest = argv[i];
+		} else if (strcmp(a, "-config") == 0) {
+			NEED_VALUE();
+			o->config = v;
+		} else if (strcmp(a, "-no-shutdown") == 0) {
+			o->no_shutdown = true;
+		} else if (strcmp(a, "-nographic") == 0) {
 			/* the console is this terminal anyway */
 		} else if (strcmp(a, "-no-reboot") == 0) {
 			o->no_reboot = true;
@@ -305,6 +336,15 @@ static int parse(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", argv[i]);
 		}
 #undef NEED_VALUE
+	}
+	if (o->config) {
+		if (o->per_guest)
+			return usage_error("%s: with --config, each guest's section of the config says this",
+			                   o->per_guest);
+		if (c->dumpdtb)
+			return usage_error("%s: -dumpdtb shows one machine; run it without --config",
+			                   "--config");
+		return 0;
 	}
 	if (!o->machine_given)
 		return usage_error("no machine given: use %s", "-M virt");
@@ -349,6 +389,15 @@ int rv_system_main(int argc, char **argv)
 	int p = parse(argc, argv, &o);
 	if (p != 0)
 		return p > 0 ? 0 : EXIT_USAGE;
+	if (o.config) {
+		struct rv_partition_options po = {
+		    .config_path = o.config,
+		    .machine = o.cfg,
+		    .no_reboot = o.no_reboot,
+		    .no_shutdown = o.no_shutdown,
+		};
+		return rv_partitions_main(&po);
+	}
 	struct rv_gdb_server *gdb = NULL;
 	char gdb_err[256];
 	if (o.cfg.gdb && !o.cfg.dumpdtb &&
@@ -357,15 +406,19 @@ int rv_system_main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	struct rv_console console;
-	if (!o.cfg.dumpdtb && rv_console_start(&console, STDIN_FILENO, STDOUT_FILENO) != 0) {
-		fprintf(stderr, "karasu-rv: cannot start the console\n");
-		return EXIT_ERROR;
+	struct rv_console_port port;
+	if (!o.cfg.dumpdtb) {
+		if (rv_console_start(&console, STDIN_FILENO, STDOUT_FILENO, NULL, 0, 0) != 0) {
+			fprintf(stderr, "karasu-rv: cannot start the console\n");
+			return EXIT_ERROR;
+		}
+		rv_console_add_port(&console, &port);
 	}
 	int status = 0;
 	for (;;) {
 		struct rv_machine *m;
 		char err[512];
-		if (rv_machine_create(&o.cfg, o.cfg.dumpdtb ? NULL : &console, &m, err, sizeof(err)) != 0) {
+		if (rv_machine_create(&o.cfg, o.cfg.dumpdtb ? NULL : &port, &m, err, sizeof(err)) != 0) {
 			fprintf(stderr, "karasu-rv: %s\n", err);
 			rv_machine_destroy(m);
 			status = EXIT_ERROR;
@@ -407,7 +460,7 @@ bool rv_system_wanted(int argc, char **argv)
 		if (a[1] == '-' && a[2])
 			a++;
 		if (strcmp(a, "-M") == 0 || strcmp(a, "-machine") == 0 || strcmp(a, "-kernel") == 0 ||
-		    strcmp(a, "-bios") == 0)
+		    strcmp(a, "-bios") == 0 || strcmp(a, "-config") == 0)
 			return true;
 	}
 	return false;

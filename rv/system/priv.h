@@ -105,20 +105,27 @@
 #define FS_DIRTY   3u
 
 /* Interrupt numbers and their mip/mie bits (section 3.1.9). */
-#define IRQ_S_SOFT  1
-#define IRQ_M_SOFT  3
-#define IRQ_S_TIMER 5
-#define IRQ_M_TIMER 7
-#define IRQ_S_EXT   9
-#define IRQ_M_EXT   11
-#define MIP_SSIP    (1ull << IRQ_S_SOFT)
-#define MIP_MSIP    (1ull << IRQ_M_SOFT)
-#define MIP_STIP    (1ull << IRQ_S_TIMER)
-#define MIP_MTIP    (1ull << IRQ_M_TIMER)
-#define MIP_SEIP    (1ull << IRQ_S_EXT)
-#define MIP_MEIP    (1ull << IRQ_M_EXT)
-#define MIP_S_MASK  (MIP_SSIP | MIP_STIP | MIP_SEIP)
-#define MIP_ALL     (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
+#define IRQ_S_SOFT      1
+#define IRQ_M_SOFT      3
+#define IRQ_S_TIMER     5
+#define IRQ_M_TIMER     7
+#define IRQ_S_EXT       9
+#define IRQ_M_EXT       11
+#define MIP_SSIP        (1ull << IRQ_S_SOFT)
+#define MIP_MSIP        (1ull << IRQ_M_SOFT)
+#define MIP_STIP        (1ull << IRQ_S_TIMER)
+#define MIP_MTIP        (1ull << IRQ_M_TIMER)
+#define MIP_SEIP        (1ull << IRQ_S_EXT)
+#define MIP_MEIP        (1ull << IRQ_M_EXT)
+/* Local interrupts 16..31 (the range the spec leaves to the platform): karasu-rv raises them for
+ * SynIC SINTs (synic.h); pending bits set by karasu-rv, cleared by software through mip/sip like SSIP.
+ * They are delegatable, and rank below the standard interrupts, higher numbers first. */
+#define IRQ_LOCAL_FIRST 16
+#define IRQ_LOCAL_LAST  31
+#define MIP_LOCAL_MASK  (((1ull << (IRQ_LOCAL_LAST + 1)) - 1) & ~((1ull << IRQ_LOCAL_FIRST) - 1))
+#define MIP_S_MASK      (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define MIP_DELEGABLE   (MIP_S_MASK | MIP_LOCAL_MASK)
+#define MIP_ALL         (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_LOCAL_MASK)
 
 /* Exception codes (mcause with the interrupt bit clear, section 3.1.15). */
 #define EXC_INSN_MISALIGNED  0

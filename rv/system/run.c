@@ -3,6 +3,8 @@
  * table. Interrupts are therefore taken at block boundaries: translated code returns whenever
  * cpu.interrupt_request is set (rv_hart_kick), which every new interrupt and request does. */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -134,6 +136,7 @@ static void hsm_start(struct rv_hart *h)
 static void trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
 {
 	struct rv_machine *m = h->machine;
+	uint64_t faulting_pc = h->cpu.pc;
 	rv_trap_enter(h, cause, tval, h->cpu.pc);
 	if (m->cfg.firmware == RV_FW_BUILTIN && h->priv == RV_PRIV_M) {
 		/* there is no M-mode code to handle it: say what happened and stop */
@@ -142,6 +145,22 @@ static void trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
 		    "karasu-rv: hart %u: trap to M-mode with the built-in SBI (mcause 0x%llx, mtval 0x%llx, "
 		    "mepc 0x%llx): the guest cannot go on\n",
 		    h->id, (unsigned long long)cause, (unsigned long long)tval, (unsigned long long)h->mepc);
+		rv_machine_stop(m, RV_MACHINE_ERROR, 0);
+	} else if (cause == EXC_INSN_ACCESS && h->cpu.pc == faulting_pc &&
+	           (h->priv == RV_PRIV_M || (m->cfg.firmware == RV_FW_BUILTIN && h->satp == 0))) {
+		/* The trap handler itself cannot be fetched (a trap vector left at 0, or pointing where there
+		 * is no memory): the hart would take this fault at this address forever and never run an
+		 * instruction again. Nothing can end it: the fetch is physical (M-mode, or S-mode without
+		 * paging, so no page table another hart could fix), the memory map is fixed, and PMP could
+		 * change only through M-mode code, which either is this hart's handler or does not exist
+		 * (built-in SBI). */
+		fprintf(
+		    m->cfg.log,
+		    "karasu-rv: hart %u: the %c-mode trap handler at 0x%llx cannot be fetched (instruction "
+		    "access fault there; %ctvec = 0x%llx): the guest cannot go on\n",
+		    h->id, h->priv == RV_PRIV_M ? 'M' : 'S', (unsigned long long)faulting_pc,
+		    h->priv == RV_PRIV_M ? 'm' : 's',
+		    (unsigned long long)(h->priv == RV_PRIV_M ? h->mtvec : h->stvec));
 		rv_machine_stop(m, RV_MACHINE_ERROR, 0);
 	}
 }
@@ -254,7 +273,19 @@ int rv_run_start(struct rv_machine *m)
 			if (!h->jit)
 				return -ENOMEM;
 		}
-		int err = pthread_create(&h->thread, NULL, hart_thread, h);
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		cpu_set_t cpus;
+		if (m->cfg.host_cpus) {
+			/* the guest's `cpus` in karasu.cfg: where its harts' threads may run */
+			CPU_ZERO(&cpus);
+			for (unsigned c = 0; c < RV_HOST_CPU_WORDS * 64u && c < CPU_SETSIZE; c++)
+				if (m->cfg.host_cpus[c / 64u] & (1ull << (c % 64u)))
+					CPU_SET(c, &cpus);
+			pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+		}
+		int err = pthread_create(&h->thread, &attr, hart_thread, h);
+		pthread_attr_destroy(&attr);
 		if (err)
 			return -err;
 		h->thread_started = true;

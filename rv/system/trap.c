@@ -72,6 +72,9 @@ uint64_t rv_trap_pending_interrupt(const struct rv_hart *h)
 	for (unsigned i = 0; i < sizeof(irq_priority) / sizeof(irq_priority[0]); i++)
 		if (take & (1ull << irq_priority[i]))
 			return CAUSE_INTERRUPT | irq_priority[i];
+	uint64_t local = take & MIP_LOCAL_MASK;
+	if (local)
+		return CAUSE_INTERRUPT | (63u - (unsigned)__builtin_clzll(local));
 	return 0;
 }
 

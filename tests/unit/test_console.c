@@ -31,6 +31,7 @@ struct fake {
 	int poweroffs[CONSOLE_MAX_GUESTS];
 	const char *action_result; /* what boot/poweroff hooks answer */
 	int stats_calls;
+	int quits;
 };
 
 static void fake_write(void *ctx, const char *text, size_t len)
@@ -86,6 +87,13 @@ static void fake_stats(void *ctx, struct console_mux *con)
 	struct fake *f = ctx;
 	f->stats_calls++;
 	console_mux_printf(con, "karasu: stats %s/%u exits=%u\n", "linux", 0u, 42u);
+}
+
+static const char *fake_quit(void *ctx)
+{
+	struct fake *f = ctx;
+	f->quits++;
+	return NULL;
 }
 
 struct env {
@@ -596,6 +604,28 @@ static void test_help_and_unknown(void **state)
 	assert_false(console_mux_in_command_mode(&e->con));
 }
 
+static void test_quit_only_where_offered(void **state)
+{
+	struct env *e = *state;
+	type(e, "\x1d"
+	        "help\r");
+	assert_null(strstr(take(e), "quit"));
+	type(e, "quit\r");
+	assert_non_null(strstr(take(e), "karasu: quit: not available"));
+	struct console_hooks h = hooks_template;
+	h.ctx = &e->f;
+	h.quit = fake_quit;
+	console_mux_init(&e->con, &h, 0);
+	type(e, "\x1d"
+	        "help\r");
+	assert_non_null(strstr(take(e), "quit          power every guest off"));
+	type(e, "quit now\r");
+	assert_int_equal(e->f.quits, 0);
+	type(e, "quit\r");
+	assert_int_equal(e->f.quits, 1);
+	assert_non_null(strstr(take(e), "karasu: powering every guest off"));
+}
+
 static void test_no_guests(void **state)
 {
 	struct env *e = *state;
@@ -645,6 +675,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_action_hooks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_output_through_hook, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_help_and_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quit_only_where_offered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_guests, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
