@@ -6,6 +6,8 @@
 #                                        only if the command ran and exited 0
 #   RV_SMP=N RV_MEMORY=SIZE              harts and RAM (default 4 and 1G)
 #   RUN_RV_FLAGS='--qemu ...'            more scripts/run-rv options (--qemu: the same guest on QEMU)
+#   make run-rv CONFIG=configs/rv-two-guests.cfg [GUEST_CMD=...]   the guests of a karasu.cfg
+# RV_CONFIG_DEPS: what configs may name besides the Linux payload (the RISC-V hvtest image adds itself).
 RV_GUEST_DIR := $(BUILD)/guest-rv
 RV_GUEST_FETCHED := $(RV_GUEST_DIR)/.fetched
 RV_GUEST_IMAGE := $(RV_GUEST_DIR)/Image
@@ -14,6 +16,9 @@ RV_GUEST_INITRD := $(RV_GUEST_DIR)/initrd.gz
 RV_SMP ?= 4
 RV_MEMORY ?= 1G
 RUN_RV_FLAGS ?=
+RV_CONFIG_DEPS ?=
+# Only a CONFIG the user gives (hv/image.mk has a default for karasu-hv's `make run`).
+RV_RUN_CONFIG := $(if $(filter command line environment environment override,$(origin CONFIG)),$(CONFIG))
 
 # GUEST_CMD reaches the recipe through the environment: no make quoting of the user's shell command.
 export GUEST_CMD
@@ -33,8 +38,10 @@ RV_PAYLOAD := $(RV_GUEST_IMAGE) $(RV_GUEST_INITRD)
 rv-payload: $(RV_PAYLOAD)
 
 # karasu-rv itself only when it is what runs (RUN_RV_FLAGS=--qemu boots the baseline without it).
-run-rv: rv-payload $(if $(filter --qemu,$(RUN_RV_FLAGS)),,$(KARASU_RV))
-	$(Q)BUILD=$(BUILD) scripts/run-rv --no-build --smp $(RV_SMP) --memory $(RV_MEMORY) $(RUN_RV_FLAGS) \
+# CONFIG=FILE: the guests of a karasu.cfg (karasu-rv --config, scripts/run-rv-config) instead of one machine.
+run-rv: rv-payload $(if $(filter --qemu,$(RUN_RV_FLAGS)),,$(KARASU_RV)) $(if $(RV_RUN_CONFIG),$(RV_CONFIG_DEPS))
+	$(Q)BUILD=$(BUILD) scripts/run-rv --no-build \
+		$(if $(RV_RUN_CONFIG),--config $(RV_RUN_CONFIG),--smp $(RV_SMP) --memory $(RV_MEMORY)) $(RUN_RV_FLAGS) \
 		$${GUEST_CMD:+--cmd "$$GUEST_CMD"}
 
 # Cheap once cached (the first download is ~115 MB, a few seconds here; later runs only check a stamp).
