@@ -6,3 +6,4 @@
 -include guest/rv/priv/priv.mk
 -include guest/rv/sbitest/sbitest.mk
 -include guest/rv/gdbsys/gdbsys.mk
+-include guest/rv/hostile-sys/hostile-sys.mk
