@@ -53,33 +53,34 @@ static int failf(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-int rv_boot_read_file(const char *path, uint64_t max, uint8_t **data, size_t *size, char *err, size_t errlen)
+int rv_boot_read_file(const char *what, const char *path, uint64_t max, uint8_t **data, size_t *size,
+                      char *err, size_t errlen)
 {
 	*data = NULL;
 	*size = 0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return failf(err, errlen, "%s: %s", path, strerror(errno));
+		return failf(err, errlen, "%s %s: %s", what, path, strerror(errno));
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return failf(err, errlen, "%s: not a regular file", path);
+		return failf(err, errlen, "%s %s: not a regular file", what, path);
 	}
 	if ((uint64_t)st.st_size > max) {
 		fclose(f);
-		return failf(err, errlen, "%s: too large (%lld bytes; at most %llu fit)", path,
+		return failf(err, errlen, "%s %s: too large (%lld bytes; at most %llu fit)", what, path,
 		             (long long)st.st_size, (unsigned long long)max);
 	}
 	uint8_t *buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
 		fclose(f);
-		return failf(err, errlen, "%s: out of memory", path);
+		return failf(err, errlen, "%s %s: out of memory", what, path);
 	}
 	size_t got = fread(buf, 1, (size_t)st.st_size, f);
 	fclose(f);
 	if (got != (size_t)st.st_size) {
 		free(buf);
-		return failf(err, errlen, "%s: read error", path);
+		return failf(err, errlen, "%s %s: read error", what, path);
 	}
 	*data = buf;
 	*size = got;
@@ -198,7 +199,7 @@ static int load_kernel(struct rv_machine *m, uint64_t load_at, struct rv_boot_in
 	const char *path = m->cfg.kernel;
 	uint8_t *data;
 	size_t size;
-	if (rv_boot_read_file(path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
+	if (rv_boot_read_file("kernel", path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
 		return -1;
 	int rc = 0;
 	if (rv_elf_is_elf(data, size)) {
@@ -238,7 +239,7 @@ static int load_firmware(struct rv_machine *m, struct rv_boot_info *bi, char *er
 	const char *path = m->cfg.bios;
 	uint8_t *data;
 	size_t size;
-	if (rv_boot_read_file(path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
+	if (rv_boot_read_file("firmware", path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
 		return -1;
 	int rc = 0;
 	if (rv_elf_is_elf(data, size)) {
@@ -260,7 +261,7 @@ static int load_initrd(struct rv_machine *m, struct rv_boot_info *bi, char *err,
 	const char *path = m->cfg.initrd;
 	uint8_t *data;
 	size_t size;
-	if (rv_boot_read_file(path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
+	if (rv_boot_read_file("initrd", path, m->cfg.ram_size, &data, &size, err, errlen) != 0)
 		return -1;
 	/* as QEMU: above the kernel by half the RAM, at most 128 MiB, and never on the kernel */
 	uint64_t distance =
@@ -287,7 +288,7 @@ static int make_dtb(struct rv_machine *m, const struct rv_boot_info *bi, void *b
 	if (m->cfg.dtb) {
 		uint8_t *data;
 		size_t len;
-		if (rv_boot_read_file(m->cfg.dtb, DTB_MAX_SIZE, &data, &len, err, errlen) != 0)
+		if (rv_boot_read_file("dtb", m->cfg.dtb, DTB_MAX_SIZE, &data, &len, err, errlen) != 0)
 			return -1;
 		rc = rv_virt_dtb_patch(data, len, m->cfg.append, bi->initrd_start, bi->initrd_end, buf, cap,
 		                       size);
@@ -359,7 +360,8 @@ int rv_boot_load(struct rv_machine *m, struct rv_boot_info *bi, char *err, size_
 	if (m->cfg.kernel) {
 		if (load_kernel(m, kernel_at, bi, err, errlen) != 0)
 			return -1;
-	} else if (m->cfg.firmware != RV_FW_FILE) {
+	} else if (m->cfg.firmware != RV_FW_FILE && !m->cfg.dumpdtb) {
+		/* (-dumpdtb only shows the devicetree: it needs nothing to run) */
 		return failf(err, errlen, "no -kernel given (and no -bios firmware to run)");
 	}
 	if (m->cfg.initrd) {

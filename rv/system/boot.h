@@ -22,6 +22,7 @@ struct rv_boot_info {
 int rv_boot_load(struct rv_machine *m, struct rv_boot_info *bi, char *err, size_t errlen);
 
 /* Reads a whole host file of at most max bytes. 0, or -1 with a reason naming the file. */
-int rv_boot_read_file(const char *path, uint64_t max, uint8_t **data, size_t *size, char *err, size_t errlen);
+int rv_boot_read_file(const char *what, const char *path, uint64_t max, uint8_t **data, size_t *size,
+                      char *err, size_t errlen);
 
 #endif

@@ -350,7 +350,7 @@ static int parse(int argc, char **argv, struct options *o)
 		return usage_error("no machine given: use %s", "-M virt");
 	if (c->gdb_wait && !c->gdb)
 		return usage_error("%s waits for a debugger: add -gdb tcp::PORT or -s", "-S");
-	if (!c->kernel && c->firmware != RV_FW_FILE)
+	if (!c->kernel && c->firmware != RV_FW_FILE && !c->dumpdtb)
 		return usage_error("%s", c->firmware == RV_FW_NONE ? "-bios none needs -kernel ELF"
 		                                                   : "no -kernel given");
 	return 0;
