@@ -1,18 +1,19 @@
-/* Hostile hypercall parameter GPAs: the guest's own MMIO windows, the bytes around the end of its RAM, IPAs
- * equal to physical addresses karasu itself lives at, aliases with high bits set, and a sweep over 8 GiB of
- * IPA space. docs/abi.md: a GPA outside the partition's RAM gets INVALID_ALIGNMENT and nothing is read or
- * written; the GPA is always translated through the partition (never used as a host address). */
+/* Hostile hypercall parameter GPAs: the guest's own MMIO windows (the architecture names them), the bytes
+ * around the end of its RAM, the architecture's own cases (arm64: IPAs equal to physical addresses karasu-hv
+ * itself lives at), aliases with high bits set, and a sweep over 8 GiB of guest-physical space. docs/abi.md: a
+ * GPA outside the partition's RAM gets INVALID_ALIGNMENT and nothing is read or written; the GPA is always
+ * translated through the partition (never used as a host address). */
 #include <stdint.h>
 
 #include "guest/hvtest/hvtest.h"
 #include "karasu/hv.h"
 #include "lib/mem.h"
 
-#define HV_IMAGE_PA   0x40200000ull /* where U-Boot's booti puts hv.bin: karasu's own code (physical) */
 #define FILL          0xa5u
 #define SWEEP_STEP    (2ull << 20)
 #define SWEEP_END     (8ull << 30)
 #define NAMES_PER_REP sizeof(HV_REGISTER_NAME)
+#define MAX_DEVICES   8u
 
 static void expect_status(const char *what, uint64_t result, HV_STATUS want)
 {
@@ -23,11 +24,6 @@ static void expect_status(const char *what, uint64_t result, HV_STATUS want)
 static uint64_t ram_end(void)
 {
 	return plat.ram_base + plat.ram_size;
-}
-
-static bool in_ram(uint64_t gpa, uint64_t len)
-{
-	return gpa >= plat.ram_base && gpa < ram_end() && len <= ram_end() - gpa;
 }
 
 /* A GetVpRegisters block at in: header + n names (VpIndex each). */
@@ -60,21 +56,22 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 	return true;
 }
 
-static void mmio_gpas(void)
+/* The guest's own device windows (the architecture's list): every use must be refused. */
+static void device_gpas(void)
 {
+	struct hostile_gpa_target t[MAX_DEVICES];
+	unsigned n = arch_hostile_gpa_devices(t, MAX_DEVICES);
 	put_query(page_in, 1);
-	expect_status("GetPartitionId output GPA = the vPL011 -> INVALID_ALIGNMENT",
-	              get_partition_id(plat.uart_base), HV_STATUS_INVALID_ALIGNMENT);
-	expect_status("GetPartitionId output GPA = the vGICD -> INVALID_ALIGNMENT",
-	              get_partition_id(plat.gicd_base), HV_STATUS_INVALID_ALIGNMENT);
-	expect_status("GetPartitionId output GPA = the vGICR -> INVALID_ALIGNMENT",
-	              get_partition_id(plat.gicr_base), HV_STATUS_INVALID_ALIGNMENT);
-	expect_status("GetVpRegisters input GPA = the vGICD -> INVALID_ALIGNMENT",
-	              get_vp_regs(1, plat.gicd_base, (uintptr_t)page_out), HV_STATUS_INVALID_ALIGNMENT);
-	expect_status("GetVpRegisters output GPA = the vPL011 -> INVALID_ALIGNMENT",
-	              get_vp_regs(1, (uintptr_t)page_in, plat.uart_base), HV_STATUS_INVALID_ALIGNMENT);
-	expect_status("GetPartitionId output GPA = IPA 0 (the platform flash) -> INVALID_ALIGNMENT",
-	              get_partition_id(0), HV_STATUS_INVALID_ALIGNMENT);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t r;
+		if (t[i].use == GPA_PARTITION_ID_OUTPUT)
+			r = get_partition_id(t[i].gpa);
+		else if (t[i].use == GPA_VP_REGISTERS_INPUT)
+			r = get_vp_regs(1, t[i].gpa, (uintptr_t)page_out);
+		else
+			r = get_vp_regs(1, (uintptr_t)page_in, t[i].gpa);
+		expect_status(t[i].what, r, HV_STATUS_INVALID_ALIGNMENT);
+	}
 }
 
 static void ram_end_gpas(void)
@@ -125,35 +122,6 @@ static void ram_end_gpas(void)
 	check(hv_result_status(r) == HV_STATUS_INVALID_ALIGNMENT && all_bytes(last, 32, FILL),
 	      "GetVpRegisters rep start 2 of 3 with the output list past RAM -> INVALID_ALIGNMENT",
 	      "result %#llx", (unsigned long long)r);
-}
-
-/* IPA 0x40200000 is guest RAM for a guest whose RAM starts at 0x40000000, and also the physical address of
- * hv.bin: the call must use the guest's bytes there and write the guest's page, never karasu's. */
-static void hv_image_ipa(void)
-{
-	if (!in_ram(HV_IMAGE_PA, 2 * HVTEST_PAGE)) {
-		check(false, "IPA 0x40200000 (hv.bin's physical address) lies in guest RAM",
-		      "RAM %#llx+%#llx does not cover it: run with memory_base = 0x40000000",
-		      (unsigned long long)plat.ram_base, (unsigned long long)plat.ram_size);
-		return;
-	}
-	uint8_t *in = (uint8_t *)(uintptr_t)HV_IMAGE_PA, *o = in + HVTEST_PAGE;
-	put_query(in, 1);
-	k_memset(o, FILL, 16);
-	uint64_t r = get_vp_regs(1, HV_IMAGE_PA, HV_IMAGE_PA + HVTEST_PAGE);
-	uint64_t vp, hi;
-	k_memcpy(&vp, o, 8);
-	k_memcpy(&hi, o + 8, 8);
-	check(r == hv_result_value(HV_STATUS_SUCCESS, 1) && vp == 0 && hi == 0,
-	      "GetVpRegisters with both GPAs at IPA 0x40200000 (= hv.bin's PA) uses the guest's own pages",
-	      "result %#llx, value %#llx:%#llx in the guest page", (unsigned long long)r,
-	      (unsigned long long)hi, (unsigned long long)vp);
-	/* A different header at the same IPA must change the answer: the bytes really come from the guest. */
-	struct hv_input_vp_registers_header h = {.partition_id = 0x4b41524153550000ull, .vp_index = 0};
-	k_memcpy(in, &h, sizeof(h));
-	r = get_vp_regs(1, HV_IMAGE_PA, HV_IMAGE_PA + HVTEST_PAGE);
-	expect_status("... and a bad partition id written there by the guest -> INVALID_PARTITION_ID", r,
-	              HV_STATUS_INVALID_PARTITION_ID);
 }
 
 static void alias_gpas(void)
@@ -224,6 +192,7 @@ static uint64_t set_register(HV_REGISTER_NAME name, uint64_t value)
 }
 
 #define SYNIC_PAGE_ENABLE 1ull
+#define MAX_BAD_PAGES     8u
 
 static void synic_pages(void)
 {
@@ -232,25 +201,21 @@ static void synic_pages(void)
 		HV_REGISTER_NAME name;
 		const char *reg;
 	} regs[] = {{HV_REGISTER_SIMP, "SIMP"}, {HV_REGISTER_SIEFP, "SIEFP"}};
+	uint64_t bad[MAX_BAD_PAGES] = {last | (1ull << 40), last | (1ull << 52), ram_end(),
+	                               0xfffffffffffff000ull};
+	const char *bad_what[MAX_BAD_PAGES] = {"the last RAM page | bit 40", "the last RAM page | bit 52",
+	                                       "the first page past RAM",
+	                                       "the last page of the address space"};
+	unsigned nbad = 4;
+	nbad += arch_mmio_pages(bad + nbad, bad_what + nbad, MAX_BAD_PAGES - nbad);
 	for (unsigned i = 0; i < 2; i++) {
-		const struct {
-			uint64_t gpa;
-			const char *what;
-		} bad[] = {
-		    {last | (1ull << 40), "the last RAM page | bit 40"},
-		    {last | (1ull << 52), "the last RAM page | bit 52"},
-		    {ram_end(), "the first page past RAM"},
-		    {plat.gicd_base, "the vGICD"},
-		    {plat.uart_base, "the vPL011"},
-		    {0xfffffffffffff000ull, "the last page of the address space"},
-		};
 		unsigned accepted = 0;
 		const char *first = "";
-		for (unsigned j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
-			uint64_t r = set_register(regs[i].name, bad[j].gpa | SYNIC_PAGE_ENABLE);
+		for (unsigned j = 0; j < nbad; j++) {
+			uint64_t r = set_register(regs[i].name, bad[j] | SYNIC_PAGE_ENABLE);
 			if (hv_result_status(r) != HV_STATUS_INVALID_REGISTER_VALUE) {
 				if (!accepted)
-					first = bad[j].what;
+					first = bad_what[j];
 				accepted++;
 				set_register(regs[i].name, 0);
 			}
@@ -260,7 +225,7 @@ static void synic_pages(void)
 		               "INVALID_REGISTER_VALUE"
 		             : "SIEFP enabled at an alias / past RAM / MMIO / top-of-space page -> "
 		               "INVALID_REGISTER_VALUE",
-		      "%u of 6 accepted, first: %s", accepted, first);
+		      "%u of %u accepted, first: %s", accepted, nbad, first);
 		uint64_t r = set_register(regs[i].name, last | SYNIC_PAGE_ENABLE);
 		uint64_t off = set_register(regs[i].name, 0);
 		check(r == hv_result_value(HV_STATUS_SUCCESS, 1) &&
@@ -276,11 +241,15 @@ void cases_hostile_gpa(void)
 	out("hvtest: hostile: hypercall GPAs\n");
 	uint64_t r = get_partition_id((uintptr_t)page_out);
 	k_memcpy(&own_partition_id, page_out, sizeof(own_partition_id));
+	case_group("hostile_gpa", SCOPE_SHARED);
 	check(r == 0, "GetPartitionId (baseline for the hostile GPA cases)", "result %#llx",
 	      (unsigned long long)r);
-	mmio_gpas();
+	case_group("hostile_gpa.devices", SCOPE_ARCH);
+	device_gpas();
+	case_group("hostile_gpa", SCOPE_SHARED);
 	ram_end_gpas();
-	hv_image_ipa();
+	arch_hostile_gpa_extra(); /* starts its own group if it has cases */
+	case_group("hostile_gpa", SCOPE_SHARED);
 	alias_gpas();
 	sweep();
 	synic_pages();

@@ -9,7 +9,7 @@
 #include "lib/fmt.h"
 #include "lib/mem.h"
 
-#define UNMAPPED_IPA 0x1000u /* below every device and RAM in karasu's guest layout */
+#define UNMAPPED_IPA 0x1000u /* not RAM: nothing (karasu-hv) or the boot ROM (karasu-rv) */
 #define FILL         0xa5
 
 uint64_t own_partition_id;

@@ -57,7 +57,7 @@ void cases_messages(void)
 	       HV_STATUS_INVALID_PARAMETER);
 	expect("SignalEvent with RsvdZ bytes 6-7 non-zero -> INVALID_PARAMETER", signal(0, 1),
 	       HV_STATUS_INVALID_PARAMETER);
-	uint64_t regs[16] = {0};
+	uint64_t regs[HVTEST_FAST_REGS_MAX] = {0};
 	regs[0] = SOME_CONNECTION | ((uint64_t)HV_EVENT_FLAGS_COUNT << 32);
 	expect("fast SignalEvent with flag number 2048 -> INVALID_PARAMETER",
 	       hypercall_fast(hv_input_value(HVCALL_SIGNAL_EVENT, true, 0, 0), regs),

@@ -1,6 +1,6 @@
 /* Guest RAM must come scrubbed: whatever U-Boot, karasu or an earlier guest left in those physical pages
- * must not be readable. hvtest runs with its MMU off, so these loads are Device (non-cacheable) accesses:
- * they read memory itself, which also checks that karasu cleaned its zeros out of the caches.
+ * must not be readable. On arm64 hvtest runs with its MMU off, so these loads are Device (non-cacheable)
+ * accesses: they read memory itself, which also checks that karasu-hv cleaned its zeros out of the caches.
  *
  * Everything outside the image and the DTB must read as zero. The first guest's RAM starts where U-Boot
  * put hv.bin before moving it, so without scrubbing the bytes below the image are not zero. */

@@ -1,15 +1,16 @@
-/* SynIC messages and events through karasu-hv (docs/synic.md), with the connections of
- * configs/hvtest-synic.cfg:
+/* SynIC messages and events through karasu (docs/synic.md), with the connections of configs/hvtest-synic.cfg
+ * (karasu-hv) and configs/rv-hvtest-synic.cfg (karasu-rv):
  *   hvtest.mode=synic       one guest, connections to itself: 1 -> self sint 2 (both), 2 -> self sint 3
  *                           (events), 3 -> self sint 4 (messages). Checks the SynIC registers, delivery
- *                           into its own SIMP slot with the SINT taken as an IRQ at EL1, the pending message
+ *                           into its own SIMP slot with the SINT taken as an interrupt, the pending message
  *                           and EOM, event flags in its SIEFP page, and every error status.
  *   hvtest.mode=synic-recv  receiver of a two-guest run: enables its SynIC, waits for one message and one
  *                           event from the sender.
  *   hvtest.mode=synic-send  sender: connection 1 -> the receiver, sint 2 (both); retries while the receiver
  *                           is not ready yet (INSUFFICIENT_BUFFERS / INVALID_SYNIC_STATE / INVALID_PORT_ID).
- * The SINT is PPI SINT_INTID; the IRQ is taken through a small vector table of this file, installed only
- * while the cases wait for interrupts (only IRQs are expected then; anything else stops the vCPU).
+ * The SINT's vector is HVTEST_SINT_VECTOR: a PPI on arm64, a local interrupt (sip bit) on RISC-V; taking and
+ * acknowledging it is the architecture's part (<arch>/synic_irq.c), which calls synic_irq_taken. The cases
+ * whose names say how the interrupt arrives are in the group "synic.irq" (scope arch); the rest is shared.
  *
  * A guest enables its SynIC the way Linux does: SINT, SIMP and SIEFP first, SCONTROL last. A sender may
  * post at any moment; with SCONTROL enabled before the SINT was unmasked, a message landing in between is
@@ -28,7 +29,8 @@ void cases_synic(void);
 #define CONN_UNKNOWN     99u
 #define SINT_BOTH        2u
 #define SINT_EVENTS      3u
-#define SINT_INTID       20u /* a PPI */
+#define SINT_INTID       HVTEST_SINT_VECTOR
+#define BAD_VECTOR       40u /* outside 16..31 on both architectures */
 #define SINT_MASKED      (1ull << 16)
 #define MSG_TYPE         0x1234u
 #define MSG_TYPE_2       0x1235u
@@ -38,130 +40,30 @@ void cases_synic(void);
 #define SLOT_BYTES       256u
 #define EVENT_AREA_BYTES 256u
 
-/* GICv3 (IHI 0069) offsets, redistributor of vCPU 0. */
-#define GICD_CTLR           0x0000u
-#define GICD_CTLR_GRP1      (1u << 1)
-#define GICR_WAKER          0x0014u
-#define GICR_WAKER_SLEEP    (1u << 1)
-#define GICR_WAKER_CHILDREN (1u << 2)
-#define GICR_SGI_BASE       0x10000u
-#define GICR_IGROUPR0       0x0080u
-#define GICR_ISENABLER0     0x0100u
-#define GICR_ICENABLER0     0x0180u
-#define GICR_ICPENDR0       0x0280u
-#define GICR_IPRIORITYR     0x0400u
-#define IRQ_PRIORITY        0x80u
-
 static uint8_t simp_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
 static uint8_t siefp_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
 static uint8_t in_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
 static uint8_t out_page[HVTEST_PAGE] __attribute__((aligned(HVTEST_PAGE)));
 
-/* Written by the IRQ handler (synic_irq). */
-volatile uint64_t synic_irq_count, synic_irq_intid;
-/* What the SIMP slot / SIEFP flag of SINT_BOTH showed when an IRQ SINT_INTID was taken (sticky). The
- * receiver checks these rather than counting one interrupt per message or event: two edges of one PPI may
- * merge into one interrupt (GICv3: raised again while still pending), so "an interrupt was taken after
- * the message / flag was there" is what the SynIC guarantees. */
+/* Written by the interrupt handler (synic_irq_taken). */
+static volatile uint64_t synic_irq_count, synic_irq_intid;
+/* What the SIMP slot / SIEFP flag of SINT_BOTH showed when interrupt SINT_INTID was taken (sticky). The
+ * receiver checks these rather than counting one interrupt per message or event: two raises of one SINT may
+ * merge into one interrupt (GICv3: a PPI raised again while still pending; RISC-V: a sip bit set again
+ * before it was cleared), so "an interrupt was taken after the message / flag was there" is what the SynIC
+ * guarantees. */
 static volatile bool irq_saw_message, irq_saw_flag;
 
-void synic_irq(void);
-
-/* The vector table: only "current EL, SPx, IRQ" (offset 0x280) does something: save the caller-saved
- * registers (C is built with -mgeneral-regs-only) and call synic_irq. */
-__asm__(".pushsection .text.synic_vectors, \"ax\"\n"
-        ".balign 2048\n"
-        ".global synic_vectors\n"
-        "synic_vectors:\n"
-        "	b .\n"
-        ".org synic_vectors + 0x080\n	b .\n"
-        ".org synic_vectors + 0x100\n	b .\n"
-        ".org synic_vectors + 0x180\n	b .\n"
-        ".org synic_vectors + 0x200\n	b .\n"
-        ".org synic_vectors + 0x280\n" /* current EL, SPx, IRQ */
-        "	sub sp, sp, #160\n"
-        "	stp x0, x1, [sp, #0]\n"
-        "	stp x2, x3, [sp, #16]\n"
-        "	stp x4, x5, [sp, #32]\n"
-        "	stp x6, x7, [sp, #48]\n"
-        "	stp x8, x9, [sp, #64]\n"
-        "	stp x10, x11, [sp, #80]\n"
-        "	stp x12, x13, [sp, #96]\n"
-        "	stp x14, x15, [sp, #112]\n"
-        "	stp x16, x17, [sp, #128]\n"
-        "	stp x18, x30, [sp, #144]\n"
-        "	bl synic_irq\n"
-        "	ldp x18, x30, [sp, #144]\n"
-        "	ldp x16, x17, [sp, #128]\n"
-        "	ldp x14, x15, [sp, #112]\n"
-        "	ldp x12, x13, [sp, #96]\n"
-        "	ldp x10, x11, [sp, #80]\n"
-        "	ldp x8, x9, [sp, #64]\n"
-        "	ldp x6, x7, [sp, #48]\n"
-        "	ldp x4, x5, [sp, #32]\n"
-        "	ldp x2, x3, [sp, #16]\n"
-        "	ldp x0, x1, [sp, #0]\n"
-        "	add sp, sp, #160\n"
-        "	eret\n"
-        ".org synic_vectors + 0x300\n	b .\n"
-        ".org synic_vectors + 0x380\n	b .\n"
-        ".org synic_vectors + 0x400\n	b .\n"
-        ".org synic_vectors + 0x480\n	b .\n"
-        ".org synic_vectors + 0x500\n	b .\n"
-        ".org synic_vectors + 0x580\n	b .\n"
-        ".org synic_vectors + 0x600\n	b .\n"
-        ".org synic_vectors + 0x680\n	b .\n"
-        ".org synic_vectors + 0x700\n	b .\n"
-        ".org synic_vectors + 0x780\n	b .\n"
-        ".popsection\n");
-extern uint8_t synic_vectors[];
-
-static uint64_t saved_vbar;
-
-static void irqs_on(void)
+/* The cases whose names say how the interrupt arrives (PPI / IRQ at EL1, or local interrupt in S-mode) are
+ * compared per architecture only; the rest of the group is shared. */
+static void irq_worded(void)
 {
-	__asm__ volatile("mrs %0, vbar_el1" : "=r"(saved_vbar));
-	__asm__ volatile("msr vbar_el1, %0; isb; msr daifclr, #2; isb" ::"r"(synic_vectors) : "memory");
+	case_group("synic.irq", SCOPE_ARCH);
 }
 
-static void irqs_off(void)
+static void shared_again(void)
 {
-	__asm__ volatile("msr daifset, #2; isb; msr vbar_el1, %0; isb" ::"r"(saved_vbar) : "memory");
-}
-
-static volatile uint32_t *d32(uint32_t off)
-{
-	return (volatile uint32_t *)(uintptr_t)(plat.gicd_base + off);
-}
-
-static volatile uint32_t *r32(uint32_t off)
-{
-	return (volatile uint32_t *)(uintptr_t)(plat.gicr_base + off);
-}
-
-/* Wake vCPU 0's redistributor, make SINT_INTID a group-1 interrupt of middle priority, enable it and the
- * CPU interface. */
-static void gic_setup(void)
-{
-	*r32(GICR_WAKER) &= ~GICR_WAKER_SLEEP;
-	for (unsigned i = 0; i < 1000 && (*r32(GICR_WAKER) & GICR_WAKER_CHILDREN); i++)
-		;
-	*d32(GICD_CTLR) |= GICD_CTLR_GRP1;
-	*r32(GICR_SGI_BASE + GICR_IGROUPR0) |= 1u << SINT_INTID;
-	volatile uint8_t *prio =
-	    (volatile uint8_t *)(uintptr_t)(plat.gicr_base + GICR_SGI_BASE + GICR_IPRIORITYR);
-	prio[SINT_INTID] = IRQ_PRIORITY;
-	*r32(GICR_SGI_BASE + GICR_ICPENDR0) = 1u << SINT_INTID;
-	*r32(GICR_SGI_BASE + GICR_ISENABLER0) = 1u << SINT_INTID;
-	__asm__ volatile("msr S3_0_C4_C6_0, %0\n\t"   /* ICC_PMR_EL1: let everything through */
-	                 "msr S3_0_C12_C12_7, %1\n\t" /* ICC_IGRPEN1_EL1 */
-	                 "isb" ::"r"(0xffull),
-	                 "r"(1ull));
-}
-
-static void gic_teardown(void)
-{
-	*r32(GICR_SGI_BASE + GICR_ICENABLER0) = 1u << SINT_INTID;
+	case_group("synic", SCOPE_SHARED);
 }
 
 /* ---- hypercalls ---- */
@@ -211,7 +113,7 @@ static HV_STATUS post(uint32_t conn, uint32_t type, const char *text)
 
 static HV_STATUS signal(uint32_t conn, uint16_t flag)
 {
-	uint64_t regs[16] = {0};
+	uint64_t regs[HVTEST_FAST_REGS_MAX] = {0};
 	regs[0] = conn | ((uint64_t)flag << 32);
 	return status_of(hypercall_fast(hv_input_value(HVCALL_SIGNAL_EVENT, false, 0, 0), regs));
 }
@@ -268,25 +170,18 @@ static bool flag_set(unsigned sint, unsigned flag)
 	return (flags[flag / 8] >> (flag % 8)) & 1u;
 }
 
-/* The interrupt: acknowledge, note what the receiver's pages show now (the SINT is raised only after karasu
- * wrote them), count, end it (EOImode 0: the EOI also deactivates). */
-void synic_irq(void)
+/* The interrupt, acknowledged by the architecture's handler: note what the receiver's pages show now (the SINT
+ * is raised only after karasu wrote them) and count. */
+void synic_irq_taken(uint64_t vector)
 {
-	uint64_t intid;
-	__asm__ volatile("mrs %0, S3_0_C12_C12_0\n\t" /* ICC_IAR1_EL1 */
-	                 "dsb sy"
-	                 : "=r"(intid)::"memory");
-	if (intid == SINT_INTID) {
+	if (vector == SINT_INTID) {
 		if (slot_type(SINT_BOTH) != 0)
 			irq_saw_message = true;
 		if (flag_set(SINT_BOTH, FLAG))
 			irq_saw_flag = true;
 	}
-	synic_irq_intid = intid;
+	synic_irq_intid = vector;
 	synic_irq_count = synic_irq_count + 1;
-	__asm__ volatile("msr S3_0_C12_C12_1, %0\n\t" /* ICC_EOIR1_EL1 */
-	                 "isb" ::"r"(intid)
-	                 : "memory");
 }
 
 /* Waits up to ms for the IRQ count to reach want. */
@@ -294,16 +189,16 @@ static bool wait_irqs(uint64_t want, unsigned ms)
 {
 	uint64_t end = now_ticks() + ms * ticks_per_ms();
 	while (synic_irq_count < want && now_ticks() < end)
-		__asm__ volatile("yield");
+		cpu_relax();
 	return synic_irq_count >= want;
 }
 
-/* Waits up to ms for *flag (set by synic_irq). */
+/* Waits up to ms for *flag (set by synic_irq_taken). */
 static bool wait_seen(volatile bool *flag, unsigned ms)
 {
 	uint64_t end = now_ticks() + ms * ticks_per_ms();
 	while (!*flag && now_ticks() < end)
-		__asm__ volatile("yield");
+		cpu_relax();
 	return *flag;
 }
 
@@ -311,7 +206,7 @@ static void pause_ms(unsigned ms)
 {
 	uint64_t end = now_ticks() + ms * ticks_per_ms();
 	while (now_ticks() < end)
-		__asm__ volatile("yield");
+		cpu_relax();
 }
 
 static bool enable_synic(void)
@@ -358,9 +253,13 @@ static void registers_and_errors(void)
 	       HV_STATUS_INVALID_PORT_ID);
 	expect("SIMP enabled at a page outside guest RAM -> INVALID_REGISTER_VALUE",
 	       set_reg(HV_REGISTER_SIMP, 0x1000 | 1), HV_STATUS_INVALID_REGISTER_VALUE);
-	expect("SINT unmasked with vector 40 (not a PPI) -> INVALID_REGISTER_VALUE",
-	       set_reg(HV_REGISTER_SINT(SINT_BOTH), 40), HV_STATUS_INVALID_REGISTER_VALUE);
-	check(enable_synic(), "SINT2 (PPI 20), SIMP, SIEFP and SCONTROL accept their values", "a set failed");
+	irq_worded();
+	expect("SINT unmasked with " HVTEST_SINT_BAD_VECTOR_NAME " -> INVALID_REGISTER_VALUE",
+	       set_reg(HV_REGISTER_SINT(SINT_BOTH), BAD_VECTOR), HV_STATUS_INVALID_REGISTER_VALUE);
+	check(enable_synic(),
+	      "SINT2 (" HVTEST_SINT_VECTOR_NAME "), SIMP, SIEFP and SCONTROL accept their values",
+	      "a set failed");
+	shared_again();
 	v = 0;
 	check(get_reg(HV_REGISTER_SIMP, &v) == HV_STATUS_SUCCESS && v == ((uintptr_t)simp_page | 1),
 	      "SIMP reads back page | enable", "got %#llx", (unsigned long long)v);
@@ -379,9 +278,11 @@ static void messages(void)
 	      (unsigned long long)slot_sender(SINT_BOTH), slot_flags(SINT_BOTH));
 	check(slot_type(SINT_BOTH + 1) == 0 && slot_type(SINT_BOTH - 1) == 0, "neighbouring slots stay empty",
 	      "slot1 %#x slot3 %#x", slot_type(SINT_BOTH - 1), slot_type(SINT_BOTH + 1));
-	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID, "SINT2 taken as IRQ 20 at EL1",
-	      "%llu IRQs, last INTID %llu", (unsigned long long)(synic_irq_count - irqs),
-	      (unsigned long long)synic_irq_intid);
+	irq_worded();
+	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID,
+	      "SINT2 taken as " HVTEST_SINT_TAKEN_NAME, "%llu IRQs, last INTID %llu",
+	      (unsigned long long)(synic_irq_count - irqs), (unsigned long long)synic_irq_intid);
+	shared_again();
 
 	expect("second PostMessage while the slot is busy -> SUCCESS (held by karasu)",
 	       post(CONN_BOTH, MSG_TYPE_2, "second"), HV_STATUS_SUCCESS);
@@ -392,7 +293,7 @@ static void messages(void)
 	       post(CONN_BOTH, MSG_TYPE_2, "third"), HV_STATUS_INSUFFICIENT_BUFFERS);
 	irqs = synic_irq_count;
 	*(volatile uint32_t *)(void *)slot(SINT_BOTH) = 0; /* the guest consumed the message */
-	__asm__ volatile("dsb sy" ::: "memory");
+	memory_barrier();
 	expect("EOM -> SUCCESS", set_reg(HV_REGISTER_EOM, 0), HV_STATUS_SUCCESS);
 	check(slot_type(SINT_BOTH) == MSG_TYPE_2 && slot_payload_is(SINT_BOTH, "second") &&
 	          !(slot_flags(SINT_BOTH) & 1),
@@ -409,8 +310,11 @@ static void events(void)
 	check(flag_set(SINT_BOTH, FLAG) && !flag_set(SINT_BOTH, FLAG + 1) && !flag_set(SINT_BOTH - 1, FLAG),
 	      "flag 77 of SINT2 set in the SIEFP page, nothing else", "byte %#x",
 	      siefp_page[SINT_BOTH * EVENT_AREA_BYTES + FLAG / 8]);
-	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID, "SignalEvent raises IRQ 20",
-	      "%llu IRQs", (unsigned long long)(synic_irq_count - irqs));
+	irq_worded();
+	check(wait_irqs(irqs + 1, WAIT_MS) && synic_irq_intid == SINT_INTID,
+	      "SignalEvent raises " HVTEST_SINT_RAISES_NAME, "%llu IRQs",
+	      (unsigned long long)(synic_irq_count - irqs));
+	shared_again();
 	irqs = synic_irq_count;
 	expect("SignalEvent on a flag already set -> SUCCESS", signal(CONN_BOTH, FLAG), HV_STATUS_SUCCESS);
 	check(!wait_irqs(irqs + 1, 20), "and raises no second interrupt", "got one");
@@ -430,12 +334,12 @@ static void events(void)
 static void one_guest(void)
 {
 	registers_and_errors();
-	gic_setup();
-	irqs_on();
+	arch_synic_irq_prepare();
+	arch_synic_irqs_on();
 	messages();
 	events();
-	irqs_off();
-	gic_teardown();
+	arch_synic_irqs_off();
+	arch_synic_irq_release();
 	disable_synic();
 	expect("after SIMP is disabled again PostMessage -> INSUFFICIENT_BUFFERS",
 	       post(CONN_BOTH, MSG_TYPE, "x"), HV_STATUS_INSUFFICIENT_BUFFERS);
@@ -445,9 +349,11 @@ static void one_guest(void)
 
 static void receiver(void)
 {
-	gic_setup();
-	check(enable_synic(), "receiver: SynIC enabled, SINT2 -> PPI 20", "a set failed");
-	irqs_on();
+	arch_synic_irq_prepare();
+	irq_worded();
+	check(enable_synic(), "receiver: SynIC enabled, SINT2 -> " HVTEST_SINT_VECTOR_NAME, "a set failed");
+	shared_again();
+	arch_synic_irqs_on();
 	out("HVTEST-SYNIC name=%s receiver ready\n", plat.name);
 	check(wait_seen(&irq_saw_message, SENDER_WAIT_MS) && slot_type(SINT_BOTH) == MSG_TYPE &&
 	          slot_payload_is(SINT_BOTH, "from-the-sender") && slot_sender(SINT_BOTH) != partition_id(),
@@ -461,8 +367,8 @@ static void receiver(void)
 	      "receiver: the sender's event flag 77 arrived with an interrupt",
 	      "%llu IRQs (flag seen by one: %d), flag %d", (unsigned long long)synic_irq_count, irq_saw_flag,
 	      flag_set(SINT_BOTH, FLAG));
-	irqs_off();
-	gic_teardown();
+	arch_synic_irqs_off();
+	arch_synic_irq_release();
 }
 
 static void sender(void)

@@ -1,6 +1,7 @@
-/* A minimal flattened-devicetree walk: just what hvtest needs (UART, memory, CPUs, PSCI method, the guest
- * name from /chosen/bootargs). Deliberately independent of lib/fdt.c, so a bug there cannot hide a bug in the
- * DTB karasu generates. Byte loads only (the MMU is off: Device memory, no unaligned access). */
+/* A minimal flattened-devicetree walk: just what hvtest needs (memory, CPUs, the guest name and mode from
+ * /chosen/bootargs, and the devices of the architecture's table: the console UART, the interrupt
+ * controller...). Deliberately independent of lib/fdt.c, so a bug there cannot hide a bug in the DTB karasu
+ * generates. Byte loads only (the arm64 guest runs with the MMU off: Device memory, no unaligned access). */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,7 +16,7 @@
 #define FDT_END        9u
 #define MAX_DEPTH      8
 
-static uint32_t be32(const uint8_t *p)
+uint32_t fdt_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
@@ -24,7 +25,7 @@ static uint64_t cells(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;
 	for (unsigned i = 0; i < n; i++)
-		v = v << 32 | be32(p + 4 * i);
+		v = v << 32 | fdt_be32(p + 4 * i);
 	return v;
 }
 
@@ -64,14 +65,51 @@ static void take_arg(const char *args, uint32_t len, const char *key, char *dst,
 	}
 }
 
+/* The arch table entry whose compatible the node lists (-1: none). */
+static int device_by_compatible(const struct fdt_device *devs, unsigned n, const char *val, uint32_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strlist_has(val, len, devs[i].compatible))
+			return (int)i;
+	return -1;
+}
+
+static int device_by_name(const struct fdt_device *devs, unsigned n, const char *node)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (devs[i].name_prefix && starts_with(node, devs[i].name_prefix))
+			return (int)i;
+	return -1;
+}
+
+/* Stores a device's reg entries; false if reg is too short for what the entry wants. */
+static bool store_reg(const struct fdt_device *d, const uint8_t *val, uint32_t len, unsigned ac, unsigned sc)
+{
+	bool two = d->base1 || d->size1;
+	unsigned need = two ? 2 * (ac + sc) : d->size0 ? ac + sc : ac; /* cells */
+	if (len < 4 * need)
+		return false;
+	if (d->base0)
+		*d->base0 = cells(val, ac);
+	if (d->size0)
+		*d->size0 = cells(val + 4 * ac, sc);
+	if (d->base1)
+		*d->base1 = cells(val + 4 * (ac + sc), ac);
+	if (d->size1)
+		*d->size1 = cells(val + 4 * (2 * ac + sc), sc);
+	return true;
+}
+
 bool fdt_scan(const void *dtb)
 {
 	const uint8_t *h = dtb;
-	if (!h || be32(h) != FDT_MAGIC)
+	if (!h || fdt_be32(h) != FDT_MAGIC)
 		return false;
-	const uint8_t *st = h + be32(h + 8);
-	const char *strings = (const char *)h + be32(h + 12);
-	uint32_t struct_size = be32(h + 36);
+	const uint8_t *st = h + fdt_be32(h + 8);
+	const char *strings = (const char *)h + fdt_be32(h + 12);
+	uint32_t struct_size = fdt_be32(h + 36);
+	unsigned ndevs;
+	const struct fdt_device *devs = arch_fdt_devices(&ndevs);
 
 	/* Per depth: the node name, and the #address-cells/#size-cells its children use. */
 	const char *names[MAX_DEPTH] = {0};
@@ -79,11 +117,11 @@ bool fdt_scan(const void *dtb)
 	acells[0] = 2;
 	scells[0] = 1;
 	int depth = -1;
-	bool node_is_pl011 = false, node_is_gic = false;
+	int device = -1; /* the current node's entry in devs */
 	unsigned ncpus = 0;
 
 	for (uint32_t off = 0; off + 4 <= struct_size;) {
-		uint32_t tok = be32(st + off);
+		uint32_t tok = fdt_be32(st + off);
 		off += 4;
 		if (tok == FDT_BEGIN_NODE) {
 			const char *name = (const char *)st + off;
@@ -94,54 +132,48 @@ bool fdt_scan(const void *dtb)
 			names[depth] = name;
 			acells[depth + 1] = 2;
 			scells[depth + 1] = 1;
-			node_is_pl011 = false;
-			node_is_gic = false;
+			device = -1;
 		} else if (tok == FDT_END_NODE) {
 			if (depth < 0)
 				return false;
 			depth--;
 		} else if (tok == FDT_PROP) {
-			uint32_t len = be32(st + off);
-			const char *pname = strings + be32(st + off + 4);
+			uint32_t len = fdt_be32(st + off);
+			const char *pname = strings + fdt_be32(st + off + 4);
 			const uint8_t *val = st + off + 8;
 			off += 8 + ((len + 3) & ~3u);
 			if (depth < 0)
 				continue;
 			unsigned ac = acells[depth], sc = scells[depth];
 			const char *node = names[depth];
+			/* devices sit at the root or on a simple bus whose ranges map 1:1 (QEMU's and karasu-rv's /soc) */
+			bool device_depth = depth == 1 || (depth == 2 && starts_with(names[1], "soc"));
 			if (!k_strcmp(pname, "#address-cells") && len == 4)
-				acells[depth + 1] = be32(val);
+				acells[depth + 1] = fdt_be32(val);
 			else if (!k_strcmp(pname, "#size-cells") && len == 4)
-				scells[depth + 1] = be32(val);
-			else if (!k_strcmp(pname, "compatible") &&
-			         strlist_has((const char *)val, len, "arm,pl011"))
-				node_is_pl011 = true;
-			else if (!k_strcmp(pname, "compatible") &&
-			         strlist_has((const char *)val, len, "arm,gic-v3"))
-				node_is_gic = true;
+				scells[depth + 1] = fdt_be32(val);
+			else if (!k_strcmp(pname, "compatible") && device < 0)
+				device = device_by_compatible(devs, ndevs, (const char *)val, len);
 			else if (!k_strcmp(pname, "reg") && len >= 4 * ac) {
 				/* compatible comes before reg in every DTB karasu or QEMU writes; the name is a fallback. */
-				if (depth == 1 && node_is_gic && len >= 8 * (ac + sc)) {
-					plat.gicd_base = cells(val, ac);
-					plat.gicd_size = cells(val + 4 * ac, sc);
-					plat.gicr_base = cells(val + 4 * (ac + sc), ac);
-					plat.gicr_size = cells(val + 4 * (2 * ac + sc), sc);
-				} else if (depth == 1 && (node_is_pl011 || starts_with(node, "pl011@")))
-					plat.uart_base = cells(val, ac);
-				else if (depth == 1 && starts_with(node, "memory") && len >= 4 * (ac + sc)) {
+				int d = device >= 0 ? device : device_by_name(devs, ndevs, node);
+				if (device_depth && d >= 0 && store_reg(&devs[d], val, len, ac, sc)) {
+					device = d;
+				} else if (depth == 1 && starts_with(node, "memory") &&
+				           len >= 4 * (ac + sc)) {
 					plat.ram_base = cells(val, ac);
 					plat.ram_size = cells(val + 4 * ac, sc);
 				} else if (depth == 2 && starts_with(names[1], "cpus") &&
 				           starts_with(node, "cpu@") && ncpus < HVTEST_MAX_CPUS)
-					plat.cpu_mpidr[ncpus++] = cells(val, ac);
-			} else if (!k_strcmp(pname, "method") && depth == 1 && starts_with(node, "psci"))
-				plat.psci_smc = len >= 3 && k_memcmp(val, "smc", 3) == 0;
-			else if (!k_strcmp(pname, "bootargs") && depth == 1 && starts_with(node, "chosen")) {
+					plat.cpu_id[ncpus++] = cells(val, ac);
+			} else if (!k_strcmp(pname, "bootargs") && depth == 1 &&
+			           starts_with(node, "chosen")) {
 				take_arg((const char *)val, len, "karasu.name=", plat.name,
 				         sizeof(plat.name));
 				take_arg((const char *)val, len, "hvtest.mode=", plat.mode,
 				         sizeof(plat.mode));
 			}
+			arch_fdt_property(node, depth, device, pname, val, len);
 		} else if (tok == FDT_NOP) {
 			continue;
 		} else if (tok == FDT_END) {

@@ -1,20 +1,10 @@
-# hvtest: the bare-metal EL1 test guest for karasu-hv (guest/hvtest/hvtest.h). Linked with lib/fmt and
-# lib/mem (and lib/compiler_shims) for aarch64 into an arm64 Image (hvtest.bin) that karasu loads like a Linux kernel.
-HVTEST_C_SRCS := $(wildcard guest/hvtest/*.c)
-HVTEST_S_SRCS := $(wildcard guest/hvtest/*.S)
-HVTEST_OBJS := $(patsubst %.c,$(BUILD)/aarch64/%.o,$(HVTEST_C_SRCS)) \
-	$(patsubst %.S,$(BUILD)/aarch64/%.o,$(HVTEST_S_SRCS)) \
-	$(BUILD)/aarch64/lib/fmt.o $(BUILD)/aarch64/lib/mem.o $(BUILD)/aarch64/lib/compiler_shims.o
-HVTEST_ELF := $(BUILD)/guest/hvtest/hvtest.elf
-HVTEST_BIN := $(BUILD)/guest/hvtest/hvtest.bin
+# hvtest: the bare-metal hypercall test guest (guest/hvtest/hvtest.h), built for both engines from the shared
+# sources in guest/hvtest/ plus one architecture folder:
+#   $(BUILD)/guest/hvtest/hvtest.bin     arm64 Image for karasu-hv   (guest/hvtest/hvtest-arm64.mk)
+#   $(BUILD)/guest/hvtest/hvtest-rv.bin  RISC-V Image for karasu-rv  (guest/hvtest/hvtest-riscv.mk)
+# each with its ELF beside it (hvtest.elf, hvtest-rv.elf) for gdb.
+HVTEST_SHARED_C_SRCS := $(wildcard guest/hvtest/*.c)
+HVTEST_HEADERS := guest/hvtest/hvtest.h $(wildcard guest/hvtest/*/arch.h)
 
-$(HVTEST_ELF): $(HVTEST_OBJS) guest/hvtest/hvtest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	$(Q)$(AARCH64_LD) -nostdlib -static -T guest/hvtest/hvtest.ld --no-warn-rwx-segments -o $@ $(filter %.o,$^)
-
-$(HVTEST_BIN): $(HVTEST_ELF)
-	@echo "  OBJCOPY $@"
-	$(Q)$(AARCH64_OBJCOPY) -O binary $< $@
-
-ALL_TARGETS += $(HVTEST_BIN)
+include guest/hvtest/hvtest-arm64.mk
+include guest/hvtest/hvtest-riscv.mk

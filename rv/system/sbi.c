@@ -64,10 +64,14 @@
 #define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000u
 
 /* System reset types and reasons. */
-#define SBI_SRST_SHUTDOWN       0
-#define SBI_SRST_COLD_REBOOT    1
-#define SBI_SRST_WARM_REBOOT    2
-#define SBI_SRST_REASON_FAILURE 1
+#define SBI_SRST_SHUTDOWN          0
+#define SBI_SRST_COLD_REBOOT       1
+#define SBI_SRST_WARM_REBOOT       2
+#define SBI_SRST_REASON_FAILURE    1
+/* reset reasons from here up are SBI-implementation- and vendor-specific; 2 up to here are reserved */
+#define SBI_SRST_REASON_IMPL_FIRST 0xe0000000u
+/* reset types from here up are vendor-specific; 3 up to here are reserved */
+#define SBI_SRST_TYPE_VENDOR_FIRST 0xf0000000u
 
 /* Debug console functions. */
 #define SBI_DBCN_WRITE      0
@@ -236,6 +240,13 @@ static struct sbi_ret srst_call(struct rv_hart *h, uint64_t fid, const uint64_t 
 {
 	if (fid != 0)
 		return ret(SBI_ERR_NOT_SUPPORTED, 0);
+	/* Reasons: 0 none, 1 system failure, then a reserved range (an error), then implementation- and
+	 * vendor-specific ones (accepted; they mean nothing here). */
+	uint64_t reason = a[1];
+	if (reason > UINT32_MAX || (reason > SBI_SRST_REASON_FAILURE && reason < SBI_SRST_REASON_IMPL_FIRST))
+		return ret(SBI_ERR_INVALID_PARAM, 0);
+	if (a[0] >= SBI_SRST_TYPE_VENDOR_FIRST && a[0] <= UINT32_MAX)
+		return ret(SBI_ERR_NOT_SUPPORTED, 0); /* a valid type karasu-rv has none of */
 	switch (a[0]) {
 	case SBI_SRST_SHUTDOWN:
 		rv_machine_stop(h->machine, RV_MACHINE_POWEROFF, a[1] == SBI_SRST_REASON_FAILURE ? 1 : 0);

@@ -54,7 +54,7 @@ static void foreign_mpidrs(void)
 
 static void bad_entries(void)
 {
-	uint64_t t = plat.cpu_mpidr[1];
+	uint64_t t = plat.cpu_id[1];
 	static const char *const what[] = {
 	    "CPU_ON with entry = first byte past RAM -> INVALID_ADDRESS",
 	    "CPU_ON with entry = the vPL011 -> INVALID_ADDRESS",
@@ -71,7 +71,7 @@ static void bad_entries(void)
 
 static void storm(void)
 {
-	uint64_t t = plat.cpu_mpidr[1];
+	uint64_t t = plat.cpu_id[1];
 	uint32_t before = hostile_storm_starts;
 	unsigned ok = 0, busy = 0, other = 0;
 	int64_t odd = 0;

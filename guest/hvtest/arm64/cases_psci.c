@@ -91,7 +91,7 @@ static void check_psci(const char *what, int64_t got, int64_t want)
 /* One CPU_ON .. report .. CPU_OFF round of vCPU 1. */
 static void secondary_round(unsigned round, uint64_t cookie)
 {
-	uint64_t target = plat.cpu_mpidr[1];
+	uint64_t target = plat.cpu_id[1];
 	uint32_t before = sec_reports;
 	uint64_t context = (1ull << 32) | cookie; /* stack slot 1 */
 	int64_t on = psci_call(PSCI_CPU_ON64, target, (uintptr_t)hvtest_secondary_entry, context);
@@ -153,7 +153,7 @@ void cases_psci(void)
 		return;
 	}
 	check_psci("AFFINITY_INFO of vCPU 1 before CPU_ON -> OFF (1)",
-	           psci_call(PSCI_AFFINITY_INFO64, plat.cpu_mpidr[1], 0, 0), AFFINITY_OFF);
+	           psci_call(PSCI_AFFINITY_INFO64, plat.cpu_id[1], 0, 0), AFFINITY_OFF);
 	secondary_round(1, 0xc0ffee);
 	secondary_round(2, 0xbeef);
 }

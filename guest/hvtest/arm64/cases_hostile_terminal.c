@@ -140,7 +140,7 @@ static void act_reset_smp(void)
 	if (*mark != RESET_MARK) {
 		*mark = RESET_MARK;
 		*counter = 0;
-		int64_t on = psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[1], (uintptr_t)hostile_spin_entry,
+		int64_t on = psci_call(PSCI_CPU_ON64, plat.cpu_id[1], (uintptr_t)hostile_spin_entry,
 		                       (uintptr_t)counter);
 		bool spinning = on == 0 && counter_moves(counter, SPIN_WAIT_MS * 10);
 		out("hvtest: vCPU 1 %s; PSCI SYSTEM_RESET from vCPU 0\n",
@@ -152,13 +152,13 @@ static void act_reset_smp(void)
 	}
 	*mark = 0;
 	out("HVTEST-RESET-BACK name=%s\n", plat.name);
-	int64_t aff = psci_call(PSCI_AFFINITY_INFO, plat.cpu_mpidr[1], 0, 0);
+	int64_t aff = psci_call(PSCI_AFFINITY_INFO, plat.cpu_id[1], 0, 0);
 	bool still = counter_moves(counter, SPIN_WAIT_MS);
 	check(aff == AFFINITY_OFF && !still,
 	      "after SYSTEM_RESET the old instance's vCPU 1 is OFF and no longer runs",
 	      "AFFINITY_INFO %lld, spin counter still moving: %d", (long long)aff, still);
 	uint32_t before = hostile_storm_starts;
-	int64_t on = psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[1], (uintptr_t)hostile_storm_entry, 0);
+	int64_t on = psci_call(PSCI_CPU_ON64, plat.cpu_id[1], (uintptr_t)hostile_storm_entry, 0);
 	uint64_t until = now_ticks() + 3000u * ticks_per_ms();
 	while (hostile_storm_starts == before && now_ticks() < until)
 		;
