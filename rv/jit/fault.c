@@ -54,10 +54,15 @@ bool rv_jit_recover_fault(struct rv_jit *j, struct rv_cpu *cpu, void *ucontext)
 	/* the block's register view: mapped guest registers, lent host registers, cached FP registers */
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++) {
 		unsigned guest = j->map[i].guest;
+		uint64_t value = (uint64_t)g[greg_index[j->map[i].host]];
+		if (j->map[i].host == b->instret_reg) {
+			cpu->insn_count += value; /* the original is in *cpu already */
+			continue;
+		}
 		for (unsigned r = 0; r < b->n_remap; r++)
 			if (b->remap[r].host == j->map[i].host)
 				guest = b->remap[r].guest; /* the original is in *cpu already */
-		cpu->x[guest] = (uint64_t)g[greg_index[j->map[i].host]];
+		cpu->x[guest] = value;
 	}
 	for (unsigned f = 0; f < 32; f++) {
 		if (b->xmm_of[f] < 0 || !uc->uc_mcontext.fpregs)

@@ -120,7 +120,8 @@ struct jit_block {
 	bool loop;                                   /* translated as a loop: back edge inside the block */
 	uint8_t n_remap; /* register view of the block body (for fault recovery) */
 	struct jit_remap remap[JIT_MAPPED_COUNT];
-	int8_t xmm_of[32];    /* guest f reg -> xmm, or -1 */
+	int8_t instret_reg; /* host register counting instret in the body (struct jit_tctx), or X86_NO_REG */
+	int8_t xmm_of[32];  /* guest f reg -> xmm, or -1 */
 	uint32_t hot_counter; /* decremented on every entry; at 0 the dispatcher profiles the block */
 	uint16_t uses[32];    /* how often each guest x register appears in the block */
 	unsigned n_sites;

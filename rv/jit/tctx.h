@@ -66,6 +66,11 @@ struct jit_tctx {
 	uint32_t fp_written; /* cached f regs the block writes (stored back at every exit) */
 	unsigned n_remap;
 	struct jit_remap remap[JIT_MAPPED_COUNT];
+	/* system-mode loop blocks: a host register (of a mapped guest register the loop does not use)
+	 * that counts the block's retired instructions, added to cpu->insn_count when the view is left;
+	 * X86_NO_REG: the count goes straight to memory */
+	int8_t instret_reg;
+	uint8_t instret_orig; /* the guest register instret_reg holds outside the block */
 	bool loop;
 	uintptr_t loop_head;
 	unsigned uses[64];  /* uses of x regs (0..31) and f regs (32..63) in the block */
@@ -107,6 +112,8 @@ void jit_alu_opnd(struct jit_tctx *t, enum x86_alu op, bool w64, enum x86_gpr ds
 void jit_plan_view(struct jit_tctx *t);
 void jit_view_enter(struct jit_tctx *t);
 void jit_view_leave(struct jit_tctx *t);
+/* Adds n to the retired-instruction count (in the block's instret register when it has one). */
+void jit_count_insns(struct jit_tctx *t, int32_t n);
 
 struct jit_cold *jit_add_cold(struct jit_tctx *t, enum jit_cold_kind kind, uint8_t *field);
 /* Calls the interpreter helper for t->in (all mapped registers saved and reloaded around it). */

@@ -516,6 +516,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	blk->host = x86_here(&t->buf);
 	blk->loop = t->loop;
 	blk->n_remap = (uint8_t)t->n_remap;
+	blk->instret_reg = t->instret_reg;
 	memcpy(blk->remap, t->remap, sizeof(blk->remap));
 	memcpy(blk->xmm_of, t->xmm_of, sizeof(blk->xmm_of));
 	for (unsigned g = 0; g < 32; g++)
@@ -573,9 +574,9 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		jit_add_cold(t, COLD_LOOP_INTERRUPT, x86_jcc32(&t->buf, X86_CC_NE, x86_here(&t->buf)));
 	}
 	if (j->opt.stats || j->sys) {
-		/* --stats: count retired instructions per block pass (side exits make it approximate) */
-		x86_alu_mi(&t->buf, X86_ADD, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)),
-		           (int32_t)t->n_insns);
+		/* count retired instructions per block pass (system mode: exact, side exits and faults take
+		 * back what did not run; --stats in user mode: approximate) */
+		jit_count_insns(t, (int32_t)t->n_insns);
 	}
 
 	bool ended = false;

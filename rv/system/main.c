@@ -450,9 +450,44 @@ int rv_system_main(int argc, char **argv)
 	return status;
 }
 
+/* Options that take a value, of either mode (a value such as "jit" in `-d jit` is not a program name). */
+static bool takes_value(const char *a)
+{
+	static const char *const with_value[] = {
+	    "-M",
+	    "-machine",
+	    "-smp",
+	    "-m",
+	    "-kernel",
+	    "-initrd",
+	    "-append",
+	    "-bios",
+	    "-drive",
+	    "-dtb",
+	    "-dumpdtb",
+	    "-gdb",
+	    "-serial",
+	    "-display",
+	    "-monitor",
+	    "-cpu",
+	    "-accel",
+	    "-d",
+	    "-config",
+	    /* user mode's */
+	    "-L",
+	    "-argv0",
+	    "-execfn",
+	};
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (strcmp(a, with_value[i]) == 0)
+			return true;
+	return false;
+}
+
 bool rv_system_wanted(int argc, char **argv)
 {
-	/* system mode is chosen by a machine option before any program name */
+	/* system mode is chosen by a machine option before any program name (what follows the program
+	 * belongs to it: `karasu-rv ./prog -M x` runs ./prog) */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (a[0] != '-')
@@ -462,6 +497,10 @@ bool rv_system_wanted(int argc, char **argv)
 		if (strcmp(a, "-M") == 0 || strcmp(a, "-machine") == 0 || strcmp(a, "-kernel") == 0 ||
 		    strcmp(a, "-bios") == 0 || strcmp(a, "-config") == 0)
 			return true;
+		if (strcmp(a, "-gdb") == 0 && i + 1 < argc && argv[i + 1][0] == '-')
+			continue; /* user mode's --gdb takes an optional value */
+		if (takes_value(a))
+			i++;
 	}
 	return false;
 }
