@@ -2,4 +2,5 @@
 # side by side in one run. Never a test: the machines are noisy.
 -include bench/rv.mk
 -include bench/rv-system.mk
+-include bench/partitions.mk
 -include bench/hv.mk

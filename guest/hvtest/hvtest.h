@@ -34,6 +34,8 @@
  *     synic                shared      SynIC registers, messages, events (cases_synic.c); the few cases that
  *                                      name the interrupt (PPI/IRQ at EL1 vs local interrupt in S-mode) are
  *                                      in "synic.irq" (arch); the interrupt plumbing is <arch>/synic_irq.c
+ *     bench                shared      hvtest.mode=bench: the round-trip time of a hypercall (bench.c), printed
+ *                                      as HVTEST-BENCH lines for bench/hypercall
  *     hostile_gpa          shared      hostile hypercall GPAs (cases_hostile_gpa.c); the GPAs of the guest's
  *                                      own devices ("hostile_gpa.devices", from <arch>/hostile_gpa.c) and
  *                                      karasu-hv's image address ("hostile_gpa.image", arm64 only) are arch
@@ -116,6 +118,8 @@ enum case_scope {
 	SCOPE_ARCH,   /* this architecture only */
 };
 void case_group(const char *name, enum case_scope scope);
+/* hvtest.mode=bench: hypercall round-trip times (bench.c). */
+void bench_hypercalls(void);
 void check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_eq(const char *what, uint64_t got, uint64_t want);
 unsigned cases_failed(void);

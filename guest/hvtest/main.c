@@ -69,6 +69,8 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 		arch_standard_cases(); /* without karasu: the same binary on QEMU as the reference */
 	} else if (!k_strcmp(plat.mode, "hostile-arch")) {
 		arch_hostile_cases();
+	} else if (!k_strcmp(plat.mode, "bench")) {
+		bench_hypercalls();
 	} else {
 		standard_cases(dtb);
 	}
