@@ -8,6 +8,8 @@
  *                           event from the sender.
  *   hvtest.mode=synic-send  sender: connection 1 -> the receiver, sint 2 (both); retries while the receiver
  *                           is not ready yet (INSUFFICIENT_BUFFERS / INVALID_SYNIC_STATE / INVALID_PORT_ID).
+ *   hvtest.mode=synic-peer  both: two peers with connection 1 -> each other, sint 2, each receiving the
+ *                           other's message and event (messages in both directions).
  * The SINT's vector is HVTEST_SINT_VECTOR: a PPI on arm64, a local interrupt (sip bit) on RISC-V; taking and
  * acknowledging it is the architecture's part (<arch>/synic_irq.c), which calls synic_irq_taken. The cases
  * whose names say how the interrupt arrives are in the group "synic.irq" (scope arch); the rest is shared.
@@ -347,7 +349,8 @@ static void one_guest(void)
 
 /* ---- two guests ---- */
 
-static void receiver(void)
+/* Ready to receive: SynIC on, SINT2 unmasked, interrupts on. */
+static void receiver_ready(void)
 {
 	arch_synic_irq_prepare();
 	irq_worded();
@@ -355,6 +358,11 @@ static void receiver(void)
 	shared_again();
 	arch_synic_irqs_on();
 	out("HVTEST-SYNIC name=%s receiver ready\n", plat.name);
+}
+
+/* The other guest's message and event, each with an interrupt. */
+static void receive(void)
+{
 	check(wait_seen(&irq_saw_message, SENDER_WAIT_MS) && slot_type(SINT_BOTH) == MSG_TYPE &&
 	          slot_payload_is(SINT_BOTH, "from-the-sender") && slot_sender(SINT_BOTH) != partition_id(),
 	      "receiver: the sender's message arrived with an interrupt, sender = the other partition",
@@ -371,6 +379,12 @@ static void receiver(void)
 	arch_synic_irq_release();
 }
 
+static void receiver(void)
+{
+	receiver_ready();
+	receive();
+}
+
 static void sender(void)
 {
 	uint64_t end = now_ticks() + SENDER_WAIT_MS * ticks_per_ms();
@@ -384,12 +398,23 @@ static void sender(void)
 	expect("sender: SignalEvent to the other guest -> SUCCESS", st, HV_STATUS_SUCCESS);
 }
 
+/* Both ends at once, so that two peers exchange messages in both directions: ready to receive before
+ * sending (two peers that sent first would each wait for the other to get ready). */
+static void peer(void)
+{
+	receiver_ready();
+	sender();
+	receive();
+}
+
 void cases_synic(void)
 {
 	if (!k_strcmp(plat.mode, "synic-recv"))
 		receiver();
 	else if (!k_strcmp(plat.mode, "synic-send"))
 		sender();
+	else if (!k_strcmp(plat.mode, "synic-peer"))
+		peer();
 	else
 		one_guest();
 }

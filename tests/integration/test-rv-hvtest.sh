@@ -4,8 +4,8 @@
 #     hostile ones (hvtest.mode=hostile), each case one TAP line; then both again under --interp, whose
 #     results must be identical (nothing may depend on the translator).
 #  2. karasu-rv --config configs/rv-hvtest-synic.cfg (scripts/run-rv-config): SynIC messages and events within
-#     one partition and between two; configs/rv-hvtest.cfg, which must give the single partition's cases; and
-#     configs/rv-hvtest-hostile.cfg: the hostile guest as a partition next to a witness that must pass.
+#     one partition, from one partition to another, and between two peers in both directions;
+#     configs/rv-hvtest.cfg, which must give the single partition's cases; and configs/rv-hvtest-hostile.cfg: the hostile guest as a partition next to a witness that must pass.
 #  3. karasu-hv runs hvtest.bin (scripts/run-hv with configs/hvtest.cfg, hvtest-hostile.cfg, hvtest-synic.cfg)
 #     and the cases of the shared groups (scope=shared: the same source on both architectures, hvtest.h) must
 #     be the same on both engines: same groups, names, order and outcomes. The dispatcher is shared, so a
@@ -115,7 +115,7 @@ fi
 rv_config synic configs/rv-hvtest-synic.cfg
 rc=$?
 s=$run/rv-synic.console.clean
-for g in synic recv send; do
+for g in synic recv send peer-a peer-b; do
 	check_log "riscv synic: guest $g started" "$s" "^\\[$g\\] HVTEST-START name=$g"
 	hvtest_cases "$s" "$g" >"$run/rv-synic-$g.cases"
 	hvtest_tap "riscv synic [$g]" "$run/rv-synic-$g.cases" "$s"
@@ -123,10 +123,14 @@ for g in synic recv send; do
 done
 check_log "riscv synic: the message from another partition arrived" "$s" \
 	'^\[recv\] HVTEST PASS [0-9]+ receiver: the sender.s message arrived'
+for g in peer-a peer-b; do # each peer is sender and receiver: messages in both directions
+	check_log "riscv synic: $g received its peer's message and event" "$s" \
+		"^\\[$g\\] HVTEST PASS [0-9]+ receiver: the sender's event flag 77 arrived"
+done
 if [ $rc -eq 0 ]; then tap_ok "run-rv-config: every SynIC guest passed and karasu-rv exited 0"; else
 	tap_fail "run-rv-config: every SynIC guest passed and karasu-rv exited 0 (exit $rc)" "$s"; fi
 rv_config synic-interp configs/rv-hvtest-synic.cfg --interp
-for g in synic recv send; do
+for g in synic recv send peer-a peer-b; do
 	hvtest_cases "$run/rv-synic-interp.console.clean" "$g" >"$run/rv-synic-interp-$g.cases"
 	same_results "riscv synic [$g] --interp" "$run/rv-synic-$g.cases" "$run/rv-synic-interp-$g.cases"
 done
