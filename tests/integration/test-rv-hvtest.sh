@@ -5,7 +5,8 @@
 #     results must be identical (nothing may depend on the translator).
 #  2. karasu-rv --config configs/rv-hvtest-synic.cfg (scripts/run-rv-config): SynIC messages and events within
 #     one partition, from one partition to another, and between two peers in both directions;
-#     configs/rv-hvtest.cfg, which must give the single partition's cases; and configs/rv-hvtest-hostile.cfg: the hostile guest as a partition next to a witness that must pass.
+#     configs/rv-hvtest.cfg, which must give the single partition's cases; and configs/rv-hvtest-hostile.cfg:
+#     the hostile guest as a partition next to a witness that must pass.
 #  3. karasu-hv runs hvtest.bin (scripts/run-hv with configs/hvtest.cfg, hvtest-hostile.cfg, hvtest-synic.cfg)
 #     and the cases of the shared groups (scope=shared: the same source on both architectures, hvtest.h) must
 #     be the same on both engines: same groups, names, order and outcomes. The dispatcher is shared, so a
