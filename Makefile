@@ -20,6 +20,7 @@ deps: $(DEPS_STAMP)
 
 include lib/lib.mk
 include rv/rv.mk
+include rv/sysroot.mk
 include hv/hv.mk
 include guest/guest.mk
 include tests/unit/unit.mk
@@ -69,4 +70,5 @@ help:
 # Objects and test data reached only through pattern rules are not throw-away intermediates: keep them.
 .SECONDARY:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (the riscv64 sysroot holds directories named *.d, e.g. etc/ld.so.conf.d)
+-include $(shell find $(BUILD) -path $(BUILD)/sysroot-rv -prune -o -name '*.d' -type f -print 2>/dev/null)

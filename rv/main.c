@@ -1,8 +1,11 @@
-/* karasu-rv: runs a static riscv64 Linux program (or a bare RISC-V ELF) on an x86-64 Linux host. */
+/* karasu-rv: runs a riscv64 Linux program (static or dynamically linked, or a bare RISC-V ELF) on an
+ * x86-64 Linux host. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #if __has_include("rv/debug/gdb_user.h")
@@ -11,6 +14,7 @@
 #endif
 #include "rv/system/system.h"
 #include "rv/user/loader.h"
+#include "rv/user/prefix.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
 
@@ -22,8 +26,11 @@ static void usage(FILE *out)
 	    out,
 	    "usage: karasu-rv [options] PROGRAM [ARGS...]\n"
 	    "       karasu-rv -M virt [options]   (system mode: a RISC-V machine; karasu-rv -M virt --help)\n"
-	    "Runs a static riscv64 Linux ELF (rv64gc) on this host.\n"
+	    "Runs a riscv64 Linux ELF (rv64gc; static or dynamically linked) on this host.\n"
 	    "\n"
+	    "  -L DIR          look up the ELF interpreter and the guest's absolute paths under DIR first\n"
+	    "                  (a riscv64 sysroot; default: $QEMU_LD_PREFIX, else %s if it\n"
+	    "                  exists; -L / for none)\n"
 	    "  --interp        use the reference interpreter only (no translation)\n"
 	    "  --bare          no OS: run the ELF from its entry with a stack; stop at ebreak or when it\n"
 	    "                  returns to its initial return address (exit status = a0 & 0xff)\n"
@@ -39,7 +46,7 @@ static void usage(FILE *out)
 	    "Exit status: the program's; 128+N if it was killed by signal N (the shell's message, e.g.\n"
 	    "\"Segmentation fault\", is printed on stderr); %d for errors of karasu-rv itself (e.g. a\n"
 	    "file that is not a riscv64 ELF); %d for usage errors.\n",
-	    RV_EXIT_STATUS_ERROR, RV_EXIT_STATUS_USAGE);
+	    RV_PREFIX_DEFAULT, RV_EXIT_STATUS_ERROR, RV_EXIT_STATUS_USAGE);
 }
 
 enum {
@@ -52,8 +59,41 @@ enum {
 	OPT_HELP,
 	OPT_ARGV0,
 	OPT_REAL_SIGNAL_DEATH,
-	OPT_GDB
+	OPT_GDB,
+	OPT_EXECFN
 };
+
+#ifndef AT_FLAGS_PRESERVE_ARGV0
+#define AT_FLAGS_PRESERVE_ARGV0 1 /* AT_FLAGS bit: binfmt_misc ran us with its 'P' flag (Linux 5.12) */
+#endif
+
+/* Options given before PROGRAM that a guest execve passes on to the next karasu-rv: all but those the
+ * re-run sets itself (--argv0, --execfn, --gdb, --real-signal-death, -L: the prefix in force is passed
+ * explicitly). */
+static int reexec_options(char **argv, int optind_end, const char *prefix, char **out, int max)
+{
+	static const char *const with_value[] = {"--argv0", "--execfn", "--gdb", "-L"};
+	int n = 0;
+	for (int i = 1; i < optind_end && n < max - 2; i++) {
+		bool skip = false;
+		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]) && !skip; k++) {
+			size_t len = strlen(with_value[k]);
+			if (strcmp(argv[i], with_value[k]) == 0) {
+				i++; /* and its value */
+				skip = true;
+			} else if (strncmp(argv[i], with_value[k], len) == 0 &&
+			           (argv[i][len] == '=' || with_value[k][1] != '-')) {
+				skip = true; /* --opt=VALUE, -LDIR */
+			}
+		}
+		if (skip || strcmp(argv[i], "--") == 0 || strcmp(argv[i], "--real-signal-death") == 0)
+			continue;
+		out[n++] = argv[i];
+	}
+	out[n++] = "-L";
+	out[n++] = (char *)(prefix[0] ? prefix : "/");
+	return n;
+}
 
 int main(int argc, char **argv)
 {
@@ -67,21 +107,35 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {"argv0", required_argument, NULL, OPT_ARGV0},
 	    {"gdb", required_argument, NULL, OPT_GDB},
-	    /* internal: set when a guest execve re-runs karasu-rv (see rv_options.real_signal_death) */
+	    /* internal, set when a guest execve re-runs karasu-rv: see rv_options.real_signal_death, and
+	     * the file name the guest gave execve (AT_EXECFN; PROGRAM is its host path) */
 	    {"real-signal-death", no_argument, NULL, OPT_REAL_SIGNAL_DEATH},
+	    {"execfn", required_argument, NULL, OPT_EXECFN},
 	    {NULL, 0, NULL, 0},
 	};
-	if (rv_system_wanted(argc, argv))
+	/* Started by binfmt_misc with the 'P' flag (scripts/binfmt): argv is karasu-rv, the program's
+	 * path, the program's own argv[0], its arguments; there are no options (and no system mode). */
+	bool binfmt_argv = (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0) && argc >= 3;
+	if (!binfmt_argv && rv_system_wanted(argc, argv))
 		return rv_system_main(argc, argv);
 	static struct rv_process proc;
 	static struct rv_thread main_thread;
 	const char *argv0 = NULL;
 	const char *gdb_at = NULL;
+	const char *execfn = NULL;
+	const char *prefix_option = NULL;
+	char msg[PATH_MAX + 256];
 
 	int c;
 	opterr = 0;
+	/* the caller of a binfmt_misc start is whatever ran the program: a signal death must be a real one */
+	if (binfmt_argv) {
+		optind = 1;
+		argv0 = argv[2];
+		proc.opt.real_signal_death = true;
+	}
 	/* "+": options end at PROGRAM, so the guest's own options pass through untouched */
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while (!binfmt_argv && (c = getopt_long(argc, argv, "+hL:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_INTERP: proc.opt.interp = true; break;
 		case OPT_BARE: proc.opt.bare = true; break;
@@ -92,11 +146,15 @@ int main(int argc, char **argv)
 		case OPT_ARGV0: argv0 = optarg; break;
 		case OPT_REAL_SIGNAL_DEATH: proc.opt.real_signal_death = true; break;
 		case OPT_GDB: gdb_at = optarg; break;
+		case OPT_EXECFN: execfn = optarg; break;
+		case 'L': prefix_option = optarg; break;
 		case OPT_HELP:
 		case 'h': usage(stdout); return 0;
 		default:
 			if (optopt == OPT_ARGV0 || (optind > 0 && strcmp(argv[optind - 1], "--argv0") == 0))
 				fprintf(stderr, "karasu-rv: --argv0 needs a value\n");
+			else if (optopt == 'L')
+				fprintf(stderr, "karasu-rv: -L needs a directory\n");
 			else
 				fprintf(stderr, "karasu-rv: unknown option '%s'\n", argv[optind - 1]);
 			usage(stderr);
@@ -115,23 +173,20 @@ int main(int argc, char **argv)
 		return RV_EXIT_STATUS_USAGE;
 	}
 	const char *path = argv[optind];
-	/* a guest execve of a RISC-V program re-runs karasu-rv with these options (not --argv0 or "--",
-	 * which the re-exec sets itself) */
-	static char *reexec_opts[64];
-	int nopts = 0;
-	for (int i = 1; i < optind && nopts < 64; i++) {
-		if (strcmp(argv[i], "--argv0") == 0 || strcmp(argv[i], "--gdb") == 0) {
-			i++;
-			continue;
-		}
-		if (strncmp(argv[i], "--argv0=", 8) == 0 || strncmp(argv[i], "--gdb=", 6) == 0 ||
-		    strcmp(argv[i], "--") == 0 || strcmp(argv[i], "--real-signal-death") == 0)
-			continue;
-		reexec_opts[nopts++] = argv[i];
+	char cwd[PATH_MAX], prefix[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	if (rv_prefix_choose(prefix_option, getenv(RV_PREFIX_ENV), cwd, prefix, sizeof(prefix), msg,
+	                     sizeof(msg)) != 0) {
+		fprintf(stderr, "karasu-rv: %s\n", msg);
+		return RV_EXIT_STATUS_USAGE;
 	}
+	rv_prefix_set(prefix);
+	/* a guest execve of a RISC-V program re-runs karasu-rv with these options and this prefix */
+	static char *reexec_opts[64];
 	rv_reexec_info.self = "/proc/self/exe";
 	rv_reexec_info.option_argv = reexec_opts;
-	rv_reexec_info.option_argc = nopts;
+	rv_reexec_info.option_argc = reexec_options(argv, binfmt_argv ? 1 : optind, prefix, reexec_opts, 64);
 
 	proc.log = stderr;
 	pthread_mutex_init(&proc.lock, NULL);
@@ -147,13 +202,13 @@ int main(int argc, char **argv)
 	main_thread.altstack_flags = 2; /* SS_DISABLE */
 	proc.nthreads = 1;
 
-	int guest_argc = argc - optind;
-	char **guest_argv = argv + optind;
+	/* with binfmt's argv, the program's own argv[0] stands where its arguments begin */
+	int guest_argc = argc - optind - (binfmt_argv ? 1 : 0);
+	char **guest_argv = argv + optind + (binfmt_argv ? 1 : 0);
 	if (argv0)
 		guest_argv[0] = (char *)argv0;
-	char msg[256];
-	if (rv_load_program(&proc, &main_thread, path, guest_argc, guest_argv, environ, msg, sizeof(msg)) !=
-	    0) {
+	if (rv_load_program(&proc, &main_thread, path, execfn, guest_argc, guest_argv, environ, msg,
+	                    sizeof(msg)) != 0) {
 		fprintf(stderr, "karasu-rv: %s: %s\n", path, msg);
 		return RV_EXIT_STATUS_ERROR;
 	}

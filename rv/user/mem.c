@@ -147,6 +147,27 @@ int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len)
 	return 0;
 }
 
+int rv_mem_reserve_hole(struct rv_mem *m, uint64_t addr, uint64_t len)
+{
+	len = page_round_up(len);
+	if ((addr & (RV_PAGE_SIZE - 1)) || !range_in(m, addr, len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	void *want = m->base + addr;
+	void *p = mmap(want, len, PROT_NONE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (p != want) { /* a kernel without MAP_FIXED_NOREPLACE treats it as a hint */
+		munmap(p, len);
+		return -EEXIST;
+	}
+	memset(m->prot + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
+	memset(m->code_faults + (addr >> RV_PAGE_SHIFT), 0, len >> RV_PAGE_SHIFT);
+	return 0;
+}
+
 bool rv_mem_is_mapped(const struct rv_mem *m, uint64_t addr)
 {
 	return addr < m->limit && (m->prot[addr >> RV_PAGE_SHIFT] & RV_PAGE_MAPPED);

@@ -52,6 +52,11 @@ int rv_mem_map_host(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot
                     uint64_t offset);
 int rv_mem_protect(struct rv_mem *m, uint64_t addr, uint64_t len, unsigned prot);
 int rv_mem_unmap(struct rv_mem *m, uint64_t addr, uint64_t len);
+/* Reserves a host hole inside the region again (PROT_NONE; the pages are marked unmapped). A moving or
+ * growing host mremap leaves a hole for an instant, and another host thread's mmap could take it: the
+ * reservation never replaces anything (MAP_FIXED_NOREPLACE), so such a foreign mapping is reported
+ * (-EEXIST) instead of being destroyed. 0 or -errno. */
+int rv_mem_reserve_hole(struct rv_mem *m, uint64_t addr, uint64_t len);
 /* Lowest-addressed free (unmapped) range of len bytes in [lo, hi), searching downward from hi when
  * top_down. Returns the address or UINT64_MAX. */
 uint64_t rv_mem_find_free(const struct rv_mem *m, uint64_t len, uint64_t lo, uint64_t hi, bool top_down);

@@ -1,6 +1,8 @@
 /* The guest's view of /proc/self/maps: generated from the guest page table (the host's file would
- * list karasu-rv's own mappings at host addresses). glibc reads it, e.g. pthread_getattr_np on the
- * main thread looks for the stack there. And the files of /proc that must not reach the guest at all
+ * list karasu-rv's own mappings at host addresses), with the file, offset, device and inode of
+ * file-backed pages taken from the host's lines for the guest region (the program, its ELF interpreter
+ * and the libraries it maps are host file mappings there). glibc reads it, e.g. pthread_getattr_np on
+ * the main thread looks for the stack there. And the files of /proc that must not reach the guest at all
  * (/proc/self/mem would read and write karasu-rv's memory). */
 #include <errno.h>
 #include <limits.h>
@@ -13,21 +15,119 @@
 
 #include "rv/user/procfs.h"
 
-static void put_range(FILE *f, const struct rv_process *p, uint64_t start, uint64_t end, unsigned prot)
+/* A line of the host's /proc/self/maps inside the guest region: which file (if any) backs the guest
+ * pages there. */
+struct host_map {
+	uint64_t start, end; /* host addresses */
+	uint64_t offset;
+	unsigned major, minor;
+	unsigned long long inode;
+	char share; /* 'p' or 's' */
+	char *path; /* "" for anonymous memory */
+};
+
+/* The host mappings overlapping [lo, hi), ascending (the file lists them so). Returns the count (0 if the
+ * file cannot be read: every page then shows as anonymous); *out is malloc'ed. */
+static size_t read_host_maps(uintptr_t lo, uintptr_t hi, struct host_map **out)
+{
+	*out = NULL;
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return 0;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t line_cap = 0;
+	while (getline(&line, &line_cap, f) > 0) {
+		unsigned long long start, end, offset, inode;
+		unsigned major, minor;
+		char perms[8];
+		int name_at = 0;
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &offset, &major,
+		           &minor, &inode, &name_at) != 7 ||
+		    end <= lo || start >= hi)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct host_map *grown = realloc(*out, ncap * sizeof(**out));
+			if (!grown)
+				break;
+			*out = grown;
+			cap = ncap;
+		}
+		char *name = line + name_at;
+		name[strcspn(name, "\n")] = '\0';
+		char *path = strdup(name);
+		if (!path)
+			break;
+		(*out)[n++] = (struct host_map){
+		    .start = start,
+		    .end = end,
+		    .offset = offset,
+		    .major = major,
+		    .minor = minor,
+		    .inode = inode,
+		    .share = perms[3] == 's' ? 's' : 'p',
+		    .path = path,
+		};
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* What backs one guest page: its host mapping (NULL: none known) and the file offset of the page. */
+struct page_origin {
+	const struct host_map *map;
+	uint64_t offset;
+};
+
+static bool file_backed(const struct page_origin *o)
+{
+	return o->map && o->map->inode != 0;
+}
+
+/* Pages continue one line when the same file continues at the next offset, or both are anonymous. */
+static bool same_mapping(const struct page_origin *run, uint64_t run_pages, const struct page_origin *o)
+{
+	if (file_backed(run) != file_backed(o))
+		return false;
+	char run_share = run->map ? run->map->share : 'p', share = o->map ? o->map->share : 'p';
+	if (run_share != share)
+		return false;
+	if (!file_backed(o))
+		return true;
+	return run->map->inode == o->map->inode && run->map->major == o->map->major &&
+	       run->map->minor == o->map->minor && strcmp(run->map->path, o->map->path) == 0 &&
+	       o->offset == run->offset + run_pages * RV_PAGE_SIZE;
+}
+
+/* Width of a line's fields before the file name, as Linux pads it (25 + 6 * sizeof(void *) - 1). */
+#define MAPS_NAME_COLUMN 72
+
+static void put_range(FILE *f, const struct rv_process *p, uint64_t start, uint64_t end, unsigned prot,
+                      const struct page_origin *origin)
 {
 	const char *name = "";
-	if (end == p->stack_top)
+	if (file_backed(origin))
+		name = origin->map->path;
+	else if (origin->map && origin->map->path[0] == '/')
+		name = origin->map->path; /* shared anonymous memory: "/dev/zero (deleted)" */
+	else if (end == p->stack_top)
 		name = "[stack]";
 	else if (start == p->sigreturn_tramp)
 		name = "[vdso]";
 	else if (start >= p->brk_start && end <= ((p->brk_cur + RV_PAGE_SIZE - 1) & ~(RV_PAGE_SIZE - 1)) &&
 	         p->brk_cur > p->brk_start)
 		name = "[heap]";
-	fprintf(f, "%08llx-%08llx %c%c%cp 00000000 00:00 0", (unsigned long long)start,
-	        (unsigned long long)end, (prot & RV_PROT_READ) ? 'r' : '-',
-	        (prot & RV_PROT_WRITE) ? 'w' : '-', (prot & RV_PROT_EXEC) ? 'x' : '-');
+	int len = fprintf(f, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)start,
+	                  (unsigned long long)end, (prot & RV_PROT_READ) ? 'r' : '-',
+	                  (prot & RV_PROT_WRITE) ? 'w' : '-', (prot & RV_PROT_EXEC) ? 'x' : '-',
+	                  origin->map ? origin->map->share : 'p',
+	                  (unsigned long long)(file_backed(origin) ? origin->offset : 0),
+	                  origin->map ? origin->map->major : 0, origin->map ? origin->map->minor : 0,
+	                  origin->map ? origin->map->inode : 0);
 	if (*name)
-		fprintf(f, "%*s%s", 10, "", name);
+		fprintf(f, "%*s%s", len < MAPS_NAME_COLUMN ? MAPS_NAME_COLUMN - len + 1 : 1, "", name);
 	fputc('\n', f);
 }
 
@@ -45,30 +145,49 @@ int rv_procfs_open_maps(struct rv_process *p)
 		return -ENOMEM;
 	}
 	pthread_mutex_lock(&p->lock);
+	uintptr_t base = (uintptr_t)p->mem.base;
+	struct host_map *hosts;
+	size_t nhosts = read_host_maps(base, base + p->mem.limit, &hosts);
+	size_t cursor = 0;
 	const uint8_t *table = p->mem.prot;
 	uint64_t pages = p->mem.limit >> RV_PAGE_SHIFT;
 	uint64_t run_start = 0;
 	unsigned run_prot = 0;
+	struct page_origin run_origin = {0};
 	bool in_run = false;
 	for (uint64_t i = 0; i <= pages; i++) {
 		unsigned cur = i < pages ? table[i] : 0;
 		bool mapped = cur & RV_PAGE_MAPPED;
 		unsigned prot = cur & (RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
-		/* the stack top and the trampoline start their own lines, as separate mappings would */
 		uint64_t addr = i << RV_PAGE_SHIFT;
+		/* the host mapping holding this page (pages ascend, so does the cursor) */
+		struct page_origin origin = {0};
+		while (cursor < nhosts && hosts[cursor].end <= base + addr)
+			cursor++;
+		if (mapped && cursor < nhosts && hosts[cursor].start <= base + addr) {
+			origin.map = &hosts[cursor];
+			origin.offset = hosts[cursor].offset + (base + addr - hosts[cursor].start);
+		}
+		/* the stack top and the trampoline start their own lines, as separate mappings would */
 		bool boundary = addr == p->sigreturn_tramp || addr == p->sigreturn_tramp + RV_PAGE_SIZE ||
 		                addr == p->brk_start;
-		if (in_run && (!mapped || prot != run_prot || boundary)) {
-			put_range(f, p, run_start << RV_PAGE_SHIFT, i << RV_PAGE_SHIFT, run_prot);
+		if (in_run && (!mapped || prot != run_prot || boundary ||
+		               !same_mapping(&run_origin, i - run_start, &origin))) {
+			put_range(f, p, run_start << RV_PAGE_SHIFT, i << RV_PAGE_SHIFT, run_prot,
+			          &run_origin);
 			in_run = false;
 		}
 		if (mapped && !in_run) {
 			run_start = i;
 			run_prot = prot;
+			run_origin = origin;
 			in_run = true;
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < nhosts; i++)
+		free(hosts[i].path);
+	free(hosts);
 	fclose(f);
 	lseek(fd, 0, SEEK_SET);
 	return fd;

@@ -5,6 +5,7 @@
  * records them; ignored ones are ignored on the host too (so SIGPIPE becomes EPIPE); default ones keep
  * the host default action, which matches the guest's. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,13 +16,55 @@
 
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
+#include "rv/user/sys_event.h"
 #include "rv/user/syscall.h"
 
 /* Per-signal details of a pending signal (one instance per signal, as for standard signals). */
 static struct {
 	int code;
-	uint64_t addr; /* fault address, or sender pid/uid packed for kill */
+	uint64_t addr;  /* fault address, or sender pid/uid packed for kill */
+	uint64_t value; /* si_value of sigqueue and POSIX timers (si_code SI_QUEUE, SI_TIMER, SI_MESGQ), or
+	                 * a child's si_status (SIGCHLD from the kernel) */
 } pending_info[RV_NSIG + 1];
+
+/* siginfo offsets (the same on riscv64 and x86-64): si_signo, si_errno, si_code, then the union */
+#define SI_ADDR_OFFSET  16 /* si_addr; si_pid + si_uid; si_tid + si_overrun */
+#define SI_VALUE_OFFSET 24 /* si_value (sigqueue, timers); si_status (SIGCHLD) */
+#define SIGINFO_SIZE    128
+
+static bool code_has_value(int code)
+{
+	return code == SI_QUEUE || code == SI_TIMER || code == SI_MESGQ;
+}
+
+static bool is_child_status(int sig, int code)
+{
+	return sig == SIGCHLD && code > 0; /* CLD_EXITED, CLD_KILLED...: sent by the kernel */
+}
+
+/* Fills a guest siginfo for a pending signal's details. */
+static void fill_siginfo(uint8_t *info, int sig, int code, uint64_t addr, uint64_t value)
+{
+	memset(info, 0, SIGINFO_SIZE);
+	int32_t head[3] = {sig, 0, code};
+	memcpy(info, head, sizeof(head));
+	memcpy(info + SI_ADDR_OFFSET, &addr, 8);
+	if (code_has_value(code))
+		memcpy(info + SI_VALUE_OFFSET, &value, 8);
+	else if (is_child_status(sig, code))
+		memcpy(info + SI_VALUE_OFFSET, &value, 4);
+}
+
+/* Makes sig pending for the thread (thread_word) or the process, with its details; signalfds that
+ * watch it become readable. Async-signal-safe. */
+static void mark_pending(uint64_t *word, int sig, int code, uint64_t addr, uint64_t value)
+{
+	pending_info[sig].code = code;
+	pending_info[sig].addr = addr;
+	pending_info[sig].value = value;
+	__atomic_fetch_or(word, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	rv_signalfd_notify(rv_sigbit(sig));
+}
 
 static struct rv_process *signal_proc;
 
@@ -95,49 +138,42 @@ noreturn void rv_signal_die(struct rv_thread *t, int sig)
 	rv_process_exit(t, 128 + sig);
 }
 
-void rv_signal_host_async(int sig)
+/* The details a host signal carries: the sender (kill, tgkill, sigqueue), or a timer's value. */
+static uint64_t host_sender(const siginfo_t *info)
+{
+	if (info->si_code == SI_TIMER)
+		return 0; /* si_tid/si_overrun are not known */
+	return (uint64_t)(uint32_t)info->si_pid | ((uint64_t)info->si_uid << 32);
+}
+
+/* A host signal becomes a pending guest signal: thread-directed (tgkill) for the thread it hit, else
+ * process-wide. Async-signal-safe. */
+static void record_host_signal(int sig, const siginfo_t *info)
 {
 	struct rv_thread *t = rv_current_thread;
 	if (!signal_proc || sig < 1 || sig > RV_NSIG)
 		return;
-	pending_info[sig].code = SI_USER;
-	pending_info[sig].addr = 0;
-	__atomic_fetch_or(&signal_proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	uint64_t value = 0;
+	if (code_has_value(info->si_code))
+		value = (uint64_t)(uintptr_t)info->si_value.sival_ptr;
+	else if (is_child_status(sig, info->si_code))
+		value = (uint32_t)info->si_status;
+	uint64_t *word = info->si_code == SI_TKILL && t ? &t->pending : &signal_proc->pending;
+	mark_pending(word, sig, info->si_code, host_sender(info), value);
 	if (t)
 		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
 }
 
 void rv_signal_host_sent(int sig, const siginfo_t *info)
 {
-	struct rv_thread *t = rv_current_thread;
-	if (!signal_proc || sig < 1 || sig > RV_NSIG)
-		return;
-	pending_info[sig].code = info->si_code;
-	/* si_pid/si_uid for kill/tgkill/sigqueue; a timer's si_tid/si_overrun are not known: 0 */
-	pending_info[sig].addr =
-	    info->si_code == SI_TIMER ? 0 : (uint64_t)(uint32_t)info->si_pid | ((uint64_t)info->si_uid << 32);
-	if (info->si_code == SI_TKILL && t)
-		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
-	else
-		__atomic_fetch_or(&signal_proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
-	if (t)
-		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
+	record_host_signal(sig, info);
 }
 
 static void host_async_handler(int sig, siginfo_t *info, void *uc)
 {
 	(void)uc;
 	int saved = errno;
-	struct rv_thread *t = rv_current_thread;
-	if (info->si_code == SI_TKILL && t && sig <= RV_NSIG) {
-		/* tgkill from another process, aimed at this thread */
-		pending_info[sig].code = SI_TKILL;
-		pending_info[sig].addr = (uint64_t)(uint32_t)info->si_pid | ((uint64_t)info->si_uid << 32);
-		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
-		__atomic_store_n(&t->cpu.interrupt_request, 1, __ATOMIC_SEQ_CST);
-	} else {
-		rv_signal_host_async(sig);
-	}
+	record_host_signal(sig, info);
 	errno = saved;
 }
 
@@ -146,7 +182,9 @@ static void host_wake_handler(int sig)
 	(void)sig; /* only interrupts a blocking syscall; the pending guest signal is already recorded */
 }
 
-/* Mirrors a guest disposition on the host. */
+/* Mirrors a guest disposition on the host. A signal a signalfd watches is caught even when the
+ * guest's disposition is the default one: a signalfd's signals are blocked, so they must wait as guest
+ * signals (the host's default would kill the process, or drop SIGCHLD). */
 static void update_host_disposition(int sig, const struct rv_guest_sigaction *act)
 {
 	if (host_reserved(sig) || sig > SIGRTMAX)
@@ -154,7 +192,10 @@ static void update_host_disposition(int sig, const struct rv_guest_sigaction *ac
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigfillset(&sa.sa_mask);
-	if (act->handler == RV_SIG_DFL) {
+	if (act->handler == RV_SIG_DFL && (rv_signalfd_watched() & rv_sigbit(sig))) {
+		sa.sa_sigaction = host_async_handler;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART; /* blocked for the guest: nothing to interrupt */
+	} else if (act->handler == RV_SIG_DFL) {
 		sa.sa_handler = SIG_DFL;
 	} else if (act->handler == RV_SIG_IGN) {
 		sa.sa_handler = SIG_IGN;
@@ -175,16 +216,25 @@ static void kick(struct rv_thread *from, struct rv_thread *target)
 		pthread_kill(target->host_thread, RV_HOST_WAKE_SIG);
 }
 
-void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool process_wide)
+void rv_signal_refresh_host_dispositions(struct rv_process *p, uint64_t sigs)
 {
-	pending_info[sig].code = code;
-	pending_info[sig].addr = addr;
+	pthread_mutex_lock(&p->lock);
+	for (int sig = 1; sig <= RV_NSIG; sig++)
+		if (sigs & rv_sigbit(sig))
+			update_host_disposition(sig, &p->sigact[sig]);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* rv_signal_queue with a sigval (sigqueue). */
+static void queue_signal(struct rv_thread *t, int sig, int code, uint64_t addr, uint64_t value,
+                         bool process_wide)
+{
 	if (!process_wide) {
-		__atomic_fetch_or(&t->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		mark_pending(&t->pending, sig, code, addr, value);
 		kick(t, t);
 		return;
 	}
-	__atomic_fetch_or(&t->proc->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+	mark_pending(&t->proc->pending, sig, code, addr, value);
 	/* any thread that does not block it may take it: prefer this one */
 	struct rv_thread *target = t;
 	if (t->sigmask & rv_sigbit(sig)) {
@@ -203,11 +253,15 @@ void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool
 	kick(t, t);
 }
 
-/* tkill/tgkill to a thread of this process. */
-static long signal_thread(struct rv_thread *t, int tid, int sig)
+void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool process_wide)
+{
+	queue_signal(t, sig, code, addr, 0, process_wide);
+}
+
+/* tkill/tgkill (code SI_TKILL) or rt_tgsigqueueinfo to a thread of this process. */
+static long signal_thread(struct rv_thread *t, int tid, int sig, int code, uint64_t sender, uint64_t value)
 {
 	long ret = -ESRCH;
-	uint64_t sender = (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
 	pthread_mutex_lock(&t->proc->lock);
 	for (struct rv_thread *o = t->proc->threads; o; o = o->next) {
 		if (o->tid != tid)
@@ -215,14 +269,19 @@ static long signal_thread(struct rv_thread *t, int tid, int sig)
 		ret = 0;
 		if (sig == 0)
 			break;
-		pending_info[sig].code = SI_TKILL;
-		pending_info[sig].addr = sender;
-		__atomic_fetch_or(&o->pending, rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		mark_pending(&o->pending, sig, code, sender, value);
 		kick(t, o);
 		break;
 	}
 	pthread_mutex_unlock(&t->proc->lock);
 	return ret;
+}
+
+void rv_signal_forget_pending(struct rv_thread *t)
+{
+	__atomic_store_n(&t->pending, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->proc->pending, 0, __ATOMIC_SEQ_CST);
+	rv_signalfd_recheck(t);
 }
 
 bool rv_signal_restart_syscall(struct rv_thread *t)
@@ -242,11 +301,72 @@ bool rv_signal_restart_syscall(struct rv_thread *t)
 	return act.handler > RV_SIG_IGN && (act.flags & RV_SA_RESTART);
 }
 
-bool rv_signal_ready(struct rv_thread *t)
+static bool signal_deliverable(struct rv_thread *t)
 {
 	uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
 	             __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST);
 	return (p & ~t->sigmask) != 0;
+}
+
+bool rv_signal_ready(struct rv_thread *t)
+{
+	/* a temporary mask (sigsuspend, ppoll...) still to undo counts too: rv_signal_deliver undoes it
+	 * even if the signal that ended the wait went to another thread meanwhile */
+	return signal_deliverable(t) || t->restore_sigmask;
+}
+
+/* Takes sig off the thread's or the process's pending set (the thread's first, as Linux). False if
+ * another thread took it first. */
+static bool take_pending(struct rv_thread *t, int sig)
+{
+	if (__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST) & rv_sigbit(sig))
+		return true;
+	return __atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST) & rv_sigbit(sig);
+}
+
+int rv_signal_dequeue(struct rv_thread *t, uint64_t set, uint8_t info[128])
+{
+	for (;;) {
+		uint64_t p = (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+		              __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) &
+		             set;
+		if (!p)
+			return 0;
+		int sig = __builtin_ctzll(p) + 1;
+		int code = pending_info[sig].code;
+		uint64_t addr = pending_info[sig].addr, value = pending_info[sig].value;
+		if (!take_pending(t, sig))
+			continue;
+		rv_signalfd_recheck(t);
+		if (info)
+			fill_siginfo(info, sig, code, addr, value);
+		return sig;
+	}
+}
+
+static bool ignored_now(struct rv_process *p, int sig)
+{
+	pthread_mutex_lock(&p->lock);
+	uint64_t handler = p->sigact[sig].handler;
+	pthread_mutex_unlock(&p->lock);
+	return handler == RV_SIG_IGN || (handler == RV_SIG_DFL && rv_signal_default_is_ignore(sig));
+}
+
+bool rv_signal_interrupts_wait(struct rv_thread *t)
+{
+	for (;;) {
+		uint64_t ready = (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+		                  __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) &
+		                 ~t->sigmask;
+		if (!ready)
+			return false;
+		int sig = __builtin_ctzll(ready) + 1;
+		if (!ignored_now(t->proc, sig))
+			return true;
+		/* Linux drops an ignored signal when it is sent; here it was recorded: dropped now */
+		if (take_pending(t, sig))
+			rv_signalfd_recheck(t);
+	}
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -275,10 +395,7 @@ static bool setup_frame(struct rv_thread *t, int sig, const struct rv_guest_siga
 	uint8_t f[RV_SIGFRAME_SIZE];
 	memset(f, 0, RV_SIGFRAME_SIZE);
 
-	/* siginfo */
-	int32_t head[3] = {sig, 0, pending_info[sig].code};
-	memcpy(f, head, sizeof(head));
-	put64(f + 16, pending_info[sig].addr); /* si_addr, or si_pid/si_uid */
+	fill_siginfo(f, sig, pending_info[sig].code, pending_info[sig].addr, pending_info[sig].value);
 
 	uint8_t *uc = f + RV_SIGFRAME_UC;
 	put64(uc + RV_UC_STACK, t->altstack_sp);
@@ -351,10 +468,9 @@ void rv_signal_deliver(struct rv_thread *t)
 			return;
 		}
 		int sig = __builtin_ctzll(ready) + 1;
-		if (__atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) & rv_sigbit(sig))
-			__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
-		else
-			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
+		if (!take_pending(t, sig))
+			continue; /* another thread took it */
+		rv_signalfd_recheck(t);
 		deliver_one(t, sig);
 	}
 }
@@ -364,6 +480,7 @@ void rv_signal_fault(struct rv_thread *t, int sig, int code, uint64_t addr)
 	struct rv_process *p = t->proc;
 	pending_info[sig].code = code;
 	pending_info[sig].addr = addr;
+	pending_info[sig].value = 0;
 	pthread_mutex_lock(&p->lock);
 	uint64_t handler = p->sigact[sig].handler;
 	pthread_mutex_unlock(&p->lock);
@@ -455,61 +572,61 @@ long rv_sys_rt_sigpending(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_rt_sigsuspend(struct rv_thread *t, const uint64_t *a)
 {
+	if (a[1] != 8)
+		return -EINVAL;
 	uint64_t set;
 	if (rv_copy_from_guest(t, &set, a[0], 8) < 0)
 		return -EFAULT;
 	/* wait under the given mask; the handler frame saves (and sigreturn restores) the old one */
-	t->saved_sigmask = t->sigmask;
-	t->restore_sigmask = true;
-	t->sigmask = set & ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
-	while (!rv_signal_ready(t))
-		pause();
-	return -EINTR; /* the run loop delivers the signal after a0 is set */
+	struct rv_wait w;
+	rv_wait_begin(t, &w, &set);
+	while (!rv_signal_interrupts_wait(t))
+		sigsuspend(&w.host_mask);
+	return rv_wait_end(t, &w, -EINTR); /* the run loop delivers the signal after a0 is set */
 }
 
 long rv_sys_rt_sigtimedwait(struct rv_thread *t, const uint64_t *a)
 {
+	if (a[3] != 8)
+		return -EINVAL;
 	uint64_t set;
 	if (rv_copy_from_guest(t, &set, a[0], 8) < 0)
 		return -EFAULT;
-	struct timespec deadline, now, timeout_copy;
-	const struct timespec *timeout = NULL;
+	set &= ~(rv_sigbit(SIGKILL) | rv_sigbit(SIGSTOP));
+	struct timespec deadline, timeout;
 	if (a[2]) {
-		if (rv_copy_from_guest(t, &timeout_copy, a[2], sizeof(timeout_copy)) < 0)
+		if (rv_copy_from_guest(t, &timeout, a[2], sizeof(timeout)) < 0)
 			return -EFAULT;
-		timeout = &timeout_copy;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	if (timeout) {
-		deadline.tv_sec += timeout->tv_sec;
-		deadline.tv_nsec += timeout->tv_nsec;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
+		if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000)
+			return -EINVAL;
+		deadline = rv_wait_deadline(&timeout);
 	}
 	for (;;) {
-		uint64_t p = (t->pending | __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST)) & set;
-		if (p) {
-			int sig = __builtin_ctzll(p) + 1;
-			__atomic_fetch_and(&t->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
-			__atomic_fetch_and(&t->proc->pending, ~rv_sigbit(sig), __ATOMIC_SEQ_CST);
-			if (a[1]) {
-				uint8_t info[128];
-				memset(info, 0, sizeof(info));
-				int32_t head[3] = {sig, 0, pending_info[sig].code};
-				memcpy(info, head, sizeof(head));
-				if (rv_copy_to_guest(t, a[1], info, sizeof(info)) < 0)
-					return -EFAULT; /* as Linux: the signal is consumed */
-			}
+		uint8_t info[SIGINFO_SIZE];
+		int sig = rv_signal_dequeue(t, set, info);
+		if (sig) {
+			if (a[1] && rv_copy_to_guest(t, a[1], info, sizeof(info)) < 0)
+				return -EFAULT; /* as Linux: the signal is consumed */
 			return sig;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (timeout && (now.tv_sec > deadline.tv_sec ||
-		                (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)))
+		struct timespec left = a[2] ? rv_wait_time_left(&deadline) : (struct timespec){0, 0};
+		if (a[2] && left.tv_sec == 0 && left.tv_nsec == 0)
 			return -EAGAIN;
-		struct timespec nap = {0, 1000000};
-		nanosleep(&nap, NULL);
+		/* the waited-for signals are usually blocked: they end the wait by being pending */
+		struct rv_wait w;
+		rv_wait_begin(t, &w, NULL);
+		long r = 0;
+		uint64_t p = __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST) |
+		             __atomic_load_n(&t->proc->pending, __ATOMIC_SEQ_CST);
+		if (!(p & set)) {
+			if (rv_signal_interrupts_wait(t))
+				r = -EINTR;
+			else
+				ppoll(NULL, 0, a[2] ? &left : NULL, &w.host_mask);
+		}
+		rv_wait_end(t, &w, r);
+		if (r < 0)
+			return r;
 	}
 }
 
@@ -567,12 +684,71 @@ long rv_sys_kill(struct rv_thread *t, const uint64_t *a)
 	return rv_host_ret(kill(pid, sig));
 }
 
+/* rt_sigqueueinfo/rt_tgsigqueueinfo: the caller's siginfo (the same 128 bytes on both). Like Linux, a
+ * process may only pretend to be the kernel or tkill (si_code >= 0, SI_TKILL) towards itself. */
+static long get_queue_info(struct rv_thread *t, int target_pid, uint64_t addr, int *code, uint64_t *sender,
+                           uint64_t *value, siginfo_t *host_info)
+{
+	uint8_t info[SIGINFO_SIZE];
+	if (rv_copy_from_guest(t, info, addr, sizeof(info)) < 0)
+		return -EFAULT;
+	int32_t head[3];
+	memcpy(head, info, sizeof(head));
+	if ((head[2] >= 0 || head[2] == SI_TKILL) && target_pid != getpid())
+		return -EPERM;
+	*code = head[2];
+	memcpy(sender, info + SI_ADDR_OFFSET, 8);
+	memcpy(value, info + SI_VALUE_OFFSET, 8);
+	memcpy(host_info, info, sizeof(*host_info));
+	return 0;
+}
+
+long rv_sys_rt_sigqueueinfo(struct rv_thread *t, const uint64_t *a)
+{
+	int pid = (int)a[0], sig = (int)a[1], code;
+	uint64_t sender, value;
+	siginfo_t host_info;
+	if (sig < 0 || sig > RV_NSIG)
+		return -EINVAL;
+	long r = get_queue_info(t, pid, a[2], &code, &sender, &value, &host_info);
+	if (r < 0)
+		return r;
+	if (pid == getpid()) {
+		if (sig != 0)
+			queue_signal(t, sig, code, sender, value, true);
+		return 0;
+	}
+	host_info.si_signo = sig;
+	return rv_host_ret(syscall(SYS_rt_sigqueueinfo, pid, sig, &host_info));
+}
+
+long rv_sys_rt_tgsigqueueinfo(struct rv_thread *t, const uint64_t *a)
+{
+	int tgid = (int)a[0], tid = (int)a[1], sig = (int)a[2], code;
+	uint64_t sender, value;
+	siginfo_t host_info;
+	if (sig < 0 || sig > RV_NSIG || tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	long r = get_queue_info(t, tgid, a[3], &code, &sender, &value, &host_info);
+	if (r < 0)
+		return r;
+	if (tgid == getpid())
+		return signal_thread(t, tid, sig, code, sender, value);
+	host_info.si_signo = sig;
+	return rv_host_ret(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &host_info));
+}
+
+static uint64_t tkill_sender(void)
+{
+	return (uint64_t)(uint32_t)getpid() | ((uint64_t)getuid() << 32);
+}
+
 long rv_sys_tkill(struct rv_thread *t, const uint64_t *a)
 {
 	int sig = (int)a[1];
 	if (sig < 0 || sig > RV_NSIG || (int)a[0] <= 0)
 		return -EINVAL;
-	return signal_thread(t, (int)a[0], sig);
+	return signal_thread(t, (int)a[0], sig, SI_TKILL, tkill_sender(), 0);
 }
 
 long rv_sys_tgkill(struct rv_thread *t, const uint64_t *a)
@@ -581,7 +757,7 @@ long rv_sys_tgkill(struct rv_thread *t, const uint64_t *a)
 	if (sig < 0 || sig > RV_NSIG || tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	if (tgid == getpid())
-		return signal_thread(t, tid, sig);
+		return signal_thread(t, tid, sig, SI_TKILL, tkill_sender(), 0);
 	return rv_host_ret(syscall(SYS_tgkill, tgid, tid, sig));
 }
 

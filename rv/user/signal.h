@@ -39,6 +39,8 @@ void rv_signal_queue(struct rv_thread *t, int sig, int code, uint64_t addr, bool
  * ignored, the default action kills the process (as Linux's force_sig). */
 void rv_signal_fault(struct rv_thread *t, int sig, int code, uint64_t addr);
 
+/* A fork child starts with no pending signals (fork(2)): drops the thread's and the process's. */
+void rv_signal_forget_pending(struct rv_thread *t);
 /* Delivers every pending unblocked signal (sets up a frame, or takes the default action). */
 void rv_signal_deliver(struct rv_thread *t);
 
@@ -46,8 +48,21 @@ void rv_signal_deliver(struct rv_thread *t);
  * must be restarted after the signal is handled (its handler has SA_RESTART, or it is ignored). */
 bool rv_signal_restart_syscall(struct rv_thread *t);
 
-/* True if a signal is pending and not blocked. */
+/* True if a signal is pending and not blocked (or a temporary mask is still to be undone): the run loop
+ * then calls rv_signal_deliver. */
 bool rv_signal_ready(struct rv_thread *t);
+
+/* For a thread about to wait (or waiting) in a system call: true if a pending, unblocked signal must
+ * interrupt it. Pending signals that would be ignored are dropped (Linux never queues them). */
+bool rv_signal_interrupts_wait(struct rv_thread *t);
+
+/* Takes the lowest pending signal in set (the thread's own first, then the process's) and fills info
+ * (a guest siginfo, 128 bytes) if not NULL. Returns the signal, or 0 if none is pending. */
+int rv_signal_dequeue(struct rv_thread *t, uint64_t set, uint8_t info[128]);
+
+/* Applies the guest dispositions of the signals in sigs to the host again (whether a signalfd watches
+ * them changed). */
+void rv_signal_refresh_host_dispositions(struct rv_process *p, uint64_t sigs);
 
 /* Kills the process the way the default action of sig does: the shell's message on stderr ("Segmentation
  * fault"), --dump-regs output, exit status 128 + sig. */
@@ -67,8 +82,5 @@ const char *rv_signal_message(int sig);
 
 /* Registers the process whose signals the host handlers record. */
 void rv_signal_init_process(struct rv_process *p);
-
-/* Called by the host handler of asynchronous signals the guest handles. */
-void rv_signal_host_async(int sig);
 
 #endif

@@ -1,5 +1,5 @@
 /* Creating processes and threads: clone (threads on host threads, fork-like clones by forking the
- * host process), execve (a RISC-V program re-runs karasu-rv), wait4. */
+ * host process), wait4. (execve: sys_exec.c.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -153,6 +153,7 @@ static long clone_process(struct rv_thread *t, uint64_t flags, uint64_t newsp, u
 		pthread_mutex_init(&t->proc->lock, NULL); /* another thread may have held it at the fork */
 		t->proc->opt.real_signal_death = true;
 		rv_runtime_after_fork(t);
+		rv_signal_forget_pending(t);
 		if (newsp)
 			t->cpu.x[2] = newsp;
 		if (flags & CLONE_SETTLS)
@@ -184,97 +185,4 @@ long rv_sys_clone(struct rv_thread *t, const uint64_t *a)
 	if (flags & CLONE_VM && !(flags & CLONE_VFORK))
 		return clone_thread(t, flags, a[1], a[2], a[3], a[4]);
 	return clone_process(t, flags, a[1], a[2], a[3], a[4]);
-}
-
-/* execve: a RISC-V ELF runs under a fresh karasu-rv (same options); anything else is the host's. */
-long rv_sys_execve(struct rv_thread *t, const uint64_t *a)
-{
-	char path[PATH_MAX];
-	long r = rv_copy_string_from_guest(t, a[0], path, sizeof(path));
-	if (r < 0)
-		return r;
-	if (strcmp(path, "/proc/self/exe") == 0)
-		snprintf(path, sizeof(path), "%s", t->proc->exe_path);
-	/* gather argv and envp */
-	char **vec[2] = {NULL, NULL};
-	size_t count[2] = {0, 0};
-	for (int v = 0; v < 2; v++) {
-		uint64_t base = a[1 + v];
-		size_t cap = 16;
-		vec[v] = calloc(cap, sizeof(char *));
-		if (!vec[v])
-			goto nomem;
-		for (size_t i = 0; base; i++) {
-			uint64_t slot;
-			if (rv_copy_from_guest(t, &slot, base + 8 * i, 8) < 0) {
-				r = -EFAULT;
-				goto out;
-			}
-			if (slot == 0)
-				break;
-			if (count[v] + 2 >= cap) {
-				cap *= 2;
-				char **n = realloc(vec[v], cap * sizeof(char *));
-				if (!n)
-					goto nomem;
-				vec[v] = n;
-			}
-			char *s = malloc(PATH_MAX * 4);
-			if (!s)
-				goto nomem;
-			if (rv_copy_string_from_guest(t, slot, s, PATH_MAX * 4) < 0) {
-				free(s);
-				r = -EFAULT;
-				goto out;
-			}
-			vec[v][count[v]++] = s;
-			vec[v][count[v]] = NULL;
-		}
-	}
-	unsigned char head[20] = {0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	ssize_t n = read(fd, head, sizeof(head));
-	close(fd);
-	bool riscv = n >= 20 && memcmp(head, "\177ELF", 4) == 0 && head[18] == 243 && head[19] == 0;
-	fflush(NULL);
-	if (riscv) {
-		size_t total = 5 + (size_t)rv_reexec_info.option_argc + 1 + count[0] + 1;
-		char **args = calloc(total, sizeof(char *));
-		if (!args)
-			goto nomem;
-		size_t k = 0;
-		args[k++] = (char *)rv_reexec_info.self;
-		args[k++] = "--real-signal-death";
-		for (int i = 0; i < rv_reexec_info.option_argc; i++)
-			args[k++] = rv_reexec_info.option_argv[i];
-		if (count[0] > 0) {
-			args[k++] = "--argv0";
-			args[k++] = vec[0][0];
-		}
-		args[k++] = "--";
-		args[k++] = path;
-		for (size_t i = 1; i < count[0]; i++)
-			args[k++] = vec[0][i];
-		args[k] = NULL;
-		execve("/proc/self/exe", args, vec[1]);
-		r = -errno;
-		free(args);
-	} else {
-		execve(path, vec[0], vec[1]);
-		r = -errno;
-	}
-	goto out;
-nomem:
-	r = -ENOMEM;
-out:
-	for (int v = 0; v < 2; v++) {
-		for (size_t i = 0; vec[v] && i < count[v]; i++)
-			free(vec[v][i]);
-		free(vec[v]);
-	}
-	return r;
 }

@@ -1,15 +1,13 @@
 /* File-system and I/O syscalls. Guest file descriptors are host file descriptors; buffers are passed
  * to the host kernel as host pointers into guest memory after a range check. Structures whose riscv64
- * layout differs from x86-64 (struct stat) are translated; the others (statx, termios, iovec, pollfd,
- * dirent64, statfs, flock) have the same 64-bit layout on both and pass through. */
+ * layout differs from x86-64 (struct stat) are translated; the others (statx, termios, iovec, dirent64,
+ * statfs, flock) have the same 64-bit layout on both and pass through. (poll and select: sys_event.c.) */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -19,7 +17,9 @@
 #include <unistd.h>
 
 #include "rv/user/guest_copy.h"
+#include "rv/user/prefix.h"
 #include "rv/user/procfs.h"
+#include "rv/user/sys_event.h"
 #include "rv/user/syscall.h"
 
 #define R         RV_PROT_READ
@@ -83,6 +83,7 @@ static long get_path(struct rv_thread *t, uint64_t addr, char *buf, size_t len)
 		return r;
 	if (strcmp(buf, "/proc/self/exe") == 0)
 		snprintf(buf, len, "%s", t->proc->exe_path);
+	rv_prefix_apply(buf, len); /* -L: an absolute path that exists under the prefix means that file */
 	return 0;
 }
 
@@ -356,6 +357,18 @@ long rv_sys_fchmod(struct rv_thread *t, const uint64_t *a)
 	return RET(fchmod((int)a[0], (mode_t)a[1]));
 }
 
+#define HOST_NR_fchmodat2 452 /* x86-64, Linux 6.6 (older host headers lack it) */
+
+long rv_sys_fchmodat2(struct rv_thread *t, const uint64_t *a)
+{
+	char path[PATH_MAX];
+	long r = get_path(t, a[1], path, sizeof(path));
+	if (r < 0)
+		return r;
+	/* an older host kernel says ENOSYS, and glibc falls back to fchmodat as it would on Linux */
+	return RET(syscall(HOST_NR_fchmodat2, dirfd_arg(a[0]), path, (mode_t)a[2], (int)a[3]));
+}
+
 long rv_sys_fchmodat(struct rv_thread *t, const uint64_t *a)
 {
 	char path[PATH_MAX];
@@ -406,6 +419,9 @@ long rv_sys_openat(struct rv_thread *t, const uint64_t *a)
 long rv_sys_close(struct rv_thread *t, const uint64_t *a)
 {
 	(void)t;
+	long r;
+	if (rv_signalfd_close((int)a[0], &r)) /* an emulated signalfd, or the descriptor behind one */
+		return r;
 	return RET(close((int)a[0]));
 }
 
@@ -433,6 +449,9 @@ long rv_sys_lseek(struct rv_thread *t, const uint64_t *a)
 
 long rv_sys_read(struct rv_thread *t, const uint64_t *a)
 {
+	long r;
+	if (rv_signalfd_read(t, (int)a[0], a[1], a[2], &r)) /* an emulated signalfd */
+		return r;
 	void *buf = rv_guest_ptr(t, a[1], a[2], W);
 	if (!buf)
 		return -EFAULT;
@@ -447,8 +466,7 @@ long rv_sys_write(struct rv_thread *t, const uint64_t *a)
 	return RET(write((int)a[0], buf, (size_t)a[2]));
 }
 
-/* Translates a guest iovec array into host iovecs (same layout, host pointers). */
-static long get_iov(struct rv_thread *t, uint64_t addr, uint64_t count, unsigned prot, struct iovec **out)
+long rv_guest_iov(struct rv_thread *t, uint64_t addr, uint64_t count, unsigned prot, struct iovec **out)
 {
 	if (count > IOV_MAX)
 		return -EINVAL;
@@ -482,7 +500,7 @@ static long get_iov(struct rv_thread *t, uint64_t addr, uint64_t count, unsigned
 long rv_sys_readv(struct rv_thread *t, const uint64_t *a)
 {
 	struct iovec *iov;
-	long r = get_iov(t, a[1], a[2], W, &iov);
+	long r = rv_guest_iov(t, a[1], a[2], W, &iov);
 	if (r < 0)
 		return r;
 	r = RET(readv((int)a[0], iov, (int)a[2]));
@@ -493,7 +511,7 @@ long rv_sys_readv(struct rv_thread *t, const uint64_t *a)
 long rv_sys_writev(struct rv_thread *t, const uint64_t *a)
 {
 	struct iovec *iov;
-	long r = get_iov(t, a[1], a[2], R, &iov);
+	long r = rv_guest_iov(t, a[1], a[2], R, &iov);
 	if (r < 0)
 		return r;
 	r = RET(writev((int)a[0], iov, (int)a[2]));
@@ -504,7 +522,7 @@ long rv_sys_writev(struct rv_thread *t, const uint64_t *a)
 long rv_sys_preadv(struct rv_thread *t, const uint64_t *a)
 {
 	struct iovec *iov;
-	long r = get_iov(t, a[1], a[2], W, &iov);
+	long r = rv_guest_iov(t, a[1], a[2], W, &iov);
 	if (r < 0)
 		return r;
 	r = RET(preadv((int)a[0], iov, (int)a[2], (off_t)a[3]));
@@ -515,12 +533,36 @@ long rv_sys_preadv(struct rv_thread *t, const uint64_t *a)
 long rv_sys_pwritev(struct rv_thread *t, const uint64_t *a)
 {
 	struct iovec *iov;
-	long r = get_iov(t, a[1], a[2], R, &iov);
+	long r = rv_guest_iov(t, a[1], a[2], R, &iov);
 	if (r < 0)
 		return r;
 	r = RET(pwritev((int)a[0], iov, (int)a[2], (off_t)a[3]));
 	free(iov);
 	return r;
+}
+
+/* preadv2/pwritev2: fd, iov, count, offset (low and high halves: on 64-bit the low one is all of it,
+ * -1 = the file position), flags (RWF_*, the same on both). */
+static long rw_v2(struct rv_thread *t, const uint64_t *a, bool writing)
+{
+	struct iovec *iov;
+	long r = rv_guest_iov(t, a[1], a[2], writing ? R : W, &iov);
+	if (r < 0)
+		return r;
+	r = RET(syscall(writing ? SYS_pwritev2 : SYS_preadv2, (int)a[0], iov, (int)a[2], (long)a[3],
+	                (long)a[4], (int)a[5]));
+	free(iov);
+	return r;
+}
+
+long rv_sys_preadv2(struct rv_thread *t, const uint64_t *a)
+{
+	return rw_v2(t, a, false);
+}
+
+long rv_sys_pwritev2(struct rv_thread *t, const uint64_t *a)
+{
+	return rw_v2(t, a, true);
 }
 
 long rv_sys_pread64(struct rv_thread *t, const uint64_t *a)
@@ -557,51 +599,6 @@ long rv_sys_copy_file_range(struct rv_thread *t, const uint64_t *a)
 	return RET(copy_file_range((int)a[0], in_off, (int)a[2], out_off, (size_t)a[4], (unsigned)a[5]));
 }
 
-/* The timeout of pselect6/ppoll: Linux writes the time left back but ignores a failed write, so a
- * read-only timeout is used from a copy. NULL with *bad set: not readable (-EFAULT). */
-static struct timespec *select_timeout(struct rv_thread *t, uint64_t addr, struct timespec *copy, bool *bad)
-{
-	*bad = false;
-	if (!addr)
-		return NULL;
-	struct timespec *ts = rv_guest_ptr(t, addr, sizeof(*ts), R | W);
-	if (ts)
-		return ts;
-	if (rv_copy_from_guest(t, copy, addr, sizeof(*copy)) < 0) {
-		*bad = true;
-		return NULL;
-	}
-	return copy;
-}
-
-/* pselect6/ppoll: the signal mask argument is ignored (signals are delivered between syscalls). */
-long rv_sys_pselect6(struct rv_thread *t, const uint64_t *a)
-{
-	fd_set *sets[3] = {NULL, NULL, NULL};
-	for (int i = 0; i < 3; i++)
-		if (a[1 + i] && !(sets[i] = rv_guest_ptr(t, a[1 + i], sizeof(fd_set), R | W)))
-			return -EFAULT;
-	struct timespec copy;
-	bool bad;
-	struct timespec *ts = select_timeout(t, a[4], &copy, &bad);
-	if (bad)
-		return -EFAULT;
-	return RET(syscall(SYS_pselect6, (int)a[0], sets[0], sets[1], sets[2], ts, NULL));
-}
-
-long rv_sys_ppoll(struct rv_thread *t, const uint64_t *a)
-{
-	struct pollfd *fds = rv_guest_ptr(t, a[0], a[1] * sizeof(struct pollfd), R | W);
-	if (!fds)
-		return -EFAULT;
-	struct timespec copy;
-	bool bad;
-	struct timespec *ts = select_timeout(t, a[2], &copy, &bad);
-	if (bad)
-		return -EFAULT;
-	return RET(syscall(SYS_ppoll, fds, (nfds_t)a[1], ts, NULL, 8));
-}
-
 long rv_sys_readlinkat(struct rv_thread *t, const uint64_t *a)
 {
 	char path[PATH_MAX];
@@ -620,6 +617,7 @@ long rv_sys_readlinkat(struct rv_thread *t, const uint64_t *a)
 		r = rv_copy_to_guest(t, a[2], t->proc->exe_path, n);
 		return r < 0 ? r : (long)n;
 	}
+	rv_prefix_apply(path, sizeof(path));
 	return RET(readlinkat(dirfd_arg(a[0]), path, buf, (size_t)a[3]));
 }
 
@@ -705,4 +703,70 @@ long rv_sys_fadvise64(struct rv_thread *t, const uint64_t *a)
 {
 	(void)t;
 	return -posix_fadvise((int)a[0], (off_t)a[1], (off_t)a[2], (int)a[3]);
+}
+
+long rv_sys_memfd_create(struct rv_thread *t, const uint64_t *a)
+{
+	char name[256]; /* Linux: at most 249 bytes plus the NUL, longer is EINVAL */
+	long r = rv_copy_string_from_guest(t, a[0], name, sizeof(name));
+	if (r < 0)
+		return r == -ENAMETOOLONG ? -EINVAL : r;
+	return RET(syscall(SYS_memfd_create, name, (unsigned)a[1]));
+}
+
+/* An optional loff_t in and out of splice. NULL with *bad set when it is not accessible. */
+static loff_t *splice_offset(struct rv_thread *t, uint64_t addr, bool *bad)
+{
+	loff_t *off = addr ? rv_guest_ptr(t, addr, sizeof(loff_t), R | W) : NULL;
+	*bad = addr && !off;
+	return off;
+}
+
+long rv_sys_splice(struct rv_thread *t, const uint64_t *a)
+{
+	bool bad_in, bad_out;
+	loff_t *in = splice_offset(t, a[1], &bad_in), *out = splice_offset(t, a[3], &bad_out);
+	if (bad_in || bad_out)
+		return -EFAULT;
+	return RET(splice((int)a[0], in, (int)a[2], out, (size_t)a[4], (unsigned)a[5]));
+}
+
+long rv_sys_tee(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(tee((int)a[0], (int)a[1], (size_t)a[2], (unsigned)a[3]));
+}
+
+long rv_sys_vmsplice(struct rv_thread *t, const uint64_t *a)
+{
+	/* into a pipe's write end the buffers are read, out of a read end they are written (Linux asks
+	 * the same question: how the descriptor was opened) */
+	int fl = fcntl((int)a[0], F_GETFL);
+	if (fl < 0)
+		return -errno;
+	struct iovec *iov;
+	long r = rv_guest_iov(t, a[1], a[2], (fl & O_ACCMODE) == O_RDONLY ? W : R, &iov);
+	if (r < 0)
+		return r;
+	r = RET(vmsplice((int)a[0], iov, (size_t)a[2], (unsigned)a[3]));
+	free(iov);
+	return r;
+}
+
+long rv_sys_sync_file_range(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t; /* riscv64 has the plain order: fd, offset, nbytes, flags */
+	return RET(sync_file_range((int)a[0], (off_t)a[1], (off_t)a[2], (unsigned)a[3]));
+}
+
+long rv_sys_syncfs(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(syncfs((int)a[0]));
+}
+
+long rv_sys_readahead(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	return RET(readahead((int)a[0], (off_t)a[1], (size_t)a[2]));
 }

@@ -1,5 +1,7 @@
 /* Memory syscalls: brk, mmap and friends, all inside the guest region (see rv/user/mem.h). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -128,25 +130,68 @@ long rv_sys_mprotect(struct rv_thread *t, const uint64_t *a)
 	return r;
 }
 
+/* A host hole in the guest region could not be reserved again: another host thread's mmap took it in
+ * the instant it was open. Going on would leave karasu-rv memory inside the guest's address space. */
+static noreturn void foreign_mapping(struct rv_thread *t, uint64_t addr, long err)
+{
+	fprintf(stderr, "karasu-rv: internal error: cannot reserve guest range 0x%llx again (%s)\n",
+	        (unsigned long long)addr, strerror((int)-err));
+	rv_process_exit(t, RV_EXIT_STATUS_ERROR);
+}
+
+/* Page-table bits for pages a host mremap added after the old range: the growth continues the last
+ * page's mapping, as the host's does. */
+static void copy_page_bits(struct rv_mem *m, uint64_t src_page, uint64_t src_pages, uint64_t dst_page,
+                           uint64_t dst_pages)
+{
+	const uint8_t keep = (uint8_t)(RV_PAGE_MAPPED | RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
+	/* backwards: when growing in place, source and destination are the same pages */
+	for (uint64_t i = dst_pages; i-- > 0;) {
+		m->prot[dst_page + i] = m->prot[src_page + (i < src_pages ? i : src_pages - 1)] & keep;
+		m->code_faults[dst_page + i] = 0;
+	}
+}
+
 /* The moving mremap: the host kernel moves the pages themselves (never touched here, so PROT_NONE pages
  * and file pages past the end of the file move as they are, and a shared mapping stays shared), and the
- * page table follows. 0 or -errno (then nothing changed). */
-static long move_mapping(struct rv_mem *m, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len)
+ * page table follows. Like Linux, the old range must lie in one host mapping (else -EFAULT). 0 or -errno
+ * (then nothing changed). */
+static long move_mapping(struct rv_thread *t, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len)
 {
+	struct rv_mem *m = &t->proc->mem;
 	void *moved = mremap(m->base + old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, m->base + dst);
 	if (moved == MAP_FAILED)
 		return -errno;
-	uint64_t old_page = old >> RV_PAGE_SHIFT, dst_page = dst >> RV_PAGE_SHIFT;
-	uint64_t old_pages = old_len >> RV_PAGE_SHIFT, new_pages = new_len >> RV_PAGE_SHIFT;
-	const uint8_t keep = (uint8_t)(RV_PAGE_MAPPED | RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
-	for (uint64_t i = 0; i < new_pages; i++) {
-		/* the growth continues the last page's mapping (the host extends that mapping too) */
-		uint8_t bits = m->prot[old_page + (i < old_pages ? i : old_pages - 1)] & keep;
-		m->prot[dst_page + i] = bits;
-		m->code_faults[dst_page + i] = 0;
+	copy_page_bits(m, old >> RV_PAGE_SHIFT, old_len >> RV_PAGE_SHIFT, dst >> RV_PAGE_SHIFT,
+	               new_len >> RV_PAGE_SHIFT);
+	/* the old range is a hole in the reserved region now */
+	long r = rv_mem_reserve_hole(m, old, old_len);
+	if (r < 0)
+		foreign_mapping(t, old, r);
+	return 0;
+}
+
+/* Growth in place: Linux extends the mapping itself, so it stays one mapping that can later move as a
+ * whole (pages mapped separately after a mapping that was moved before would be a second host mapping,
+ * since its file offset no longer follows its address, and a later moving mremap fails with EFAULT), and
+ * a shared or file mapping grows into more of its object. The host extends its mapping only into a hole:
+ * the reserved pages after it are released for that instant. 0 or -errno (then nothing changed). */
+static long grow_in_place(struct rv_thread *t, uint64_t old, uint64_t old_len, uint64_t new_len)
+{
+	struct rv_mem *m = &t->proc->mem;
+	uint64_t tail = old + old_len, tail_len = new_len - old_len;
+	if (munmap(m->base + tail, tail_len) != 0)
+		return -errno;
+	void *grown = mremap(m->base + old, old_len, new_len, 0);
+	if (grown == MAP_FAILED) {
+		long e = -errno;
+		long r = rv_mem_reserve_hole(m, tail, tail_len);
+		if (r < 0)
+			foreign_mapping(t, tail, r);
+		return e;
 	}
-	/* the old range is a hole in the reserved region now: reserved again (and marked unmapped) */
-	rv_mem_unmap(m, old, old_len);
+	copy_page_bits(m, old >> RV_PAGE_SHIFT, old_len >> RV_PAGE_SHIFT, old >> RV_PAGE_SHIFT,
+	               new_len >> RV_PAGE_SHIFT);
 	return 0;
 }
 
@@ -198,7 +243,6 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		ret = duplicate_shared(p, old, new_len, flags);
 		goto out;
 	}
-	unsigned prot = p->mem.prot[old >> RV_PAGE_SHIFT] & (RV_PROT_READ | RV_PROT_WRITE | RV_PROT_EXEC);
 	if (new_len <= old_len) {
 		if (new_len < old_len)
 			rv_mem_unmap(&p->mem, old + new_len, old_len - new_len);
@@ -208,12 +252,13 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 	/* grow in place when the pages after it are free */
 	if (old + new_len <= p->mem.limit && rv_mem_find_free(&p->mem, new_len - old_len, old + old_len,
 	                                                      old + new_len, false) == old + old_len) {
-		ret = rv_mem_map(&p->mem, old + old_len, new_len - old_len, prot);
+		ret = grow_in_place(t, old, old_len, new_len);
 		if (ret == 0)
 			ret = (long)old;
-		goto out;
-	}
-	if (!(flags & MREMAP_MAYMOVE)) {
+		if (ret != -ENOMEM || !(flags & MREMAP_MAYMOVE))
+			goto out;
+		/* (the host found no room after all: moving may still work) */
+	} else if (!(flags & MREMAP_MAYMOVE)) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -222,7 +267,7 @@ long rv_sys_mremap(struct rv_thread *t, const uint64_t *a)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = move_mapping(&p->mem, old, old_len, dst, new_len);
+	ret = move_mapping(t, old, old_len, dst, new_len);
 	if (ret == 0)
 		ret = (long)dst;
 out:
@@ -264,4 +309,45 @@ long rv_sys_mlock(struct rv_thread *t, const uint64_t *a)
 long rv_sys_munlock(struct rv_thread *t, const uint64_t *a)
 {
 	return rv_mem_range_ok(&t->proc->mem, a[0], a[1], 0) ? 0 : -ENOMEM;
+}
+
+/* Locking is not done (the host might refuse it for lack of RLIMIT_MEMLOCK): guest memory stays
+ * where it is anyway; only the arguments are checked, as Linux does. */
+long rv_sys_mlock2(struct rv_thread *t, const uint64_t *a)
+{
+	if (a[2] & ~(uint64_t)MLOCK_ONFAULT)
+		return -EINVAL;
+	return rv_sys_mlock(t, a);
+}
+
+long rv_sys_mlockall(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	uint64_t flags = a[0];
+	if (!flags || (flags & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+long rv_sys_munlockall(struct rv_thread *t, const uint64_t *a)
+{
+	(void)t;
+	(void)a;
+	return 0;
+}
+
+/* mincore: the host's answer for the host pages behind the guest's (one byte per page either way). */
+long rv_sys_mincore(struct rv_thread *t, const uint64_t *a)
+{
+	struct rv_mem *m = &t->proc->mem;
+	uint64_t addr = a[0], len = a[1];
+	if (addr & PAGE_MASK_LOW)
+		return -EINVAL;
+	if (page_up(len) < len || !rv_mem_range_ok(m, addr, page_up(len), 0))
+		return -ENOMEM;
+	uint64_t pages = page_up(len) >> RV_PAGE_SHIFT;
+	unsigned char *vec = rv_guest_ptr(t, a[2], pages, RV_PROT_WRITE);
+	if (!vec)
+		return -EFAULT;
+	return rv_host_ret(mincore(m->base + addr, (size_t)len, vec));
 }

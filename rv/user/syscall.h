@@ -30,12 +30,29 @@ static inline long rv_host_ret(long ret)
 
 /* riscv64 syscall numbers used by karasu-rv. */
 enum rv_syscall_nr {
+	RV_NR_setxattr = 5,
+	RV_NR_lsetxattr = 6,
+	RV_NR_fsetxattr = 7,
+	RV_NR_getxattr = 8,
+	RV_NR_lgetxattr = 9,
+	RV_NR_fgetxattr = 10,
+	RV_NR_listxattr = 11,
+	RV_NR_llistxattr = 12,
+	RV_NR_flistxattr = 13,
+	RV_NR_removexattr = 14,
+	RV_NR_lremovexattr = 15,
+	RV_NR_fremovexattr = 16,
 	RV_NR_getcwd = 17,
 	RV_NR_eventfd2 = 19,
 	RV_NR_epoll_create1 = 20,
+	RV_NR_epoll_ctl = 21,
+	RV_NR_epoll_pwait = 22,
 	RV_NR_dup = 23,
 	RV_NR_dup3 = 24,
 	RV_NR_fcntl = 25,
+	RV_NR_inotify_init1 = 26,
+	RV_NR_inotify_add_watch = 27,
+	RV_NR_inotify_rm_watch = 28,
 	RV_NR_ioctl = 29,
 	RV_NR_flock = 32,
 	RV_NR_mknodat = 33,
@@ -72,12 +89,20 @@ enum rv_syscall_nr {
 	RV_NR_sendfile = 71,
 	RV_NR_pselect6 = 72,
 	RV_NR_ppoll = 73,
+	RV_NR_signalfd4 = 74,
+	RV_NR_vmsplice = 75,
+	RV_NR_splice = 76,
+	RV_NR_tee = 77,
 	RV_NR_readlinkat = 78,
 	RV_NR_newfstatat = 79,
 	RV_NR_fstat = 80,
 	RV_NR_sync = 81,
 	RV_NR_fsync = 82,
 	RV_NR_fdatasync = 83,
+	RV_NR_sync_file_range = 84,
+	RV_NR_timerfd_create = 85,
+	RV_NR_timerfd_settime = 86,
+	RV_NR_timerfd_gettime = 87,
 	RV_NR_utimensat = 88,
 	RV_NR_exit = 93,
 	RV_NR_exit_group = 94,
@@ -114,6 +139,7 @@ enum rv_syscall_nr {
 	RV_NR_rt_sigprocmask = 135,
 	RV_NR_rt_sigpending = 136,
 	RV_NR_rt_sigtimedwait = 137,
+	RV_NR_rt_sigqueueinfo = 138,
 	RV_NR_rt_sigreturn = 139,
 	RV_NR_setpriority = 140,
 	RV_NR_getpriority = 141,
@@ -147,6 +173,21 @@ enum rv_syscall_nr {
 	RV_NR_gettid = 178,
 	RV_NR_sysinfo = 179,
 	RV_NR_socket = 198,
+	RV_NR_socketpair = 199,
+	RV_NR_bind = 200,
+	RV_NR_listen = 201,
+	RV_NR_accept = 202,
+	RV_NR_connect = 203,
+	RV_NR_getsockname = 204,
+	RV_NR_getpeername = 205,
+	RV_NR_sendto = 206,
+	RV_NR_recvfrom = 207,
+	RV_NR_setsockopt = 208,
+	RV_NR_getsockopt = 209,
+	RV_NR_shutdown = 210,
+	RV_NR_sendmsg = 211,
+	RV_NR_recvmsg = 212,
+	RV_NR_readahead = 213,
 	RV_NR_brk = 214,
 	RV_NR_munmap = 215,
 	RV_NR_mremap = 216,
@@ -158,25 +199,39 @@ enum rv_syscall_nr {
 	RV_NR_msync = 227,
 	RV_NR_mlock = 228,
 	RV_NR_munlock = 229,
+	RV_NR_mlockall = 230,
+	RV_NR_munlockall = 231,
+	RV_NR_mincore = 232,
 	RV_NR_madvise = 233,
+	RV_NR_rt_tgsigqueueinfo = 240,
+	RV_NR_accept4 = 242,
+	RV_NR_recvmmsg = 243,
 	RV_NR_wait4 = 260,
 	RV_NR_prlimit64 = 261,
+	RV_NR_syncfs = 267,
+	RV_NR_sendmmsg = 269,
 	RV_NR_riscv_hwprobe = 258,
 	RV_NR_riscv_flush_icache = 259,
 	RV_NR_renameat2 = 276,
 	RV_NR_getrandom = 278,
 	RV_NR_memfd_create = 279,
 	RV_NR_membarrier = 283,
+	RV_NR_mlock2 = 284,
 	RV_NR_copy_file_range = 285,
+	RV_NR_preadv2 = 286,
+	RV_NR_pwritev2 = 287,
 	RV_NR_statx = 291,
 	RV_NR_rseq = 293,
 	RV_NR_clone3 = 435,
 	RV_NR_close_range = 436,
 	RV_NR_faccessat2 = 439,
+	RV_NR_epoll_pwait2 = 441,
+	RV_NR_fchmodat2 = 452,
 	RV_NR_MAX = 512
 };
 
-/* Handlers, by area (sys_fs.c, sys_mem.c, sys_proc.c + sys_clone.c, signal.c). */
+/* Handlers, by area (sys_fs.c + sys_xattr.c, sys_mem.c, sys_proc.c + sys_clone.c, signal.c, sys_net*.c,
+ * sys_event*.c). */
 #define RV_SYSCALL_DECL(name) long rv_sys_##name(struct rv_thread *t, const uint64_t *a);
 /* clang-format off */
 #define RV_SYSCALLS_FS(X) \
@@ -184,11 +239,14 @@ enum rv_syscall_nr {
 	X(linkat) X(renameat) X(renameat2) X(statfs) X(fstatfs) X(truncate) X(ftruncate) \
 	X(fallocate) X(faccessat) X(faccessat2) X(chdir) X(fchdir) X(fchmod) X(fchmodat) \
 	X(fchownat) X(fchown) X(openat) X(close) X(pipe2) X(getdents64) X(lseek) X(read) X(write) \
-	X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(sendfile) X(pselect6) \
-	X(ppoll) X(readlinkat) X(newfstatat) X(fstat) X(sync) X(fsync) X(fdatasync) X(utimensat) \
-	X(statx) X(umask) X(fadvise64) X(copy_file_range) X(mknodat)
+	X(readv) X(writev) X(pread64) X(pwrite64) X(preadv) X(pwritev) X(sendfile) X(readlinkat) X(newfstatat) X(fstat) X(sync) X(fsync) X(fdatasync) X(utimensat) \
+	X(statx) X(umask) X(fadvise64) X(copy_file_range) X(mknodat) X(memfd_create) X(splice) X(tee) \
+	X(vmsplice) X(sync_file_range) X(syncfs) X(readahead) X(setxattr) X(lsetxattr) X(fsetxattr) \
+	X(getxattr) X(lgetxattr) X(fgetxattr) X(listxattr) X(llistxattr) X(flistxattr) X(removexattr) \
+	X(lremovexattr) X(fremovexattr) X(preadv2) X(pwritev2) X(fchmodat2)
 #define RV_SYSCALLS_MEM(X) \
-	X(brk) X(munmap) X(mremap) X(mmap) X(mprotect) X(msync) X(mlock) X(munlock) X(madvise)
+	X(brk) X(munmap) X(mremap) X(mmap) X(mprotect) X(msync) X(mlock) X(munlock) X(madvise) \
+	X(mlockall) X(munlockall) X(mlock2) X(mincore)
 #define RV_SYSCALLS_PROC(X) \
 	X(exit) X(exit_group) X(set_tid_address) X(futex) X(set_robust_list) X(get_robust_list) \
 	X(nanosleep) X(clock_gettime) X(clock_getres) X(clock_nanosleep) X(sched_setaffinity) \
@@ -202,11 +260,27 @@ enum rv_syscall_nr {
 	X(getcpu) X(close_range) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)
 #define RV_SYSCALLS_SIGNAL(X) \
 	X(kill) X(tkill) X(tgkill) X(sigaltstack) X(rt_sigsuspend) X(rt_sigaction) \
-	X(rt_sigprocmask) X(rt_sigpending) X(rt_sigtimedwait) X(rt_sigreturn)
+	X(rt_sigprocmask) X(rt_sigpending) X(rt_sigtimedwait) X(rt_sigreturn) X(rt_sigqueueinfo) \
+	X(rt_tgsigqueueinfo)
+#define RV_SYSCALLS_NET(X) \
+	X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(getsockname) \
+	X(getpeername) X(sendto) X(recvfrom) X(setsockopt) X(getsockopt) X(shutdown) X(sendmsg) \
+	X(recvmsg) X(sendmmsg) X(recvmmsg)
+#define RV_SYSCALLS_EVENT(X) \
+	X(pselect6) X(ppoll) X(epoll_create1) X(epoll_ctl) X(epoll_pwait) X(epoll_pwait2) X(eventfd2) \
+	X(timerfd_create) X(timerfd_settime) X(timerfd_gettime) X(signalfd4) X(inotify_init1) \
+	X(inotify_add_watch) X(inotify_rm_watch)
 /* clang-format on */
 RV_SYSCALLS_FS(RV_SYSCALL_DECL)
 RV_SYSCALLS_MEM(RV_SYSCALL_DECL)
 RV_SYSCALLS_PROC(RV_SYSCALL_DECL)
 RV_SYSCALLS_SIGNAL(RV_SYSCALL_DECL)
+RV_SYSCALLS_NET(RV_SYSCALL_DECL)
+RV_SYSCALLS_EVENT(RV_SYSCALL_DECL)
+
+struct iovec;
+/* Host iovecs for a guest iovec array of count entries (same layout, host pointers); each buffer must
+ * be accessible with prot. 0 (*out from malloc: free it) or -EINVAL/-EFAULT/-ENOMEM. */
+long rv_guest_iov(struct rv_thread *t, uint64_t addr, uint64_t count, unsigned prot, struct iovec **out);
 
 #endif
