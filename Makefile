@@ -47,10 +47,12 @@ integration: all $(INTEGRATION_DEPS)
 
 bench: all $(BENCH_TARGETS)
 
-FORMAT_FILES = $(shell git ls-files -co --exclude-standard '*.c' '*.h')
+# (wildcard: a file deleted in the work tree but not yet in a commit is still listed by git)
+FORMAT_FILES = $(wildcard $(shell git ls-files -co --exclude-standard '*.c' '*.h'))
 format-check: | $(DEPS_STAMP)
 	@echo "  FORMAT  checking $(words $(FORMAT_FILES)) files against .clang-format"
 	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
+	$(Q)scripts/check-layers
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)

@@ -26,5 +26,4 @@ $(HV_BIN): $(HV_ELF)
 
 ALL_TARGETS += $(HV_ELF) $(HV_BIN)
 
-# hv-main's host unit tests (pure logic taken out of hv/core).
-UNIT_SRCS_test_ram_ranges := hv/core/ram_ranges.c
+# The host unit tests of hv code list their sources in tests/unit/hv.mk.

@@ -2,15 +2,18 @@
 
 #include <stdbool.h>
 
-#include "hv/arch/arm64/sysreg.h"
-#include "lib/console_mux.h"
+#include "hv/arch/arm64/cpu.h"
+#include "hv/base/log.h"
+#include "hv/base/percpu.h"
+#include "hv/base/spinlock.h"
+#include "hv/core/devices/uart.h"
 #include "hv/core/irq.h"
-#include "hv/core/log.h"
 #include "hv/core/partition.h"
-#include "hv/core/percpu.h"
 #include "hv/core/platform.h"
-#include "hv/drivers/gicv3.h"
+#include "hv/core/tick.h"
+#include "hv/drivers/gic.h"
 #include "hv/drivers/pl011.h"
+#include "lib/console_mux.h"
 #include "lib/fmt.h"
 #include "lib/mem.h"
 
@@ -18,7 +21,7 @@
 #define PARTIAL_LINE_FLUSH_MS 200u
 
 static struct console_mux con;
-static struct spinlock con_lock = SPINLOCK_INIT;
+static struct spinlock con_lock = SPINLOCK_INIT(LOCK_CLASS_CONSOLE);
 static bool ready;
 
 /* Work queued while the console lock is held (see the header). */
@@ -33,8 +36,7 @@ static struct {
 static void hook_write(void *ctx, const char *text, size_t len)
 {
 	(void)ctx;
-	for (size_t i = 0; i < len; i++)
-		log_putc_raw(text[i]);
+	log_write_raw(text, len);
 }
 
 static void hook_guest_input(void *ctx, unsigned guest, char c)
@@ -96,8 +98,8 @@ static const char *hook_poweroff(void *ctx, unsigned guest)
 
 static void print_stats_locked(const struct partition *p)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
-	uint64_t uptime_ms = freq ? (read_sysreg(cntpct_el0) - p->boot_started_ticks) * 1000u / freq : 0;
+	uint64_t freq = cpu_counter_freq();
+	uint64_t uptime_ms = freq ? (cpu_counter() - p->boot_started_ticks) * 1000u / freq : 0;
 	for (unsigned c = 0; c < p->nvcpus; c++) {
 		const struct vcpu *v = &p->vcpus[c];
 		const struct vcpu_stats *s = &v->stats;
@@ -133,8 +135,7 @@ static void hook_stats(void *ctx, struct console_mux *c)
 
 static uint64_t now_ms(void)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
-	return freq ? read_sysreg(cntpct_el0) * 1000u / freq : 0;
+	return cpu_uptime_ms();
 }
 
 static void lock(void)
@@ -166,7 +167,7 @@ static void unlock_and_run_deferred(void)
 		struct partition *p = input_guest[i] < npartitions ? partitions[input_guest[i]] : NULL;
 		if (!p || p->state != PARTITION_RUNNING)
 			continue;
-		partition_uart_input(p, (uint8_t)input[i]);
+		guest_uart_input(p, (uint8_t)input[i]);
 	}
 	for (unsigned g = 0; g < npartitions; g++) {
 		if ((off & (1u << g)) && partitions[g])
@@ -184,6 +185,9 @@ static bool output_pending(void)
 			return true;
 	return false;
 }
+
+static void hv_write(const char *s, size_t len);
+static void rx_interrupt(void *ctx, uint32_t intid);
 
 void console_port_init(uint8_t escape_key, unsigned focus)
 {
@@ -205,8 +209,10 @@ void console_port_init(uint8_t escape_key, unsigned focus)
 	 * can take longer than the default 50 ms to arrive; waiting a little longer keeps lines whole. */
 	console_mux_set_flush_delay(&con, PARTIAL_LINE_FLUSH_MS);
 	ready = true;
+	log_set_sink(hv_write); /* from now on hypervisor lines go through the multiplexer */
 	unlock_and_run_deferred();
 	if (platform.uart_intid) {
+		irq_register(platform.uart_intid, rx_interrupt, 0, IRQ_COMPLETE_FIRST, "console UART");
 		gic_enable_spi(platform.uart_intid, this_cpu()->mpidr, false);
 		pl011_enable_rx_irq(true);
 	}
@@ -226,22 +232,19 @@ void console_port_guest_putc(unsigned guest, char c)
 		hv_tick_arm();
 }
 
-void console_port_hv_write(const char *s, size_t len)
+/* The log's sink once the console is up: hypervisor text, whole lines. */
+static void hv_write(const char *s, size_t len)
 {
-	if (!ready) {
-		log_lock();
-		for (size_t i = 0; i < len; i++)
-			log_putc_raw(s[i]);
-		log_unlock();
-		return;
-	}
 	lock();
 	console_mux_hv_write(&con, s, len);
 	unlock();
 }
 
-void console_port_rx_interrupt(void)
+/* The UART receive interrupt: consumes every waiting byte. */
+static void rx_interrupt(void *ctx, uint32_t intid)
 {
+	(void)ctx;
+	(void)intid;
 	int c;
 	lock();
 	console_mux_tick(&con, now_ms());

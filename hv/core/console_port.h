@@ -1,5 +1,5 @@
-/* Connects hv-io's console multiplexer (console.h, pure logic) to the machine: the physical PL011, the
- * guests' vPL011s and the partitions. Every console_* call is made under one console lock; actions that
+/* Connects the console multiplexer shared by both engines (lib/console_mux.h, pure logic) to the machine: the
+ * physical PL011, the guests' vPL011s and the partitions. Every console_* call is made under one console lock; actions that
  * would take other locks (feeding a vPL011, booting or stopping a guest) are queued while it is held and
  * carried out after it is released, so the lock order is always vPL011 lock -> console lock. */
 #ifndef KARASU_HV_CORE_CONSOLE_PORT_H
@@ -12,14 +12,11 @@
 struct partition;
 
 /* Boot PE, after the partitions exist: escape byte from the config (0 = default), initial focus; enables the
- * UART receive interrupt. Until then hypervisor messages go straight to the UART. */
+ * UART receive interrupt and becomes the log's sink (hv/base/log.h). Until then hypervisor messages go straight
+ * to the UART. */
 void console_port_init(uint8_t escape_key, unsigned focus);
 /* One byte written by guest `guest` to its vPL011. */
 void console_port_guest_putc(unsigned guest, char c);
-/* Hypervisor text (whole lines). */
-void console_port_hv_write(const char *s, size_t len);
-/* UART receive interrupt: consumes every waiting byte. */
-void console_port_rx_interrupt(void);
 /* Hypervisor tick: writes partial guest lines that waited longer than the flush delay. Returns whether
  * some are still waiting (then tick again). */
 bool console_port_poll(void);

@@ -1,9 +1,8 @@
 /* The boot disk: virtio-mmio block device (hv/drivers/virtio_blk) + FAT32 partition 1 (lib/fat32). */
 #include "hv/core/disk.h"
 
-#include "hv/arch/arm64/sysreg.h"
-#include "hv/core/log.h"
-#include "hv/core/spinlock.h"
+#include "hv/base/log.h"
+#include "hv/base/spinlock.h"
 #include "hv/drivers/virtio_blk.h"
 #include "lib/fmt.h"
 #include "lib/mem.h"
@@ -19,24 +18,17 @@ static struct vblk boot_dev; /* page-aligned ring inside */
 static struct fat32_volume volume;
 static bool mounted;
 static int last_vblk_error; /* the driver's code behind the latest FAT32_ERR_IO */
-static struct spinlock disk_lock = SPINLOCK_INIT;
+static struct spinlock disk_lock = SPINLOCK_INIT(LOCK_CLASS_DISK);
 
-/* The lock uses exclusives, which need the MMU (cacheable memory); before mmu_enable only the boot PE runs. */
-static bool locking_possible(void)
-{
-	return (read_sysreg(sctlr_el2) & SCTLR_M) != 0;
-}
-
+/* Before the EL2 MMU is on the lock does nothing (hv/base/spinlock.h): only the boot PE runs then. */
 static void lock(void)
 {
-	if (locking_possible())
-		spin_lock(&disk_lock);
+	spin_lock(&disk_lock);
 }
 
 static void unlock(void)
 {
-	if (locking_possible())
-		spin_unlock(&disk_lock);
+	spin_unlock(&disk_lock);
 }
 
 const char *disk_strerror(int err)

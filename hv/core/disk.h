@@ -6,8 +6,7 @@
  * lib/virtio_blk.h expects.
  *
  * All calls are serialised by one lock inside disk.c (guests on different PEs may use their disks at the same
- * time); call them only after the EL2 MMU is on (the lock uses exclusives) and after the virtio-mmio frames
- * are mapped as device memory. Errors are returned as codes (disk_strerror() describes them) and also logged
+ * time); call them only after the virtio-mmio frames are mapped as device memory. Errors are returned as codes (disk_strerror() describes them) and also logged
  * with hv_log by disk_init and disk_file_open.
  */
 #ifndef KARASU_HV_CORE_DISK_H

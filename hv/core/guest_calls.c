@@ -1,7 +1,7 @@
 #include "hv/core/guest_calls.h"
 
-#include "hv/arch/arm64/psci.h"
-#include "hv/core/log.h"
+#include "hv/arch/arm64/cpu.h"
+#include "hv/core/guest_mem.h"
 #include "hv/core/partition.h"
 #include "hv/core/synic_hv.h"
 #include "karasu/hv.h"
@@ -65,8 +65,8 @@ static uint64_t privileges(void *ctx)
 static uint64_t reference_time(void *ctx)
 {
 	struct caller_ctx *c = ctx;
-	uint64_t freq = read_sysreg(cntfrq_el0);
-	uint64_t ticks = read_sysreg(cntpct_el0) - c->v->part->boot_started_ticks;
+	uint64_t freq = cpu_counter_freq();
+	uint64_t ticks = cpu_counter() - c->v->part->boot_started_ticks;
 	if (!freq)
 		return 0;
 	/* 100 ns units without overflowing: whole seconds, then the remainder. */

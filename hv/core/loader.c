@@ -1,8 +1,8 @@
 #include "hv/core/loader.h"
 
-#include "hv/arch/arm64/sysreg.h"
+#include "hv/arch/arm64/cpu.h"
+#include "hv/base/log.h"
 #include "hv/core/disk.h"
-#include "hv/core/log.h"
 #include "hv/core/memory.h"
 #include "hv/core/platform.h"
 
@@ -26,12 +26,12 @@ bool loader_read_file(const char *path, const uint8_t **data, size_t *size)
 		hv_log("%s: no memory for %zu bytes", path, file_size);
 		return false;
 	}
-	uint64_t t0 = read_sysreg(cntpct_el0);
+	uint64_t t0 = cpu_counter();
 	if (disk_read_file(path, buf, file_size, &file_size) != DISK_OK) {
 		memory_free_pages(buf, pages);
 		return false;
 	}
-	uint64_t ms = (read_sysreg(cntpct_el0) - t0) * 1000u / read_sysreg(cntfrq_el0);
+	uint64_t ms = (cpu_counter() - t0) * 1000u / cpu_counter_freq();
 	hv_log("read %s: %zu bytes in %llu ms", path, file_size, (unsigned long long)ms);
 	*data = buf;
 	*size = file_size;

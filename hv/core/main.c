@@ -2,28 +2,35 @@
  * the configuration and starts the partitions. */
 #include <stdint.h>
 
+#include "hv/arch/arm64/cpu.h"
 #include "hv/arch/arm64/firmware.h"
+#include "hv/arch/arm64/gic_lr.h"
 #include "hv/arch/arm64/layout.h"
 #include "hv/arch/arm64/mmu.h"
 #include "hv/arch/arm64/smp.h"
-#include "hv/arch/arm64/sysreg.h"
+#include "hv/base/log.h"
+#include "hv/base/percpu.h"
+#include "hv/base/spinlock.h"
 #include "hv/core/console_port.h"
-#include "hv/core/irq.h"
+#include "hv/core/devices/devices.h"
+#include "hv/core/exits.h"
 #include "hv/core/loader.h"
-#include "hv/core/log.h"
 #include "hv/core/memory.h"
 #include "hv/core/partition.h"
-#include "hv/core/percpu.h"
+#include "hv/core/pe.h"
 #include "hv/core/platform.h"
-#include "hv/drivers/gicv3.h"
+#include "hv/core/pmu_trap.h"
+#include "hv/core/tick.h"
+#include "hv/drivers/gic.h"
+#include "hv/drivers/pl011.h"
 #include "lib/fdt.h"
 #include "lib/mem.h"
 
-struct percpu percpu_table[HV_MAX_CPUS];
-
 extern uint8_t __hv_start[], __hv_end[];
 
+/* The two ways into C from entry.S. */
 _Noreturn void hv_boot_main(uintptr_t dtb_addr);
+_Noreturn void hv_secondary_main(unsigned index);
 
 /* The DTB comes in x0 (Image boot protocol). A bare ELF loaded by QEMU's -kernel gets no x0; QEMU then puts
  * the DTB at the start of RAM, which is HV_TEXT_OFFSET below our image. */
@@ -39,11 +46,9 @@ static const void *find_dtb(uintptr_t x0)
 
 static void print_platform(void)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
 	hv_log("karasu-hv on PE 0 (MPIDR %#llx), image %p-%p, DTB %p (%zu bytes), %llu ms since power-on",
-	       (unsigned long long)read_sysreg(mpidr_el1), (void *)__hv_start, (void *)__hv_end,
-	       (const void *)platform.dtb, platform.dtb_size,
-	       (unsigned long long)(freq ? read_sysreg(cntpct_el0) * 1000u / freq : 0));
+	       (unsigned long long)cpu_mpidr(), (void *)__hv_start, (void *)__hv_end,
+	       (const void *)platform.dtb, platform.dtb_size, (unsigned long long)cpu_uptime_ms());
 	for (unsigned i = 0; i < platform.nmem; i++)
 		hv_log("memory %#llx-%#llx", (unsigned long long)platform.mem[i].base,
 		       (unsigned long long)(platform.mem[i].base + platform.mem[i].size));
@@ -99,12 +104,35 @@ static void start_partitions(void)
 			hv_log("%s: could not be started", partitions[i]->name);
 }
 
+/* A panic first masks this PE's interrupts, and in the end switches the machine off. */
+static void panic_quiesce(void)
+{
+	irq_disable();
+}
+
+static void panic_halt(void)
+{
+	firmware_system_off();
+}
+
+/* The interrupt and trap handlers every PE uses, installed before any PE can take an exception. */
+static void install_handlers(void)
+{
+	exits_init();
+	pe_init_irqs();
+	tick_init();
+	devices_init();
+	pmu_trap_init();
+}
+
 _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 {
 	percpu_table[0].index = 0;
-	percpu_table[0].mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	percpu_table[0].mpidr = cpu_affinity();
 	percpu_table[0].online = true;
-	write_sysreg(tpidr_el2, (uintptr_t)&percpu_table[0]);
+	percpu_set_this(&percpu_table[0]);
+	panic_set_hooks(panic_quiesce, panic_halt);
+	log_set_output(pl011_putc);
 
 	const void *dtb = find_dtb(dtb_addr);
 	if (!dtb)
@@ -117,12 +145,17 @@ _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 
 	map_platform();
 	mmu_enable();
-	log_enable_locking();
+	spin_locking_enable();
 
+	gic_select(&gicv3_ops);
+	vcpu_set_lr_backend(&gic_lr_v3);
 	if (!gic_init_distributor(platform.gicd.base, platform.gicr.base, platform.gicr.size))
 		hv_panic("GIC distributor set-up failed");
-	smp_init_this_pe();
-	unsigned online = platform.psci_present ? smp_start_secondaries() : 1;
+	install_handlers();
+	pe_init_this();
+	unsigned online = platform.psci_present ? smp_start_secondaries(platform.cpu_mpidr, platform.ncpus,
+	                                                                platform.psci_cpu_on)
+	                                        : 1;
 	hv_log("%u of %u PEs online", online, platform.ncpus);
 	memory_init();
 	hv_log("%zu MiB of RAM for guests", memory_free_bytes() >> 20);
@@ -136,5 +169,15 @@ _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 	}
 	if (partitions_running() == 0)
 		hv_log("no guest has autostart: open the console with the escape key and use `boot N`");
+	pe_idle_loop();
+}
+
+_Noreturn void hv_secondary_main(unsigned index)
+{
+	struct percpu *p = &percpu_table[index < HV_MAX_CPUS ? index : 0];
+	percpu_set_this(p);
+	mmu_enable();
+	pe_init_this();
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 	pe_idle_loop();
 }

@@ -1,16 +1,16 @@
 #include "hv/core/memory.h"
 
-#include "hv/core/log.h"
+#include "hv/base/log.h"
+#include "hv/base/spinlock.h"
 #include "hv/core/platform.h"
 #include "hv/core/ram_ranges.h"
-#include "hv/core/spinlock.h"
 #include "lib/alloc.h"
 
 extern uint8_t __hv_start[], __hv_end[];
 
 static struct k_page_alloc pages;
 static struct k_heap heap;
-static struct spinlock lock = SPINLOCK_INIT;
+static struct spinlock lock = SPINLOCK_INIT(LOCK_CLASS_MEMORY);
 
 #define MAX_HOLES       (PLATFORM_MAX_RESERVED + 2u)
 #define MIN_RANGE_BYTES (16u * K_PAGE_SIZE) /* smaller leftovers are not worth an allocator range */

@@ -1,7 +1,7 @@
 /* Platform discovery from the DTB the firmware passed in x0. */
 #include "hv/core/platform.h"
 
-#include "hv/core/log.h"
+#include "hv/base/log.h"
 #include "hv/drivers/pl011.h"
 #include "lib/mem.h"
 

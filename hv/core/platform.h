@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/arch/arm64/layout.h"
+#include "hv/base/limits.h"
 #include "lib/fdt.h"
 
 #define PLATFORM_MAX_MEM      8u

@@ -2,7 +2,9 @@
 #include "hv/core/synic_hv.h"
 
 #include "hv/arch/arm64/dcache.h"
-#include "hv/core/spinlock.h"
+#include "hv/base/spinlock.h"
+#include "hv/core/devices/irqchip.h"
+#include "hv/core/guest_mem.h"
 #include "lib/mem.h"
 
 #define WORD_BYTES 8u
@@ -25,7 +27,7 @@ struct connection_table {
 
 static struct synic_slot slots[PARTITION_MAX][PARTITION_MAX_VCPUS];
 static struct connection_table tables[PARTITION_MAX];
-static struct spinlock setup_lock = SPINLOCK_INIT;
+static struct spinlock setup_lock = SPINLOCK_INIT(LOCK_CLASS_SYNIC_SETUP);
 
 /* ---- synic_ops on a struct partition ---- */
 
@@ -44,10 +46,9 @@ static uint64_t *ram_word(struct partition *p, HV_GPA ipa)
 {
 	if ((ipa % WORD_BYTES) != 0 || ipa < p->ram_ipa || ipa - p->ram_ipa > p->ram_size - WORD_BYTES)
 		return NULL;
-	uint64_t off = ipa - p->ram_ipa;
-	ram_scrub_range(p, ipa, WORD_BYTES); /* a block the guest has not touched yet is scrubbed first */
-	return (uint64_t *)(void *)((uint8_t *)p->blocks[off / PARTITION_RAM_BLOCK] +
-	                            off % PARTITION_RAM_BLOCK);
+	uint64_t span;
+	/* A block the guest has not touched yet is scrubbed first. */
+	return guest_mem_host(p, ipa, &span);
 }
 
 /* A guest running with its MMU off reads and writes memory uncached: drop our (clean) copy of the line
@@ -55,7 +56,7 @@ static uint64_t *ram_word(struct partition *p, HV_GPA ipa)
  * sides are cacheable and coherent and this costs two cache operations. */
 static void invalidate_line(const void *p)
 {
-	__asm__ volatile("dc civac, %0\n\tdsb ish" ::"r"(p) : "memory");
+	dcache_clean_inval_range(p, WORD_BYTES);
 }
 
 static bool ops_fetch_or(void *part, HV_GPA gpa, uint64_t mask, uint64_t *old)
@@ -84,8 +85,7 @@ static bool ops_store_release(void *part, HV_GPA gpa, uint64_t value)
  * it is the vGIC's business (enable, priority, group, PSTATE.I). */
 static void ops_raise(void *part, uint32_t vp, uint32_t vector)
 {
-	struct partition *p = part;
-	vgic_inject(&p->vgic, vp, vector);
+	partition_irq_raise(part, vp, vector);
 }
 
 static void ops_lock(void *l)
@@ -119,7 +119,7 @@ static struct synic_vp *vp_synic(struct partition *p, unsigned vp)
 	uint64_t generation = __atomic_load_n(&p->boot_started_ticks, __ATOMIC_ACQUIRE);
 	spin_lock(&setup_lock);
 	if (!slot->ready) {
-		slot->lock = (struct spinlock)SPINLOCK_INIT;
+		spinlock_init(&slot->lock, LOCK_CLASS_SYNIC);
 		synic_vp_init(&slot->s, &hv_synic_ops, p, vp, &slot->lock, SYNIC_HV_VECTOR_MIN,
 		              SYNIC_HV_VECTOR_MAX);
 		slot->generation = generation;

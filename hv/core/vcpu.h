@@ -6,9 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/arch/arm64/esr.h"
 #include "hv/arch/arm64/frame.h"
-#include "hv/arch/arm64/sysreg.h"
-#include "hv/arch/arm64/vgic_lr_queue.h"
+#include "hv/arch/arm64/gic_lr.h"
+#include "hv/vdev/vgic_lr_queue.h"
 
 struct partition;
 
@@ -38,6 +39,8 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/* The list-register back end every vCPU uses (boot PE, before any vCPU starts). */
+void vcpu_set_lr_backend(const struct gic_lr_backend *backend);
 /* Runs v on the current PE from its start_entry: resets the EL1 state, programs the EL2 state of its
  * partition, enters the guest. Never returns (exits come back through the trap handlers). */
 _Noreturn void vcpu_run(struct vcpu *v);
@@ -49,5 +52,7 @@ _Noreturn void vcpu_stop_current(void);
 struct vcpu *vcpu_current(void);
 /* Before returning to the guest from a trap: handles requests (stop), fills list registers. */
 void vcpu_before_entry(struct vcpu *v);
+/* A message about a guest vCPU: "karasu: [guest/N] ...". */
+void hv_guest_log(const struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

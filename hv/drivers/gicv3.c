@@ -1,7 +1,7 @@
 /* GICv3 (IHI 0069) driver for EL2. Single security state (GICD_CTLR.DS = 1) as QEMU's virt machine gives
  * without EL3; with two security states the firmware has already set Group 1 non-secure up and the same
  * writes still work from the non-secure side. */
-#include "hv/drivers/gicv3.h"
+#include "hv/drivers/gic.h"
 
 #include <stddef.h>
 
@@ -91,7 +91,7 @@ static uint64_t mpidr_to_aff(uint64_t mpidr)
 	return ((mpidr >> MPIDR_AFF3_SHIFT) & 0xffu) << 24 | (mpidr & MPIDR_AFF0_2_MASK);
 }
 
-bool gic_init_distributor(uint64_t gicd_base, uint64_t gicr_base, uint64_t gicr_size)
+static bool gicv3_init_distributor(uint64_t gicd_base, uint64_t gicr_base, uint64_t gicr_size)
 {
 	gicd = (uintptr_t)gicd_base;
 	gicr_region = (uintptr_t)gicr_base;
@@ -138,7 +138,7 @@ static uintptr_t this_rd(void)
 	return 0;
 }
 
-bool gic_init_cpu(uint64_t mpidr)
+static bool gicv3_init_cpu(uint64_t mpidr)
 {
 	uintptr_t rd = find_rd(mpidr);
 	if (!rd)
@@ -168,7 +168,7 @@ bool gic_init_cpu(uint64_t mpidr)
 	return true;
 }
 
-void gic_enable_private(uint32_t intid, bool edge)
+static void gicv3_enable_private(uint32_t intid, bool edge)
 {
 	uintptr_t rd = this_rd();
 	if (!rd || intid >= 32)
@@ -183,7 +183,7 @@ void gic_enable_private(uint32_t intid, bool edge)
 	wr32(sgi + GICR_ISENABLER0, 1u << intid);
 }
 
-void gic_disable_private(uint32_t intid)
+static void gicv3_disable_private(uint32_t intid)
 {
 	uintptr_t rd = this_rd();
 	if (!rd || intid >= 32)
@@ -191,7 +191,7 @@ void gic_disable_private(uint32_t intid)
 	wr32(rd + GICR_SGI_OFFSET + GICR_ICENABLER0, 1u << intid);
 }
 
-void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge)
+static void gicv3_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge)
 {
 	if (intid < SPI_BASE || intid >= nr_irqs)
 		return;
@@ -206,26 +206,26 @@ void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge)
 	wr32(gicd + GICD_ISENABLER + (intid / 32) * 4, 1u << (intid % 32));
 }
 
-uint32_t gic_ack(void)
+static uint32_t gicv3_ack(void)
 {
 	uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1) & ICC_IAR_INTID_MASK;
 	__asm__ volatile("dsb sy" ::: "memory");
 	return intid;
 }
 
-void gic_eoi(uint32_t intid)
+static void gicv3_eoi(uint32_t intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);
 	isb();
 }
 
-void gic_deactivate(uint32_t intid)
+static void gicv3_deactivate(uint32_t intid)
 {
 	write_sysreg(icc_dir_el1, intid);
 	isb();
 }
 
-void gic_send_sgi(uint64_t mpidr, unsigned sgi)
+static void gicv3_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	uint64_t aff0 = mpidr & 0xfu;
 	uint64_t v = (1ull << aff0) | (((mpidr & 0xffu) >> 4) << ICC_SGI1R_RS_SHIFT) |
@@ -237,3 +237,16 @@ void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 	write_sysreg(icc_sgi1r_el1, v);
 	isb();
 }
+
+const struct gic_ops gicv3_ops = {
+    .name = "GICv3",
+    .init_distributor = gicv3_init_distributor,
+    .init_cpu = gicv3_init_cpu,
+    .enable_private = gicv3_enable_private,
+    .disable_private = gicv3_disable_private,
+    .enable_spi = gicv3_enable_spi,
+    .ack = gicv3_ack,
+    .eoi = gicv3_eoi,
+    .deactivate = gicv3_deactivate,
+    .send_sgi = gicv3_send_sgi,
+};

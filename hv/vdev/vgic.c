@@ -11,14 +11,12 @@
 
 void vgic_lock(struct vgic *vgic)
 {
-	while (__atomic_exchange_n(&vgic->lock, 1u, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&vgic->lock, __ATOMIC_RELAXED))
-			;
+	spin_lock(&vgic->lock);
 }
 
 void vgic_unlock(struct vgic *vgic)
 {
-	__atomic_store_n(&vgic->lock, 0u, __ATOMIC_RELEASE);
+	spin_unlock(&vgic->lock);
 	if (vgic->hooks.unlocked)
 		vgic->hooks.unlocked(vgic->hooks.ctx);
 }
@@ -29,6 +27,7 @@ bool vgic_init(struct vgic *vgic, unsigned nr_vcpus, const uint64_t *mpidrs, uns
 	if (!vgic || !hooks || !hooks->deliver || nr_vcpus == 0 || nr_vcpus > VGIC_MAX_VCPUS)
 		return false;
 	k_memset(vgic, 0, sizeof(*vgic));
+	spinlock_init(&vgic->lock, LOCK_CLASS_VGIC);
 	vgic->hooks = *hooks;
 	vgic->nr_vcpus = nr_vcpus;
 	nr_spis = (nr_spis + 31u) & ~31u;

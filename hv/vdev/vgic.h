@@ -8,13 +8,13 @@
  *
  * Delivery: whenever an interrupt may have become deliverable (enabled, pending, its group enabled in
  * GICD_CTLR, not already queued, a target vCPU exists), the model marks it queued, clears the pending latch
- * and calls hooks.deliver(vcpu, intid, priority, group1). hv-main pushes it into that vCPU's vgic_lr_queue
+ * and calls hooks.deliver(vcpu, intid, priority, group1). The partition's interrupt-controller binding (hv/core/devices/irqchip.c) pushes it into that vCPU's vgic_lr_queue
  * and kicks the vCPU if it runs on another PE. When the list-register queue reports the interrupt finished
- * (vgic_lr_ops.irq_done), hv-main calls vgic_irq_done(); a level interrupt whose line is still high is then
+ * (vgic_lr_ops.irq_done), the binding calls vgic_irq_done(); a level interrupt whose line is still high is then
  * delivered again. SPIs go to the vCPU named by GICD_IROUTER (IRM=1: the lowest-numbered vCPU whose
  * redistributor is awake); SGIs/PPIs to their own vCPU.
  *
- * Locking: every entry point takes the model's own spinlock (C11 atomics; safe from several PEs at once).
+ * Locking: every entry point takes the model's own spinlock (hv/base/spinlock.h, class LOCK_CLASS_VGIC).
  * hooks.deliver is called with that lock held: it must not call back into the vgic.
  */
 #ifndef KARASU_HV_VDEV_VGIC_H
@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hv/base/spinlock.h"
 
 #define VGIC_NR_SGIS      16u
 #define VGIC_NR_PRIVATE   32u                               /* SGIs 0-15 + PPIs 16-31, per vCPU */
@@ -71,7 +73,7 @@ struct vgic_cpu {
 };
 
 struct vgic {
-	uint32_t lock; /* spinlock word (vgic.c, C11 atomics) */
+	struct spinlock lock;
 	uint32_t gicd_ctlr;
 	unsigned nr_spis; /* multiple of 32, <= VGIC_MAX_SPIS */
 	unsigned nr_vcpus;
@@ -126,7 +128,7 @@ int vgic_vcpu_by_mpidr(const struct vgic *vgic, uint64_t mpidr);
 bool vgic_irq_state(struct vgic *vgic, unsigned vcpu, uint32_t intid, uint8_t *flags, uint8_t *priority);
 
 /* For use INSIDE hooks.deliver (the lock is already held, so no other vgic call is allowed there): whether
- * intid is level-sensitive. hv-main sets vgic_lrq_irq.eoi_notify for those, so the guest's EOI raises an EOI
+ * intid is level-sensitive. The binding sets vgic_lrq_irq.eoi_notify for those, so the guest's EOI raises an EOI
  * maintenance interrupt and vgic_irq_done re-checks the line at once instead of at the vCPU's next exit. */
 bool vgic_irq_is_level_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid);
 

@@ -64,7 +64,7 @@
 
 /* MMIO access to the distributor frame at byte offset (< VGICD_FRAME_SIZE) by vcpu. Sizes: 1 (IPRIORITYR,
  * ITARGETSR only), 4 (everything), 8 (IROUTER only). Returns false for a bad size/alignment or an offset
- * outside the frame (hv-main injects an external abort). */
+ * outside the frame (the MMIO bus then injects an external abort). */
 bool vgicd_mmio_read(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size, uint64_t *val);
 bool vgicd_mmio_write(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size, uint64_t val);
 

@@ -2,7 +2,7 @@
  *
  * TX is immediate: every DR write calls hooks.putc. RX comes from the hypervisor console through
  * vpl011_rx_push into a 16-entry FIFO (the depth Linux assumes for this PeriphID). The interrupt output is a
- * level (RIS & IMSC != 0) reported through hooks.set_irq whenever it changes; hv-main connects it to
+ * level (RIS & IMSC != 0) reported through hooks.set_irq whenever it changes; its binding (hv/core/devices/uart.c) connects it to
  * vgic_set_level for the UART's SPI.
  *
  * Registers: DR, RSR/ECR, FR (TXFE, RXFE, RXFF; TXFF and BUSY are never set), ILPR, IBRD, FBRD, LCR_H, CR,

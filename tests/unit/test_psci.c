@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 
-#include "hv/arch/arm64/psci.h"
+#include "hv/vdev/psci.h"
 
 struct hook_log {
 	int starts;

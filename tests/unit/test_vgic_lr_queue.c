@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 
-#include "hv/arch/arm64/vgic_lr_queue.h"
+#include "hv/vdev/vgic_lr_queue.h"
 #include "hv/vdev/vgic.h"
 #include "hv/vdev/vgicd.h"
 #include "hv/vdev/vgicr.h"
@@ -295,7 +295,7 @@ static void test_init_ops(void **state)
 	assert_true(vgic_lrq_push(&q, &again)); /* an INTID already queued is still fine */
 }
 
-/* The model and the queue together, as hv-main wires them. */
+/* The model and the queue together, as the interrupt-controller binding (hv/core/devices/irqchip.c) wires them. */
 static struct vgic_lr_queue queues[2];
 static struct fake_cpu cpus[2];
 

@@ -1,6 +1,5 @@
 #include "hv/arch/arm64/firmware.h"
 
-#include "hv/arch/arm64/psci.h"
 #include "hv/arch/arm64/sysreg.h"
 
 static bool conduit_smc = true;
@@ -34,14 +33,14 @@ int64_t firmware_psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 
 _Noreturn void firmware_system_off(void)
 {
-	firmware_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
+	firmware_psci(FIRMWARE_PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		wfe();
 }
 
 _Noreturn void firmware_system_reset(void)
 {
-	firmware_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+	firmware_psci(FIRMWARE_PSCI_SYSTEM_RESET, 0, 0, 0);
 	for (;;)
 		wfe();
 }

@@ -1,14 +1,11 @@
 #include "hv/arch/arm64/gic_lr.h"
 
 #include "hv/arch/arm64/sysreg.h"
-#include "hv/core/partition.h"
-#include "hv/core/percpu.h"
-#include "hv/core/vcpu.h"
+#include "hv/base/percpu.h"
 
 /* ICH_LR<n>_EL2 are separate system registers: the index must be a constant in the instruction. */
-static uint64_t read_lr(void *ctx, unsigned i)
+static uint64_t read_lr(unsigned i)
 {
-	(void)ctx;
 	switch (i) {
 	case 0: return read_sysreg(ich_lr0_el2);
 	case 1: return read_sysreg(ich_lr1_el2);
@@ -30,9 +27,8 @@ static uint64_t read_lr(void *ctx, unsigned i)
 	}
 }
 
-static void write_lr(void *ctx, unsigned i, uint64_t v)
+static void write_lr(unsigned i, uint64_t v)
 {
-	(void)ctx;
 	switch (i) {
 	case 0: write_sysreg(ich_lr0_el2, v); break;
 	case 1: write_sysreg(ich_lr1_el2, v); break;
@@ -54,9 +50,8 @@ static void write_lr(void *ctx, unsigned i, uint64_t v)
 	}
 }
 
-static uint32_t read_elrsr(void *ctx)
+static uint32_t read_elrsr(void)
 {
-	(void)ctx;
 	return (uint32_t)read_sysreg(ich_elrsr_el2);
 }
 
@@ -70,41 +65,24 @@ static void write_ich_hcr(uint64_t hcr)
 	write_sysreg(ich_hcr_el2, hcr);
 }
 
-static void set_underflow_irq(void *ctx, bool enable)
+static void set_underflow_irq(bool enable)
 {
-	(void)ctx;
 	uint64_t hcr = ich_hcr_shadow[percpu_index()];
 	uint64_t want = enable ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE);
 	if (want != hcr)
 		write_ich_hcr(want);
 }
 
-static void irq_done(void *ctx, uint32_t intid)
-{
-	struct vcpu *v = ctx;
-	vgic_irq_done(&v->part->vgic, v->index, intid);
-}
-
-void gic_lr_ops(struct vgic_lr_ops *ops, void *vcpu)
-{
-	ops->ctx = vcpu;
-	ops->read_lr = read_lr;
-	ops->write_lr = write_lr;
-	ops->read_elrsr = read_elrsr;
-	ops->set_underflow_irq = set_underflow_irq;
-	ops->irq_done = irq_done;
-}
-
-unsigned gic_lr_count(void)
+static unsigned lr_count(void)
 {
 	return (unsigned)(read_sysreg(ich_vtr_el2) & ICH_VTR_LISTREGS_MASK) + 1u;
 }
 
-void gic_lr_reset(void)
+static void reset(void)
 {
-	unsigned n = gic_lr_count();
+	unsigned n = lr_count();
 	for (unsigned i = 0; i < n; i++)
-		write_lr(0, i, 0);
+		write_lr(i, 0);
 	write_sysreg(ich_ap0r0_el2, 0);
 	write_sysreg(ich_ap1r0_el2, 0);
 	write_sysreg(ich_vmcr_el2, 0);
@@ -112,9 +90,20 @@ void gic_lr_reset(void)
 	isb();
 }
 
-void gic_vcpu_interface_enable(bool on)
+static void interface_enable(bool on)
 {
 	uint64_t hcr = ich_hcr_shadow[percpu_index()];
 	write_ich_hcr(on ? (hcr | ICH_HCR_EN) : (hcr & ~ICH_HCR_EN));
 	isb();
 }
+
+const struct gic_lr_backend gic_lr_v3 = {
+    .name = "GICv3 ICH",
+    .count = lr_count,
+    .read_lr = read_lr,
+    .write_lr = write_lr,
+    .read_elrsr = read_elrsr,
+    .set_underflow_irq = set_underflow_irq,
+    .reset = reset,
+    .interface_enable = interface_enable,
+};

@@ -1,6 +1,6 @@
 /* Decoder for AArch64 general-purpose load/store instructions, for data aborts whose syndrome is not valid
  * (ESR_EL2.ISS.ISV = 0: e.g. post-/pre-indexed forms and pairs touching MMIO). Decodes into what an emulator
- * needs; computing the address and writing registers stays with hv-main (it owns the exception frame).
+ * needs; computing the address and writing registers stays with the caller (arch/arm64/mmio_decode.c, core/guest_abort.c).
  *
  * Supported (ARM ARM C4.1.66 "Loads and Stores", general-purpose registers only):
  *   LDR/STR (immediate: unsigned offset, pre-index, post-index; unscaled LDUR/STUR; unprivileged LDTR/STTR;
@@ -8,7 +8,7 @@
  *   LDRSH, LDRSW (to W or X registers);
  *   LDP/STP 32/64-bit and LDPSW (signed offset, pre-index, post-index; LDNP/STNP).
  * Everything else (SIMD&FP registers, exclusives, acquire/release, atomics, PRFM, tag stores, unallocated
- * encodings, loads with writeback whose base is also a target) gives A64_DECODE_UNSUPPORTED: hv-main must stop
+ * encodings, loads with writeback whose base is also a target) gives A64_DECODE_UNSUPPORTED: the caller must stop
  * the guest with a clear message, never skip the instruction.
  *
  * Register number 31 means XZR/WZR for rt/rt2/rm and SP for rn.

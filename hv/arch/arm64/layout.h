@@ -2,6 +2,8 @@
 #ifndef KARASU_HV_ARCH_ARM64_LAYOUT_H
 #define KARASU_HV_ARCH_ARM64_LAYOUT_H
 
+#include "hv/base/limits.h"
+
 /* The image is linked 2 MiB above the start of RAM (the arm64 Image header's text_offset), which is where
  * U-Boot's booti and QEMU's -kernel place an Image whose flags do not allow "anywhere". */
 #define HV_TEXT_OFFSET 0x200000
@@ -12,7 +14,6 @@
 /* CurrentEL value at EL2 (EL in bits [3:2]). */
 #define HV_CURRENTEL_EL2     (2 << 2)
 
-#define HV_MAX_CPUS       8
 #define PERCPU_STACK_SIZE 0x8000 /* 32 KiB per PE */
 
 #endif

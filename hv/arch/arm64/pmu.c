@@ -136,11 +136,11 @@ static bool access_fixed(uint32_t id, bool read, uint64_t *val)
 }
 
 /* PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0 through PMSELR_EL0 = n (the guest's PMSELR is restored). */
-static bool access_indexed(uint32_t iss, bool read, uint64_t *val)
+static bool access_indexed(uint32_t id, bool read, uint64_t *val)
 {
-	unsigned op0 = (iss >> ISS_OP0_SHIFT) & 3u, op1 = (iss >> ISS_OP1_SHIFT) & 7u;
-	unsigned crn = (iss >> ISS_CRN_SHIFT) & 0xfu, crm = (iss >> ISS_CRM_SHIFT) & 0xfu,
-	         op2 = (iss >> ISS_OP2_SHIFT) & 7u;
+	unsigned op0 = (id >> ISS_OP0_SHIFT) & 3u, op1 = (id >> ISS_OP1_SHIFT) & 7u;
+	unsigned crn = (id >> ISS_CRN_SHIFT) & 0xfu, crm = (id >> ISS_CRM_SHIFT) & 0xfu,
+	         op2 = (id >> ISS_OP2_SHIFT) & 7u;
 	if (op0 != 3 || op1 != 3 || crn != PMEV_CRN || crm < PMEVCNTR_CRM0)
 		return false;
 	bool type = crm >= PMEVTYPER_CRM0;
@@ -166,16 +166,10 @@ static bool access_indexed(uint32_t iss, bool read, uint64_t *val)
 	return true;
 }
 
-bool pmu_emulate_sysreg(uint32_t iss, struct trap_frame *f)
+bool pmu_sysreg_access(uint32_t id, bool read, uint64_t *val)
 {
-	uint32_t id = iss & SYSREG_ISS_ID_MASK;
-	unsigned rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
-	bool read = (iss & SYSREG_ISS_DIR_READ) != 0;
-	uint64_t val = read ? 0 : frame_get_reg(f, rt);
-	if (!access_fixed(id, read, &val) && !access_indexed(iss, read, &val))
+	if (!access_fixed(id, read, val) && !access_indexed(id, read, val))
 		return false;
 	isb();
-	if (read)
-		frame_set_reg(f, rt, val);
 	return true;
 }

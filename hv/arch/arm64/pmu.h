@@ -9,13 +9,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/arch/arm64/frame.h"
+#include "hv/arch/arm64/esr.h"
 
 /* MDCR_EL2.TPM: trap PMU register accesses from EL0/EL1. */
 #define MDCR_TPM (1ull << 6)
 
-/* Emulates the MSR/MRS described by the EC 0x18 syndrome iss if it names a PMU register: returns false
+/* Performs the guest's MSR (read false: *val is written) or MRS (read true: *val receives the value) of the
+ * register whose EC 0x18 identification fields (SYSREG_ISS_ID_MASK) are id, if it is a PMU register; false
  * otherwise (nothing done). */
-bool pmu_emulate_sysreg(uint32_t iss, struct trap_frame *f);
+bool pmu_sysreg_access(uint32_t id, bool read, uint64_t *val);
+
+/* The identification-field patterns of the PMU registers, for a trapped-register table: every PMU register
+ * matches one of them (others may too: pmu_sysreg_access refuses those). */
+#define PMU_SYSREG_MATCH_MASK      (SYSREG_ISS_ID(3, 7, 15, 0, 0)) /* op0, op1, CRn */
+#define PMU_SYSREG_MATCH_EL0_CRN9  (SYSREG_ISS_ID(3, 3, 9, 0, 0))  /* PMCR_EL0 .. PMOVSSET_EL0 */
+#define PMU_SYSREG_MATCH_EL1_CRN9  (SYSREG_ISS_ID(3, 0, 9, 0, 0))  /* PMINTENSET/CLR_EL1 */
+#define PMU_SYSREG_MATCH_EL0_CRN14 (SYSREG_ISS_ID(3, 3, 14, 0, 0)) /* PMEVCNTR/PMEVTYPER<n>, PMCCFILTR */
 
 #endif

@@ -1,6 +1,6 @@
 /* Stage-2 translation tables (IPA -> PA) for one partition: 4 KiB granule, 2 MiB blocks where possible.
  *
- * The module only builds and walks tables in memory; it never writes system registers. hv-main programs
+ * The module only builds and walks tables in memory; it never writes system registers. The partition code programs
  * VTCR_EL2 with stage2_vtcr() (the same value on every PE of the partition), VTTBR_EL2 with stage2_vttbr(),
  * and invalidates TLBs through the tlb_invalidate hook after a live mapping changed.
  *
@@ -8,7 +8,8 @@
  * 1:1 at EL2, so that address is also the physical address written into descriptors (in host unit tests,
  * host pointers play that role; they must fit in descriptor bits [47:12]).
  *
- * Not thread-safe: hv-main builds the tables before starting vCPUs and serializes later changes.
+ * Not thread-safe: the partition code builds the tables before starting vCPUs and serializes later changes
+ * (the stage-2 lock).
  */
 #ifndef KARASU_HV_ARCH_ARM64_STAGE2_H
 #define KARASU_HV_ARCH_ARM64_STAGE2_H
@@ -93,7 +94,7 @@ struct stage2_ops {
 	/* Gives back pages from alloc_pages (same npages). May be NULL: tables are then leaked on unmap and
 	 * destroy (acceptable for partitions that live forever). */
 	void (*free_pages)(void *ctx, void *pages, size_t npages);
-	/* Called after valid descriptors covering [ipa, ipa+size) were changed or removed, so hv-main can do
+	/* Called after valid descriptors covering [ipa, ipa+size) were changed or removed, so the caller can do
 	 * TLBI IPAS2E1IS (or VMALLS12E1IS) + DSB for this VMID. May be NULL (e.g. before the VM ever ran). */
 	void (*tlb_invalidate)(void *ctx, uint64_t ipa, uint64_t size);
 };

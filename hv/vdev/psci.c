@@ -4,7 +4,7 @@
 #pragma GCC target("no-outline-atomics")
 #endif
 
-#include "hv/arch/arm64/psci.h"
+#include "hv/vdev/psci.h"
 
 #include "lib/mem.h"
 
@@ -184,7 +184,7 @@ enum psci_outcome psci_handle(struct psci_vm *vm, unsigned caller, uint64_t regs
 	case PSCI_CPU_SUSPEND_32:
 	case PSCI_CPU_SUSPEND_64:
 		/* Treated as a standby state that wakes at once: allowed, since a wake-up may already be pending;
-		 * the guest's idle loop still uses WFI, which the hypervisor handles. */
+		 * the guest's idle loop still uses WFI, which runs natively on the vCPU's own PE (not trapped). */
 		ret = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_CPU_OFF:

@@ -1,15 +1,15 @@
 /* PSCI 1.1 (ARM DEN 0022) emulation for one partition: function decode and the per-vCPU power state.
  *
- * hv-main calls psci_handle() for every guest HVC and SMC (after checking the immediate is 0) with the guest's
+ * The SMCCC handler (hv/core/guest_calls.c) calls psci_handle() for every guest HVC and SMC (after checking the immediate is 0) with the guest's
  * x0..x3. State is kept per TARGET vCPU (CPU_ON changes the target's state, never the caller's) and changed
  * with atomic compare-and-swap, so vCPUs on different PEs may call at the same time: two racing CPU_ON calls
  * for one target give one SUCCESS and one ALREADY_ON/ON_PENDING.
  *
- * vCPU states: OFF -> (CPU_ON) ON_PENDING -> (psci_vcpu_started, called by hv-main when the target really
+ * vCPU states: OFF -> (CPU_ON) ON_PENDING -> (psci_vcpu_started, called by the vCPU code when the target really
  * enters the guest) ON -> (CPU_OFF) OFF. At init vCPU 0 is ON, the others OFF.
  */
-#ifndef KARASU_HV_ARCH_ARM64_PSCI_H
-#define KARASU_HV_ARCH_ARM64_PSCI_H
+#ifndef KARASU_HV_VDEV_PSCI_H
+#define KARASU_HV_VDEV_PSCI_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -79,7 +79,7 @@ struct psci_hooks {
 	/* The calling vcpu turned itself off (state is already OFF): stop running it. In the hypervisor this
 	 * normally does not return; if it returns, psci_handle returns PSCI_OUTCOME_STOPPED. */
 	void (*stop_self)(void *ctx, unsigned vcpu);
-	/* SYSTEM_OFF / SYSTEM_RESET of the partition (not of the machine, unless that is what hv-main wants).
+	/* SYSTEM_OFF / SYSTEM_RESET of the partition (not of the machine, unless that is what the caller wants).
 	 * Same return convention as stop_self (psci_handle returns PSCI_OUTCOME_STOPPED). */
 	void (*system_off)(void *ctx, unsigned caller);
 	void (*system_reset)(void *ctx, unsigned caller);
@@ -92,7 +92,7 @@ struct psci_vm {
 	struct psci_hooks hooks;
 };
 
-/* What hv-main does after psci_handle. */
+/* What the caller does after psci_handle. */
 enum psci_outcome {
 	PSCI_OUTCOME_NOT_PSCI = 0, /* not a PSCI function ID: try hypercalls; nothing was changed */
 	PSCI_OUTCOME_RESUME,  /* handled: regs[0] holds the result; resume the caller after the HVC/SMC */
@@ -109,7 +109,7 @@ bool psci_init(struct psci_vm *vm, unsigned nr_vcpus, const uint64_t *mpidrs, un
  * Unknown IDs in the PSCI range return NOT_SUPPORTED; IDs outside it return PSCI_OUTCOME_NOT_PSCI. */
 enum psci_outcome psci_handle(struct psci_vm *vm, unsigned caller, uint64_t regs[4]);
 
-/* hv-main: vcpu has entered the guest after CPU_ON (ON_PENDING -> ON). No effect in another state. */
+/* vcpu has entered the guest after CPU_ON (ON_PENDING -> ON). No effect in another state. */
 void psci_vcpu_started(struct psci_vm *vm, unsigned vcpu);
 
 /* The vCPU whose affinity equals mpidr (masked), or -1. */

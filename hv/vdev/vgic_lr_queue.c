@@ -4,7 +4,7 @@
 #pragma GCC target("no-outline-atomics")
 #endif
 
-#include "hv/arch/arm64/vgic_lr_queue.h"
+#include "hv/vdev/vgic_lr_queue.h"
 
 #include "lib/mem.h"
 
@@ -12,14 +12,12 @@
 
 static void lrq_lock(struct vgic_lr_queue *q)
 {
-	while (__atomic_exchange_n(&q->lock, 1u, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&q->lock, __ATOMIC_RELAXED))
-			;
+	spin_lock(&q->lock);
 }
 
 static void lrq_unlock(struct vgic_lr_queue *q)
 {
-	__atomic_store_n(&q->lock, 0u, __ATOMIC_RELEASE);
+	spin_unlock(&q->lock);
 }
 
 unsigned vgic_lr_count_from_vtr(uint64_t ich_vtr)
@@ -57,6 +55,7 @@ bool vgic_lrq_init(struct vgic_lr_queue *q, const struct vgic_lr_ops *ops, unsig
 	if (!q || !ops || !ops->read_lr || !ops->write_lr || !ops->read_elrsr || !ops->set_underflow_irq)
 		return false;
 	k_memset(q, 0, sizeof(*q));
+	spinlock_init(&q->lock, LOCK_CLASS_LR_QUEUE);
 	q->ops = *ops;
 	if (lr_count < 1)
 		lr_count = 1;

@@ -8,7 +8,7 @@
  * more urgent than an LR that is merely pending (not active) takes that LR; the evicted one goes back to the
  * queue.
  *
- * hv-main calls, on the PE that runs the vCPU:
+ * The vCPU code (hv/core/vcpu.c) calls, on the PE that runs the vCPU:
  *   vgic_lrq_sync()   right after every exit from the guest (LRs that became invalid = finished: irq_done);
  *   vgic_lrq_flush()  just before entering the guest: syncs first (so calling sync at exit is optional but
  *                     keeps the vgic model current), then fills LRs and sets/clears UIE;
@@ -17,14 +17,17 @@
  * kicked (IPI) if it is running elsewhere, so that it exits and flushes.
  *
  * The module never touches system registers: the ops read/write the LRs and ICH_ELRSR_EL2, so the queue can be
- * tested against fake LRs, and hv-main may keep LRs in memory while a vCPU is descheduled.
+ * tested against fake LRs, and another back end can plug in. The values the ops carry are in the GICv3
+ * ICH_LR<n>_EL2 layout below (the queue's canonical form); a GICv2 back end (GICH_LR<n>, the same fields at
+ * other positions) translates in its ops, as arch/arm64/gic_lr.c would for the v2 hypervisor interface.
  */
-#ifndef KARASU_HV_ARCH_ARM64_VGIC_LR_QUEUE_H
-#define KARASU_HV_ARCH_ARM64_VGIC_LR_QUEUE_H
+#ifndef KARASU_HV_VDEV_VGIC_LR_QUEUE_H
+#define KARASU_HV_VDEV_VGIC_LR_QUEUE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/base/spinlock.h"
 #include "hv/vdev/vgic.h"
 
 /* ICH_LR<n>_EL2 fields (GICv3 spec 12.5.x). */
@@ -57,7 +60,7 @@ struct vgic_lr_ops {
 	uint32_t (*read_elrsr)(void *ctx);
 	/* Sets ICH_HCR_EL2.UIE (underflow maintenance interrupt) to enable. */
 	void (*set_underflow_irq)(void *ctx, bool enable);
-	/* intid left the list registers finished (deactivated by the guest). hv-main forwards to vgic_irq_done().
+	/* intid left the list registers finished (deactivated by the guest). The interrupt-controller binding forwards it to vgic_irq_done().
 	 * May be NULL. Called from vgic_lrq_sync without the queue lock held. */
 	void (*irq_done)(void *ctx, uint32_t intid);
 };
@@ -78,7 +81,7 @@ struct vgic_lrq_entry {
 };
 
 struct vgic_lr_queue {
-	uint32_t lock;
+	struct spinlock lock; /* LOCK_CLASS_LR_QUEUE */
 	struct vgic_lr_ops ops;
 	unsigned lr_count;                                /* 1..VGIC_LRQ_MAX_LRS */
 	uint32_t lr_used;                                 /* bit n = LR n holds an interrupt we put there */

@@ -1,0 +1,28 @@
+#include "hv/core/devices/devices.h"
+
+#include "hv/core/devices/gic_dist.h"
+#include "hv/core/devices/gic_redist.h"
+#include "hv/core/devices/irqchip.h"
+#include "hv/core/devices/uart.h"
+#include "hv/core/devices/virtio_disk.h"
+
+static bool (*const attach[])(struct partition *p) = {
+    irqchip_attach,     /* first: the others raise their interrupts through it */
+    gic_dist_attach,    /* vGICD */
+    gic_redist_attach,  /* vGICR */
+    uart_attach,        /* vPL011 */
+    virtio_disk_attach, /* virtio-blk (only with disk= in the config) */
+};
+
+void devices_init(void)
+{
+	irqchip_init();
+}
+
+bool devices_attach(struct partition *p)
+{
+	for (unsigned i = 0; i < sizeof(attach) / sizeof(attach[0]); i++)
+		if (!attach[i](p))
+			return false;
+	return true;
+}
