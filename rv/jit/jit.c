@@ -197,6 +197,8 @@ void rv_jit_destroy(struct rv_jit *j)
 	if (!j)
 		return;
 	free_blocks(j);
+	if (j->sys)
+		jit_sys_forget_pages(j); /* the per-page block lists (system mode) */
 	free(j->blocks);
 	jit_dump_close(j);
 	jit_code_cache_fini(&j->cache);

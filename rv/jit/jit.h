@@ -30,6 +30,10 @@ struct rv_jit_system {
 	/* Code is about to be translated from the RAM page at pa (stores into it must now be seen).
 	 * False: the page's code is to be interpreted instead. */
 	bool (*code_page)(void *ctx, uint64_t pa);
+	/* Whether translated code may run from the RAM page at pa at the current privilege: false when
+	 * permissions differ within the page (PMP boundaries inside it), which a block, checked once at its
+	 * start, cannot honour: its code is interpreted, every fetch checked. */
+	bool (*runnable)(void *ctx, uint64_t pa);
 };
 
 struct rv_jit_options {

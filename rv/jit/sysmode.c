@@ -127,6 +127,10 @@ struct jit_block *jit_sys_lookup(struct rv_jit *j, struct rv_cpu *cpu, uint64_t 
 		}
 		j->stats.straddles++;
 	}
+	if (!j->sys->runnable(j->sys->ctx, pa) || (pa2 && !j->sys->runnable(j->sys->ctx, pa2))) {
+		*exit = RV_EXIT_LIMIT; /* PMP boundaries in the page: interpreted, every fetch checked */
+		return NULL;
+	}
 	struct jit_block *b = jit_lookup_block(j, pc, pa, pa2, fp_off);
 	if (b)
 		return b;

@@ -40,7 +40,8 @@ struct jit_cold {
 	uint64_t pc;
 	uint8_t reg; /* COLD_FAULT, COLD_SYS_*: host register with the address */
 	uint8_t fault_kind;
-	uint16_t op; /* COLD_DIV_*: the guest op; COLD_FP_NAN: destination FP reg in rd */
+	uint16_t op; /* COLD_DIV_*: the guest op; COLD_FP_NAN: destination FP reg in rd; COLD_SIDE_EXIT,
+	              * COLD_INTERRUPT, COLD_SLOW(_VIEW): instructions to take back from instret */
 	uint8_t rd;
 	bool dbl;
 	uint64_t branch_pc; /* COLD_SIDE_EXIT */
@@ -139,7 +140,8 @@ void jit_emit_return(struct jit_tctx *t, uint64_t value);
 struct jit_exit *jit_new_exit(struct jit_tctx *t);
 void jit_emit_exit_record(struct jit_tctx *t, int cc, uint64_t target_pc, struct jit_exit *e);
 void jit_emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc);
-void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc);
+/* not_retired: instructions of the block from resume_pc on that were counted but will run again. */
+void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc, unsigned not_retired);
 void jit_emit_indirect_jump(struct jit_tctx *t);
 void jit_emit_exit_at(struct jit_tctx *t, uint64_t pc, enum rv_exit why);
 void jit_emit_page_check(struct jit_tctx *t, uint64_t va, const uint8_t *page_host);

@@ -161,6 +161,8 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_INTERRUPT:
+		if (c->op) /* instructions counted at entry that run again from c->pc */
+			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_emit_store_pc(t, c->pc);
 		jit_emit_return(t, RV_EXIT_INTERRUPT);
 		break;
@@ -168,6 +170,8 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		jit_view_leave(t);
 		/* fall through */
 	case COLD_SLOW:
+		if (c->op) /* the interpreter runs (and counts) the rest of the block from c->pc */
+			x86_alu_mi(b, X86_SUB, true, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(insn_count)), c->op);
 		jit_emit_store_pc(t, c->pc);
 		jit_emit_return(t, JIT_RET_SLOW);
 		break;
@@ -304,6 +308,7 @@ void jit_emit_helper_call(struct jit_tctx *t, const struct rv_insn *in)
 		x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(frm)), RV_RM_RNE);
 		struct jit_cold *c = jit_add_cold(t, COLD_SLOW_VIEW, x86_jcc32(b, X86_CC_NE, x86_here(b)));
 		c->pc = t->pc + in->len;
+		c->op = (uint16_t)(t->j->sys ? jit_insns_from(t, c->pc) : 0);
 	}
 	t->j->stats.helper_insns++;
 }
@@ -325,7 +330,7 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 		}
 		jit_view_leave(t);
 		if (in->imm <= 0)
-			jit_emit_interrupt_check(t, t->pc + (uint64_t)in->imm);
+			jit_emit_interrupt_check(t, t->pc + (uint64_t)in->imm, 0); /* the jal retired */
 		jit_emit_direct_exit(t, -1, t->pc + (uint64_t)in->imm);
 		return true;
 	case RV_OP_JALR: jit_translate_jalr(t, in); return true;

@@ -69,7 +69,8 @@ void jit_translate_branch(struct jit_tctx *t, const struct rv_insn *in)
 		a = jit_gpr(t, in->rs1);
 		c = jit_gpr(t, in->rs2);
 		if (in->imm <= 0)
-			jit_emit_interrupt_check(t, t->pc); /* a backward branch: stop here if asked to */
+			/* a backward branch: stop here if asked to (it runs again: it has not retired) */
+			jit_emit_interrupt_check(t, t->pc, jit_insns_from(t, t->pc));
 	}
 	enum x86_gpr ra;
 	if (a.kind == OPND_REG) {
@@ -95,12 +96,13 @@ void jit_translate_branch(struct jit_tctx *t, const struct rv_insn *in)
 
 /* Every cycle of translated code passes a backward jump, an indirect jump or a loop block's head: the
  * interrupt_request check sits there (state: outside the view; pc = where to resume). */
-void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc)
+void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc, unsigned not_retired)
 {
 	struct x86_buf *b = &t->buf;
 	x86_alu_mi(b, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)), 0);
 	struct jit_cold *c = jit_add_cold(t, COLD_INTERRUPT, x86_jcc32(b, X86_CC_NE, x86_here(b)));
 	c->pc = resume_pc;
+	c->op = (uint16_t)(t->j->sys ? not_retired : 0); /* taken back from instret (counted at entry) */
 }
 
 /* A conditional branch that does not end the block: the taken path is a side exit through a cold stub

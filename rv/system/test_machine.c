@@ -77,8 +77,9 @@ struct rv_machine *rv_test_machine_create(unsigned harts, uint64_t ram_size, FIL
 	uint64_t pages = ram_size >> PAGE_SHIFT;
 	m->code_harts = calloc(pages, sizeof(*m->code_harts));
 	m->code_rewrites = calloc(pages, 1);
+	m->code_rewrite_time = calloc(pages, sizeof(*m->code_rewrite_time));
 	m->harts = calloc(harts, sizeof(*m->harts));
-	if (!m->code_harts || !m->code_rewrites || !m->harts) {
+	if (!m->code_harts || !m->code_rewrites || !m->code_rewrite_time || !m->harts) {
 		snprintf(err, errlen, "test machine: %s", strerror(ENOMEM));
 		rv_test_machine_destroy(m);
 		return NULL;
@@ -115,6 +116,7 @@ void rv_test_machine_reset(struct rv_machine *m, uint64_t reset_pc)
 	uint64_t pages = m->cfg.ram_size >> PAGE_SHIFT;
 	memset(m->code_harts, 0, pages * sizeof(*m->code_harts));
 	memset(m->code_rewrites, 0, pages);
+	memset(m->code_rewrite_time, 0, pages * sizeof(*m->code_rewrite_time));
 	for (unsigned i = 0; i < m->n_harts; i++) {
 		struct rv_hart *h = &m->harts[i];
 		/* everything a run may have changed, including what rv_hart_reset keeps (instret, the

@@ -20,11 +20,19 @@ static bool code_page(void *ctx, uint64_t pa)
 	return true;
 }
 
+static bool runnable(void *ctx, uint64_t pa)
+{
+	struct rv_hart *h = ctx;
+	unsigned perm; /* (the fetch itself has checked the permission at pc) */
+	return rv_pmp_page_uniform(h, pa & ~(uint64_t)(RV_PAGE_SIZE - 1), h->priv, &perm);
+}
+
 struct rv_jit *rv_machine_new_jit(struct rv_machine *m, struct rv_hart *h)
 {
 	h->jit_hooks.ctx = h;
 	h->jit_hooks.fetch = fetch;
 	h->jit_hooks.code_page = code_page;
+	h->jit_hooks.runnable = runnable;
 	struct rv_jit_options o = {.dump = m->cfg.dump_jit ? m->cfg.log : NULL,
 	                           .perf_map = m->cfg.perf_map,
 	                           .stats = m->cfg.stats,

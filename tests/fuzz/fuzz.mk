@@ -1,7 +1,13 @@
-# Differential fuzzer of karasu-rv: random RV64GC programs, translator vs interpreter (tests/fuzz/).
-# Linked with every rv/ object except rv/main.c (through an archive, so only what the fuzzer uses is
-# pulled in) and lib/. `make fuzz` runs it for FUZZ_SECONDS with a time-based seed; `make test` runs a
-# fixed-seed short run (tests/integration/test-rv-fuzz.sh).
+# Differential fuzzers of karasu-rv, translator vs interpreter (tests/fuzz/):
+#  - rv_fuzz: random RV64GC user-mode programs (rv_gen.c) on flat memory;
+#  - rv_fuzz_system: random privileged programs (M/S/U, traps, CSRs, Sv39/Sv48, PMP, stores into code)
+#    on a system-mode test machine (rv/system/test_machine.c), run through the real hart run loop. A
+#    second binary rather than a mode of rv_fuzz: its machine, program model and compared state share
+#    nothing with user mode's but rv_gen's random code.
+# Linked with every rv/ object except rv/main.c (through an archive, so only what a fuzzer uses is
+# pulled in) and lib/. `make fuzz` runs each for FUZZ_SECONDS with a time-based seed (`make fuzz-user`,
+# `make fuzz-system`: one of them); `make test` runs fixed-seed short runs
+# (tests/integration/test-rv-fuzz.sh).
 RV_FUZZ := $(BUILD)/tests/fuzz/rv_fuzz
 RV_FUZZ_LIB := $(BUILD)/tests/fuzz/librv-for-fuzz.a
 RV_FUZZ_RV_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(filter-out rv/main.c,$(call rwildcard,rv,*.c)))
@@ -19,11 +25,26 @@ $(RV_FUZZ): $(RV_FUZZ_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(HOST_CC) -o $@ $(RV_FUZZ_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS) -lcapstone -lm -lpthread
 
-fuzz: $(RV_FUZZ)
-	$(RV_FUZZ) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
+RV_FUZZ_SYSTEM := $(BUILD)/tests/fuzz/rv_fuzz_system
+RV_FUZZ_SYSTEM_SRCS := tests/fuzz/rv_fuzz_system.c tests/fuzz/rv_gen.c tests/fuzz/sys_code.c \
+	tests/fuzz/sys_gen.c tests/fuzz/sys_handler.c tests/fuzz/sys_items.c tests/fuzz/sys_items_machine.c \
+	tests/fuzz/sys_pt.c tests/fuzz/sys_state.c
+RV_FUZZ_SYSTEM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RV_FUZZ_SYSTEM_SRCS))
+FUZZ_SYSTEM_ARGS ?=
 
-INTEGRATION_DEPS += $(RV_FUZZ)
-.PHONY: fuzz
+$(RV_FUZZ_SYSTEM): $(RV_FUZZ_SYSTEM_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(HOST_CC) -o $@ $(RV_FUZZ_SYSTEM_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS) -lcapstone -lm -lpthread
+
+fuzz: fuzz-user fuzz-system
+fuzz-user: $(RV_FUZZ)
+	$(RV_FUZZ) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
+fuzz-system: $(RV_FUZZ_SYSTEM)
+	$(RV_FUZZ_SYSTEM) --seconds $(FUZZ_SECONDS) --stats $(FUZZ_SYSTEM_ARGS)
+
+INTEGRATION_DEPS += $(RV_FUZZ) $(RV_FUZZ_SYSTEM)
+.PHONY: fuzz fuzz-user fuzz-system
 
 # The same fuzzer built with AddressSanitizer + UBSan (asan flavor objects): memory errors in the
 # translator, interpreter or decoder show up as sanitizer reports.
@@ -44,8 +65,19 @@ $(RV_FUZZ_ASAN): $(RV_FUZZ_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS)
 	$(Q)$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $(RV_FUZZ_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS) \
 		-lcapstone -lm -lpthread
 
-fuzz-asan: $(RV_FUZZ_ASAN)
-	$(RV_FUZZ_ASAN) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
+RV_FUZZ_SYSTEM_ASAN := $(BUILD)/tests/fuzz/rv_fuzz_system-asan
+RV_FUZZ_SYSTEM_ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(RV_FUZZ_SYSTEM_SRCS))
+ALL_TARGETS += $(RV_FUZZ_SYSTEM) $(RV_FUZZ_SYSTEM_ASAN)
 
-INTEGRATION_DEPS += $(RV_FUZZ_ASAN)
+$(RV_FUZZ_SYSTEM_ASAN): $(RV_FUZZ_SYSTEM_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD-ASAN $@"
+	$(Q)$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $(RV_FUZZ_SYSTEM_ASAN_OBJS) $(RV_FUZZ_ASAN_LIB) $(LIB_ASAN_OBJS) \
+		-lcapstone -lm -lpthread
+
+fuzz-asan: $(RV_FUZZ_ASAN) $(RV_FUZZ_SYSTEM_ASAN)
+	$(RV_FUZZ_ASAN) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
+	$(RV_FUZZ_SYSTEM_ASAN) --seconds $(FUZZ_SECONDS) $(FUZZ_SYSTEM_ARGS)
+
+INTEGRATION_DEPS += $(RV_FUZZ_ASAN) $(RV_FUZZ_SYSTEM_ASAN)
 .PHONY: fuzz-asan

@@ -5,31 +5,12 @@
 
 #include <string.h>
 
+#include "tests/fuzz/rv_enc.h"
+
 /* Registers with a fixed role in generated programs. */
 #define REG_SP   2  /* scratch base, used by c.*sp forms */
 #define REG_BASE 8  /* scratch base for c.lw/c.sw/... (x8 = s0, compressed register 0) */
 #define REG_LOOP 31 /* loop counter: only the loop template writes it */
-
-enum opcode {
-	OPC_LOAD = 0x03,
-	OPC_LOAD_FP = 0x07,
-	OPC_MISC_MEM = 0x0f,
-	OPC_OP_IMM = 0x13,
-	OPC_AUIPC = 0x17,
-	OPC_OP_IMM_32 = 0x1b,
-	OPC_STORE = 0x23,
-	OPC_STORE_FP = 0x27,
-	OPC_AMO = 0x2f,
-	OPC_OP = 0x33,
-	OPC_LUI = 0x37,
-	OPC_OP_32 = 0x3b,
-	OPC_MADD = 0x43,
-	OPC_OP_FP = 0x53,
-	OPC_BRANCH = 0x63,
-	OPC_JALR = 0x67,
-	OPC_JAL = 0x6f,
-	OPC_SYSTEM = 0x73,
-};
 
 /* Instructions whose offset is only known once every instruction has its address. */
 enum fixup {
@@ -62,107 +43,35 @@ static int64_t pick_range(uint64_t *seed, int64_t lo, int64_t hi)
 	return lo + (int64_t)(rv_gen_random(seed) % (uint64_t)(hi - lo + 1));
 }
 
-/* ---- 32-bit formats ---- */
-static uint32_t enc_r(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, unsigned rs2, unsigned f7)
-{
-	return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
-}
-
-static uint32_t enc_i(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, int32_t imm)
-{
-	return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
-}
-
-static uint32_t enc_s(unsigned opc, unsigned f3, unsigned rs1, unsigned rs2, int32_t imm)
-{
-	uint32_t u = (uint32_t)imm & 0xfff;
-	return (u >> 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (u & 0x1f) << 7 | opc;
-}
-
-static uint32_t enc_b(unsigned f3, unsigned rs1, unsigned rs2, int32_t off)
-{
-	uint32_t u = (uint32_t)off;
-	return ((u >> 12) & 1) << 31 | ((u >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-	       ((u >> 1) & 0xf) << 8 | ((u >> 11) & 1) << 7 | OPC_BRANCH;
-}
-
-static uint32_t enc_u(unsigned opc, unsigned rd, uint32_t imm20)
-{
-	return (imm20 & 0xfffff) << 12 | rd << 7 | opc;
-}
-
-static uint32_t enc_j(unsigned rd, int32_t off)
-{
-	uint32_t u = (uint32_t)off;
-	return ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 | ((u >> 11) & 1) << 20 |
-	       ((u >> 12) & 0xff) << 12 | rd << 7 | OPC_JAL;
-}
-
-static uint32_t enc_r4(unsigned opc, unsigned rd, unsigned rm, unsigned rs1, unsigned rs2, unsigned fmt,
-                       unsigned rs3)
-{
-	return rs3 << 27 | fmt << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | opc;
-}
-
-/* ---- compressed formats (rd'/rs' are x8..x15, encoded as 0..7) ---- */
-static unsigned creg(unsigned x)
-{
-	return x - 8;
-}
-
-static uint32_t enc_ci(unsigned f3, unsigned rd, int32_t imm6, unsigned op)
-{
-	uint32_t u = (uint32_t)imm6;
-	return f3 << 13 | ((u >> 5) & 1) << 12 | rd << 7 | (u & 0x1f) << 2 | op;
-}
-
-static uint32_t enc_ca(unsigned f6, unsigned rd, unsigned f2, unsigned rs2)
-{
-	return f6 << 10 | creg(rd) << 7 | f2 << 5 | creg(rs2) << 2 | 1;
-}
-
-static uint32_t enc_cj(int32_t off)
-{
-	uint32_t u = (uint32_t)off;
-	return 5u << 13 | ((u >> 11) & 1) << 12 | ((u >> 4) & 1) << 11 | ((u >> 8) & 3) << 9 |
-	       ((u >> 10) & 1) << 8 | ((u >> 6) & 1) << 7 | ((u >> 7) & 1) << 6 | ((u >> 1) & 7) << 3 |
-	       ((u >> 5) & 1) << 2 | 1;
-}
-
-static uint32_t enc_cb_branch(unsigned f3, unsigned rs1, int32_t off)
-{
-	uint32_t u = (uint32_t)off;
-	return f3 << 13 | ((u >> 8) & 1) << 12 | ((u >> 3) & 3) << 10 | creg(rs1) << 7 | ((u >> 6) & 3) << 5 |
-	       ((u >> 1) & 3) << 3 | ((u >> 5) & 1) << 2 | 1;
-}
-
-/* c.lw / c.sw (word: uimm[5:3] at 12:10, uimm[2] at 6, uimm[6] at 5) */
-static uint32_t enc_cl_w(unsigned f3, unsigned rs1, unsigned rd, unsigned uimm)
-{
-	return f3 << 13 | ((uimm >> 3) & 7) << 10 | creg(rs1) << 7 | ((uimm >> 2) & 1) << 6 |
-	       ((uimm >> 6) & 1) << 5 | creg(rd) << 2;
-}
-
-/* c.ld / c.sd / c.fld / c.fsd (doubleword: uimm[5:3] at 12:10, uimm[7:6] at 6:5); rd is a raw 0..7 for FP */
-static uint32_t enc_cl_d(unsigned f3, unsigned rs1, unsigned rd_enc, unsigned uimm)
-{
-	return f3 << 13 | ((uimm >> 3) & 7) << 10 | creg(rs1) << 7 | ((uimm >> 6) & 3) << 5 | rd_enc << 2;
-}
+/* ---- program building ---- */
+struct builder {
+	struct rv_gen_program *p;
+	uint64_t *seed;
+	unsigned mask;
+	uint32_t reserved; /* registers no instruction may write (bit n = xn) */
+	int16_t group;     /* current loop body id, 0 outside loops */
+	int16_t next_group;
+};
 
 /* ---- register choice ---- */
-static unsigned dest_reg(uint64_t *seed)
+static unsigned dest_reg(const struct builder *b)
 {
-	/* x0 sometimes (the write is discarded); never x2/x8 (scratch bases) or x31 (loop counter) */
+	/* x0 sometimes (the write is discarded); never x2/x8 (scratch bases) or x31 (loop counter), nor a
+	 * register the caller reserved */
 	static const uint8_t regs[] = {0,  1,  3,  4,  5,  6,  7,  9,  10, 11, 12, 13, 14, 15, 16,
 	                               17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
-	return regs[pick(seed, sizeof(regs))];
+	unsigned r;
+	do
+		r = regs[pick(b->seed, sizeof(regs))];
+	while ((b->reserved >> r) & 1);
+	return r;
 }
 
-static unsigned dest_reg_nonzero(uint64_t *seed)
+static unsigned dest_reg_nonzero(const struct builder *b)
 {
 	unsigned r;
 	do
-		r = dest_reg(seed);
+		r = dest_reg(b);
 	while (r == 0);
 	return r;
 }
@@ -187,15 +96,6 @@ static unsigned rounding(uint64_t *seed)
 	static const uint8_t rms[] = {0, 1, 2, 3, 4, 7, 7, 7};
 	return rms[pick(seed, sizeof(rms))];
 }
-
-/* ---- program building ---- */
-struct builder {
-	struct rv_gen_program *p;
-	uint64_t *seed;
-	unsigned mask;
-	int16_t group; /* current loop body id, 0 outside loops */
-	int16_t next_group;
-};
 
 static struct rv_gen_insn *add(struct builder *b, uint32_t raw, unsigned len)
 {
@@ -226,7 +126,7 @@ static void no_entry(struct builder *b)
 static void gen_int_alu(struct builder *b)
 {
 	uint64_t *s = b->seed;
-	unsigned rd = dest_reg(s), rs1 = src_reg(s), rs2 = src_reg(s);
+	unsigned rd = dest_reg(b), rs1 = src_reg(s), rs2 = src_reg(s);
 	switch (pick(s, 6)) {
 	case 0: { /* OP: add sub sll slt sltu xor srl sra or and */
 		static const uint8_t f3[] = {0, 0, 1, 2, 3, 4, 5, 5, 6, 7},
@@ -271,7 +171,7 @@ static void gen_int_alu(struct builder *b)
 static void gen_muldiv(struct builder *b)
 {
 	uint64_t *s = b->seed;
-	unsigned rd = dest_reg(s), rs1 = src_reg(s), rs2 = src_reg(s);
+	unsigned rd = dest_reg(b), rs1 = src_reg(s), rs2 = src_reg(s);
 	if (pick(s, 3) == 0) {
 		static const uint8_t f3[] = {0, 4, 5, 6, 7}; /* mulw divw divuw remw remuw */
 		add32(b, enc_r(OPC_OP_32, rd, f3[pick(s, 5)], rs1, rs2, 1));
@@ -297,7 +197,7 @@ static void gen_mem(struct builder *b)
 	unsigned k = pick(s, 15);
 	if (k < 7) { /* lb lh lw ld lbu lhu lwu */
 		static const uint8_t sizes[] = {1, 2, 4, 8, 1, 2, 4};
-		add32(b, enc_i(OPC_LOAD, dest_reg(s), k, base, mem_offset(s, sizes[k])));
+		add32(b, enc_i(OPC_LOAD, dest_reg(b), k, base, mem_offset(s, sizes[k])));
 	} else if (k < 11) { /* sb sh sw sd */
 		unsigned f3 = k - 7;
 		add32(b, enc_s(OPC_STORE, f3, base, src_reg(s), mem_offset(s, 1u << f3)));
@@ -316,34 +216,34 @@ static void gen_atomic(struct builder *b)
 	static const uint8_t amo[] = {0x01, 0x00, 0x04, 0x0c, 0x08, 0x10, 0x14, 0x18, 0x1c};
 	bool dw = pick(s, 2);
 	unsigned size = dw ? 8 : 4, f3 = dw ? 3 : 2;
-	unsigned addr = dest_reg_nonzero(s);
+	unsigned addr = dest_reg_nonzero(b);
 	int32_t off = (int32_t)pick_range(s, -256, 255) * (int32_t)size;
 	unsigned aqrl = pick(s, 4);
 	add32(b, enc_i(OPC_OP_IMM, addr, 0, REG_BASE, off)); /* addr = base + aligned offset */
 	switch (pick(s, 4)) {
 	case 0: /* lr; op; sc (usually succeeds) */
 	case 1: {
-		unsigned rd = dest_reg(s);
+		unsigned rd = dest_reg(b);
 		if (rd == addr)
 			rd = 0;
 		add32(b, enc_r(OPC_AMO, rd, f3, addr, 0, 0x02 << 2 | aqrl));
 		no_entry(b);
 		if (pick(s, 2)) {
-			unsigned t = dest_reg(s);
+			unsigned t = dest_reg(b);
 			add32(b, enc_i(OPC_OP_IMM, t == addr ? 0 : t, 0, src_reg(s),
 			               (int32_t)pick_range(s, -5, 5)));
 			no_entry(b);
 		}
-		add32(b, enc_r(OPC_AMO, dest_reg(s), f3, addr, src_reg(s), 0x03 << 2 | aqrl));
+		add32(b, enc_r(OPC_AMO, dest_reg(b), f3, addr, src_reg(s), 0x03 << 2 | aqrl));
 		no_entry(b);
 		break;
 	}
 	case 2: /* a lone sc: no reservation (or a stale one) */
-		add32(b, enc_r(OPC_AMO, dest_reg(s), f3, addr, src_reg(s), 0x03 << 2 | aqrl));
+		add32(b, enc_r(OPC_AMO, dest_reg(b), f3, addr, src_reg(s), 0x03 << 2 | aqrl));
 		no_entry(b);
 		break;
 	default:
-		add32(b, enc_r(OPC_AMO, dest_reg(s), f3, addr, src_reg(s),
+		add32(b, enc_r(OPC_AMO, dest_reg(b), f3, addr, src_reg(s),
 		               (unsigned)amo[pick(s, 9)] << 2 | aqrl));
 		no_entry(b);
 		break;
@@ -367,17 +267,17 @@ static void gen_fp(struct builder *b, unsigned fmt /* 0 = S, 1 = D */)
 	case 5: /* fmadd fmsub fnmsub fnmadd */
 	case 6: add32(b, enc_r4(OPC_MADD + 4 * pick(s, 4), fd, rm, f1, f2, fmt, pick(s, 32))); break;
 	case 7: /* feq flt fle */
-		add32(b, enc_r(OPC_OP_FP, dest_reg(s), pick(s, 3), f1, f2, 0x14 << 2 | fmt));
+		add32(b, enc_r(OPC_OP_FP, dest_reg(b), pick(s, 3), f1, f2, 0x14 << 2 | fmt));
 		break;
 	case 8: /* fcvt.{w,wu,l,lu}.fmt */
-		add32(b, enc_r(OPC_OP_FP, dest_reg(s), rm, f1, pick(s, 4), 0x18 << 2 | fmt));
+		add32(b, enc_r(OPC_OP_FP, dest_reg(b), rm, f1, pick(s, 4), 0x18 << 2 | fmt));
 		break;
 	case 9: /* fcvt.fmt.{w,wu,l,lu} */
 		add32(b, enc_r(OPC_OP_FP, fd, rm, src_reg(s), pick(s, 4), 0x1a << 2 | fmt));
 		break;
 	case 10: /* fmv.x.{w,d} / fclass ; fmv.{w,d}.x */
 		if (pick(s, 2))
-			add32(b, enc_r(OPC_OP_FP, dest_reg(s), pick(s, 2), f1, 0, 0x1c << 2 | fmt));
+			add32(b, enc_r(OPC_OP_FP, dest_reg(b), pick(s, 2), f1, 0, 0x1c << 2 | fmt));
 		else
 			add32(b, enc_r(OPC_OP_FP, fd, 0, src_reg(s), 0, 0x1e << 2 | fmt));
 		break;
@@ -388,7 +288,7 @@ static void gen_fp(struct builder *b, unsigned fmt /* 0 = S, 1 = D */)
 	/* Often read and clear fflags (csrrw rd, fflags, x0) so the flags of each operation are seen, not
 	 * only their union at the end. */
 	if (pick(s, 3) == 0)
-		add32(b, 0x001u << 20 | 0u << 15 | 1u << 12 | dest_reg(s) << 7 | OPC_SYSTEM);
+		add32(b, 0x001u << 20 | 0u << 15 | 1u << 12 | dest_reg(b) << 7 | OPC_SYSTEM);
 }
 
 static void gen_csr(struct builder *b)
@@ -405,13 +305,13 @@ static void gen_csr(struct builder *b)
 		f3 = 5;
 		src = csr == 0x002 ? pick(s, 5) : pick(s, 32); /* zimm: 5 bits (fcsr: frm becomes 0) */
 	}
-	add32(b, (uint32_t)csr << 20 | src << 15 | f3 << 12 | dest_reg(s) << 7 | OPC_SYSTEM);
+	add32(b, (uint32_t)csr << 20 | src << 15 | f3 << 12 | dest_reg(b) << 7 | OPC_SYSTEM);
 }
 
 static void gen_compressed(struct builder *b)
 {
 	uint64_t *s = b->seed;
-	unsigned rd = dest_reg_nonzero(s);
+	unsigned rd = dest_reg_nonzero(b);
 	switch (pick(s, 16)) {
 	case 0: { /* c.addi (nonzero imm), c.addiw, c.li */
 		static const uint8_t f3[] = {0, 1, 2};
@@ -511,16 +411,16 @@ static void gen_branch(struct builder *b)
 	case 3: /* jal */
 		in = add(b, 0, 4);
 		in->fixup = FIX_JAL;
-		in->link_rd = (uint8_t)dest_reg(s);
+		in->link_rd = (uint8_t)dest_reg(b);
 		break;
 	case 4: { /* auipc t; jalr rd, off(t) (sometimes with bit 0 of the target set: ignored) */
-		unsigned t = dest_reg_nonzero(s);
+		unsigned t = dest_reg_nonzero(b);
 		add32(b, enc_u(OPC_AUIPC, t, 0));
 		in = add(b, 0, 4);
 		in->group = -1;
 		in->fixup = FIX_JALR;
 		in->rs1 = (uint8_t)t;
-		in->link_rd = (uint8_t)dest_reg(s);
+		in->link_rd = (uint8_t)dest_reg(b);
 		in->rs2 = (uint8_t)pick(s, 2); /* low bit */
 		break;
 	}
@@ -531,7 +431,7 @@ static void gen_branch(struct builder *b)
 		in->rs1 = (uint8_t)csrc(s);
 		break;
 	case 6: { /* auipc t; addi t, t, off; c.jr t / c.jalr t */
-		unsigned t = dest_reg_nonzero(s);
+		unsigned t = dest_reg_nonzero(b);
 		add32(b, enc_u(OPC_AUIPC, t, 0));
 		in = add(b, 0, 4);
 		in->group = -1;
@@ -581,11 +481,11 @@ static void gen_branch(struct builder *b)
 static void gen_fault(struct builder *b)
 {
 	uint64_t *s = b->seed;
-	unsigned t = dest_reg_nonzero(s);
+	unsigned t = dest_reg_nonzero(b);
 	switch (pick(s, 6)) {
 	case 0: /* load from an unmapped page */
 		add32(b, enc_u(OPC_LUI, t, 0x7ff00));
-		add32(b, enc_i(OPC_LOAD, dest_reg(s), 3, t, (int32_t)pick_range(s, 0, 64)));
+		add32(b, enc_i(OPC_LOAD, dest_reg(b), 3, t, (int32_t)pick_range(s, 0, 64)));
 		break;
 	case 1: /* 8-byte store across the end of the scratch page */
 		add32(b, enc_i(OPC_OP_IMM, t, 0, REG_BASE, 0x7fc));
@@ -597,15 +497,15 @@ static void gen_fault(struct builder *b)
 		break;
 	case 3: /* load far beyond the address space (-8) */
 		add32(b, enc_i(OPC_OP_IMM, t, 0, 0, -8));
-		add32(b, enc_i(OPC_LOAD, dest_reg(s), 2, t, 0));
+		add32(b, enc_i(OPC_LOAD, dest_reg(b), 2, t, 0));
 		break;
 	case 4: /* AMO on the unmapped page after scratch */
 		add32(b, enc_u(OPC_LUI, t, RV_GEN_UNMAPPED >> 12));
-		add32(b, enc_r(OPC_AMO, dest_reg(s), 3, t, src_reg(s), 0));
+		add32(b, enc_r(OPC_AMO, dest_reg(b), 3, t, src_reg(s), 0));
 		break;
 	default: /* jump to an unmapped address */
 		add32(b, enc_u(OPC_LUI, t, 0x12345));
-		add32(b, enc_i(OPC_JALR, dest_reg(s), 0, t, 0));
+		add32(b, enc_i(OPC_JALR, dest_reg(b), 0, t, 0));
 		break;
 	}
 	no_entry(b);
@@ -613,7 +513,13 @@ static void gen_fault(struct builder *b)
 
 void rv_gen_program(struct rv_gen_program *p, unsigned n, unsigned mask, uint64_t *seed)
 {
-	struct builder b = {.p = p, .seed = seed, .mask = mask};
+	rv_gen_program_reserving(p, n, mask, 0, seed);
+}
+
+void rv_gen_program_reserving(struct rv_gen_program *p, unsigned n, unsigned mask, uint32_t reserved,
+                              uint64_t *seed)
+{
+	struct builder b = {.p = p, .seed = seed, .mask = mask, .reserved = reserved};
 	p->count = 0;
 	if (n > 900)
 		n = 900;

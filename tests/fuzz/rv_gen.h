@@ -53,6 +53,10 @@ struct rv_gen_program {
 
 /* Fills p with about n instructions of the classes in mask, from the random state *seed. */
 void rv_gen_program(struct rv_gen_program *p, unsigned n, unsigned mask, uint64_t *seed);
+/* The same, but no instruction writes a register whose bit is set in `reserved` (bit n = xn; x2, x8 and
+ * x31 are never written anyway). With reserved == 0 it makes exactly the program rv_gen_program makes. */
+void rv_gen_program_reserving(struct rv_gen_program *p, unsigned n, unsigned mask, uint32_t reserved,
+                              uint64_t *seed);
 /* Writes the program's bytes to code (at least p->size bytes). From instruction index `stop_at` on,
  * every instruction is replaced by ebreak (c.ebreak in 2-byte slots): a shorter prefix of the same
  * program, used to find the first instruction whose result differs. */
