@@ -27,6 +27,10 @@ enum rv_hsm_state {
 	RV_HSM_STOPPED = 1,
 	RV_HSM_START_PENDING = 2,
 	RV_HSM_STOP_PENDING = 3,
+	/* Not an SBI state: a hart_start call has claimed this stopped hart and is storing its start address
+	 * and argument; reported to the guest as START_PENDING. The hart itself starts only on
+	 * START_PENDING, stored after them, so two racing hart_start calls cannot mix their arguments. */
+	RV_HSM_START_CLAIMED = 0x100,
 };
 
 /* Requests other threads make of a hart (rv_hart_request): handled at its next block boundary, or at

@@ -209,21 +209,27 @@ static struct sbi_ret hsm_call(struct rv_hart *h, uint64_t fid, const uint64_t *
 		if (!rv_bus_ram(&m->bus, a[1], 2, &(uint8_t *){0}))
 			return ret(SBI_ERR_INVALID_ADDRESS, 0);
 		int expected = RV_HSM_STOPPED;
-		t->start_pc = a[1];
-		t->start_arg = a[2];
-		if (!__atomic_compare_exchange_n(&t->hsm, &expected, RV_HSM_START_PENDING, false,
+		if (!__atomic_compare_exchange_n(&t->hsm, &expected, RV_HSM_START_CLAIMED, false,
 		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			return ret(SBI_ERR_ALREADY_AVAILABLE, 0);
+		/* Only the caller that won the claim writes these, and the hart reads them only after the
+		 * release store of START_PENDING below. */
+		t->start_pc = a[1];
+		t->start_arg = a[2];
+		__atomic_store_n(&t->hsm, RV_HSM_START_PENDING, __ATOMIC_RELEASE);
 		rv_hart_kick(t);
 		return ret(SBI_SUCCESS, 0);
 	}
 	case SBI_HSM_HART_STOP:
 		__atomic_store_n(&h->hsm, RV_HSM_STOPPED, __ATOMIC_RELEASE);
 		return ret(SBI_SUCCESS, 0); /* not seen: the hart stops */
-	case SBI_HSM_HART_GET_STATUS:
+	case SBI_HSM_HART_GET_STATUS: {
 		if (a[0] >= m->n_harts)
 			return ret(SBI_ERR_INVALID_PARAM, 0);
-		return ret(SBI_SUCCESS, (uint64_t)__atomic_load_n(&m->harts[a[0]].hsm, __ATOMIC_ACQUIRE));
+		int state = __atomic_load_n(&m->harts[a[0]].hsm, __ATOMIC_ACQUIRE);
+		return ret(SBI_SUCCESS,
+		           (uint64_t)(state == RV_HSM_START_CLAIMED ? RV_HSM_START_PENDING : state));
+	}
 	case SBI_HSM_HART_SUSPEND:
 		if ((uint32_t)a[0] == SBI_HSM_SUSPEND_RETENTIVE) {
 			h->wfi = true; /* resumes when an interrupt is pending, like WFI */
