@@ -19,9 +19,9 @@ $(BUILD)/tests/unit/test_rv_interp: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS
 UNIT_SRCS_test_rv_elf := rv/user/elf.c rv/elf/elf_header.c rv/user/mem.c rv/mem/flat.c
 $(BUILD)/tests/unit/test_rv_elf: $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS_test_rv_elf))
 
-# Decoder cross-check data: pseudo-random instruction words (a fixed Park-Miller sequence) and every
-# compressed halfword, disassembled by binutils' objdump; test_rv_decode compares rv_decode/rv_disasm
-# with it.
+# Decoder cross-check data: pseudo-random instruction words (a fixed Park-Miller sequence, assembled with
+# Zba/Zbb/Zbs enabled so that objdump names those too) and every compressed halfword, disassembled by
+# binutils' objdump; test_rv_decode compares rv_decode/rv_disasm with it.
 RV_OBJDUMP_DATA := $(BUILD)/tests/unit/data/rv_objdump_random.dis $(BUILD)/tests/unit/data/rv_objdump_rvc.dis
 UNIT_DATA += $(RV_OBJDUMP_DATA)
 $(BUILD)/tests/unit/data/rv_objdump_random.dis: rv/rv.mk | $(DEPS_STAMP)
@@ -32,7 +32,7 @@ $(BUILD)/tests/unit/data/rv_objdump_random.dis: rv/rv.mk | $(DEPS_STAMP)
 			s = (s * 48271) % 2147483647; lo = s % 65536; \
 			w = hi * 65536 + lo; if (w % 4 != 3) w = w - w % 4 + 3; \
 			if (int(w / 4) % 8 == 7) continue; printf ".insn 4, 0x%08x\n", w; n++ } }' >$@.S
-	$(Q)$(RISCV_CROSS)as -march=rv64gc $@.S -o $@.o
+	$(Q)$(RISCV_CROSS)as -march=rv64gc_zba_zbb_zbs $@.S -o $@.o
 	$(Q)$(RISCV_CROSS)objdump -d -M numeric,no-aliases $@.o >$@
 	$(Q)rm -f $@.S $@.o
 $(BUILD)/tests/unit/data/rv_objdump_rvc.dis: rv/rv.mk | $(DEPS_STAMP)

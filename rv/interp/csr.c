@@ -5,9 +5,6 @@
 #include "rv/interp/interp.h"
 #include "rv/interp/internal.h"
 
-/* rdtime ticks at the timebase of QEMU's virt board (10 MHz), which riscv64 Linux reports to programs. */
-#define RV_TIMEBASE_HZ 10000000ull
-
 bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value)
 {
 	switch (csr) {
@@ -19,8 +16,8 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value)
 	case RV_CSR_TIME: {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		*value = (uint64_t)ts.tv_sec * RV_TIMEBASE_HZ +
-		         (uint64_t)ts.tv_nsec / (1000000000ull / RV_TIMEBASE_HZ);
+		*value = (uint64_t)ts.tv_sec * RV_TIME_CSR_HZ +
+		         (uint64_t)ts.tv_nsec / (1000000000ull / RV_TIME_CSR_HZ);
 		return true;
 	}
 	default: return false;

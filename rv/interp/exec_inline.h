@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "rv/interp/bitmanip.h"
 #include "rv/interp/internal.h"
 #include "rv/interp/interp.h"
 #include "rv/mem/mem.h"
@@ -137,6 +138,53 @@ exec_one(struct rv_cpu *cpu, const struct rv_insn *in, uint64_t pc, uint64_t *np
 	case RV_OP_DIVUW: r = (uint32_t)b ? sext32((uint32_t)a / (uint32_t)b) : UINT64_MAX; break;
 	case RV_OP_REMW: r = rem_s32((int32_t)a, (int32_t)b); break;
 	case RV_OP_REMUW: r = (uint32_t)b ? sext32((uint32_t)a % (uint32_t)b) : sext32(a); break;
+
+	/* Zba */
+	case RV_OP_ADD_UW: r = b + rv_zext_w(a); break;
+	case RV_OP_SH1ADD: r = b + (a << 1); break;
+	case RV_OP_SH2ADD: r = b + (a << 2); break;
+	case RV_OP_SH3ADD: r = b + (a << 3); break;
+	case RV_OP_SH1ADD_UW: r = b + (rv_zext_w(a) << 1); break;
+	case RV_OP_SH2ADD_UW: r = b + (rv_zext_w(a) << 2); break;
+	case RV_OP_SH3ADD_UW: r = b + (rv_zext_w(a) << 3); break;
+	case RV_OP_SLLI_UW: r = rv_zext_w(a) << (imm & 63); break;
+	/* Zbb */
+	case RV_OP_ANDN: r = a & ~b; break;
+	case RV_OP_ORN: r = a | ~b; break;
+	case RV_OP_XNOR: r = ~(a ^ b); break;
+	case RV_OP_CLZ: r = rv_clz64(a); break;
+	case RV_OP_CLZW: r = rv_clz32(a); break;
+	case RV_OP_CTZ: r = rv_ctz64(a); break;
+	case RV_OP_CTZW: r = rv_ctz32(a); break;
+	case RV_OP_CPOP: r = rv_cpop64(a); break;
+	case RV_OP_CPOPW: r = rv_cpop32(a); break;
+	case RV_OP_MAX: r = rv_max(a, b); break;
+	case RV_OP_MAXU: r = a < b ? b : a; break;
+	case RV_OP_MIN: r = rv_min(a, b); break;
+	case RV_OP_MINU: r = a < b ? a : b; break;
+	case RV_OP_SEXT_B: r = (uint64_t)(int64_t)(int8_t)a; break;
+	case RV_OP_SEXT_H: r = (uint64_t)(int64_t)(int16_t)a; break;
+	case RV_OP_ZEXT_H: r = (uint16_t)a; break;
+	case RV_OP_ROL: r = rv_rol64(a, b); break;
+	case RV_OP_ROLW: r = rv_rol32(a, b); break;
+	case RV_OP_ROR: r = rv_ror64(a, b); break;
+	case RV_OP_RORI: r = rv_ror64(a, imm); break;
+	case RV_OP_RORIW: r = rv_ror32(a, imm); break;
+	case RV_OP_RORW: r = rv_ror32(a, b); break;
+	case RV_OP_ORC_B: r = rv_orc_b(a); break;
+	case RV_OP_REV8: r = __builtin_bswap64(a); break;
+	/* Zbs */
+	case RV_OP_BCLR: r = a & ~rv_bit(b); break;
+	case RV_OP_BCLRI: r = a & ~rv_bit(imm); break;
+	case RV_OP_BEXT: r = (a & rv_bit(b)) != 0; break;
+	case RV_OP_BEXTI: r = (a & rv_bit(imm)) != 0; break;
+	case RV_OP_BINV: r = a ^ rv_bit(b); break;
+	case RV_OP_BINVI: r = a ^ rv_bit(imm); break;
+	case RV_OP_BSET: r = a | rv_bit(b); break;
+	case RV_OP_BSETI: r = a | rv_bit(imm); break;
+	/* Zicond */
+	case RV_OP_CZERO_EQZ: r = b == 0 ? 0 : a; break;
+	case RV_OP_CZERO_NEZ: r = b != 0 ? 0 : a; break;
 
 	case RV_OP_LB: LOAD(int8_t, 1); return RV_EXIT_NONE;
 	case RV_OP_LH: LOAD(int16_t, 2); return RV_EXIT_NONE;

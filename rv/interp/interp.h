@@ -66,6 +66,10 @@ void rv_interp_host_fault(uint64_t guest_addr, uint32_t fault_kind);
  * fault_kind RV_FAULT_BUS (or RV_FAULT_FETCH) and fault_addr set. */
 bool rv_fetch_guarded(struct rv_cpu *cpu, uint64_t addr, uint32_t *raw);
 
+/* The rate of the time CSR in user mode: the timebase of QEMU's virt board (10 MHz), which riscv64 Linux
+ * reports to programs (the device tree's timebase-frequency, hwprobe's TIME_CSR_FREQ). */
+#define RV_TIME_CSR_HZ 10000000ull
+
 /* Reads a user-level CSR as csrr would (fflags, frm, fcsr, cycle, time, instret). Returns false for a
  * CSR that user mode may not access (-> SIGILL). */
 bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *value);

@@ -1,6 +1,6 @@
-/* RV64GC decoder: one table of (mask, match) patterns per major opcode, and one per compressed
- * quadrant/funct3. A pattern names the op and the format that extracts its operands; compressed patterns
- * expand to the base op with the registers and immediate the expansion implies. */
+/* RV64GC (+ Zba, Zbb, Zbs, Zicond) decoder: one table of (mask, match) patterns per major opcode, and one
+ * per compressed quadrant/funct3. A pattern names the op and the format that extracts its operands;
+ * compressed patterns expand to the base op with the registers and immediate the expansion implies. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 enum fmt32 {
 	F_NONE,    /* no operands (ecall, fence.i, ...) */
 	F_R,       /* rd rs1 rs2 */
-	F_R1,      /* rd rs1 (unary FP without rounding mode) */
+	F_R1,      /* rd rs1 (unary FP without rounding mode, Zbb's unary ops) */
 	F_R_RM,    /* rd rs1 rs2 rm */
 	F_R1_RM,   /* rd rs1 rm (unary FP) */
 	F_R4,      /* rd rs1 rs2 rs3 rm (fused multiply-add) */
@@ -178,6 +178,53 @@ static const struct pattern patterns32[] = {
     P(MASK_F7F3, M(OPC_OP_32, 5, 1), DIVUW, F_R),
     P(MASK_F7F3, M(OPC_OP_32, 6, 1), REMW, F_R),
     P(MASK_F7F3, M(OPC_OP_32, 7, 1), REMUW, F_R),
+    /* Zba (RV64 forms). The immediate shifts of Zba/Zbb/Zbs share funct6 with the top bit of shamt, so
+     * their funct7 values below are funct6 << 1. */
+    P(MASK_F7F3, M(OPC_OP_32, 0, 0x04), ADD_UW, F_R),
+    P(MASK_F7F3, M(OPC_OP, 2, 0x10), SH1ADD, F_R),
+    P(MASK_F7F3, M(OPC_OP, 4, 0x10), SH2ADD, F_R),
+    P(MASK_F7F3, M(OPC_OP, 6, 0x10), SH3ADD, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 2, 0x10), SH1ADD_UW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 4, 0x10), SH2ADD_UW, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 6, 0x10), SH3ADD_UW, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM_32, 1, 0x04), SLLI_UW, F_SHIFT64),
+    /* Zbb. The unary ops are OP-IMM encodings whose whole imm[11:0] names the op. */
+    P(MASK_F7F3, M(OPC_OP, 7, 0x20), ANDN, F_R),
+    P(MASK_F7F3, M(OPC_OP, 6, 0x20), ORN, F_R),
+    P(MASK_F7F3, M(OPC_OP, 4, 0x20), XNOR, F_R),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 1, 0x30, 0), CLZ, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM_32, 1, 0x30, 0), CLZW, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 1, 0x30, 1), CTZ, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM_32, 1, 0x30, 1), CTZW, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 1, 0x30, 2), CPOP, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM_32, 1, 0x30, 2), CPOPW, F_R1),
+    P(MASK_F7F3, M(OPC_OP, 6, 0x05), MAX, F_R),
+    P(MASK_F7F3, M(OPC_OP, 7, 0x05), MAXU, F_R),
+    P(MASK_F7F3, M(OPC_OP, 4, 0x05), MIN, F_R),
+    P(MASK_F7F3, M(OPC_OP, 5, 0x05), MINU, F_R),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 1, 0x30, 4), SEXT_B, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 1, 0x30, 5), SEXT_H, F_R1),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_32, 4, 0x04, 0), ZEXT_H, F_R1), /* Zbkb's packw with rs2 = x0 */
+    P(MASK_F7F3, M(OPC_OP, 1, 0x30), ROL, F_R),
+    P(MASK_F7F3, M(OPC_OP_32, 1, 0x30), ROLW, F_R),
+    P(MASK_F7F3, M(OPC_OP, 5, 0x30), ROR, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM, 5, 0x30), RORI, F_SHIFT64),
+    P(MASK_F7F3, M(OPC_OP_IMM_32, 5, 0x30), RORIW, F_SHIFT32),
+    P(MASK_F7F3, M(OPC_OP_32, 5, 0x30), RORW, F_R),
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 5, 0x14, 0x07), ORC_B, F_R1), /* imm 0x287 */
+    P(MASK_F7RS2F3, MRS2(OPC_OP_IMM, 5, 0x35, 0x18), REV8, F_R1),  /* imm 0x6b8 (RV64) */
+    /* Zbs */
+    P(MASK_F7F3, M(OPC_OP, 1, 0x24), BCLR, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM, 1, 0x24), BCLRI, F_SHIFT64),
+    P(MASK_F7F3, M(OPC_OP, 5, 0x24), BEXT, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM, 5, 0x24), BEXTI, F_SHIFT64),
+    P(MASK_F7F3, M(OPC_OP, 1, 0x34), BINV, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM, 1, 0x34), BINVI, F_SHIFT64),
+    P(MASK_F7F3, M(OPC_OP, 1, 0x14), BSET, F_R),
+    P(MASK_F6F3, M(OPC_OP_IMM, 1, 0x14), BSETI, F_SHIFT64),
+    /* Zicond */
+    P(MASK_F7F3, M(OPC_OP, 5, 0x07), CZERO_EQZ, F_R),
+    P(MASK_F7F3, M(OPC_OP, 7, 0x07), CZERO_NEZ, F_R),
     /* fence: the reserved rs1/rd fields and unknown fm values are ignored, as the spec asks. */
     P(MASK_F3, M(OPC_MISC_MEM, 0, 0), FENCE, F_FENCE),
     P(MASK_F3, M(OPC_MISC_MEM, 1, 0), FENCE_I, F_NONE),

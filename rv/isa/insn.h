@@ -1,4 +1,5 @@
-/* karasu-rv: decoded RISC-V instructions (RV64GC + Zicsr + Zifencei, plus the few privileged ops).
+/* karasu-rv: decoded RISC-V instructions (RV64GC + Zicsr + Zifencei + Zba/Zbb/Zbs (the B extension) +
+ * Zicond, plus the few privileged ops).
  *
  * One table-driven decoder serves the interpreter, the translator and the disassembler. Compressed
  * instructions decode to the base op they expand to (c.addi4spn -> addi rd,x2,imm), with len = 2. */
@@ -93,6 +94,52 @@
 	X(DIVUW, "divuw", "d,s,t", 0)                                         \
 	X(REMW, "remw", "d,s,t", 0)                                           \
 	X(REMUW, "remuw", "d,s,t", 0)                                         \
+	/* Zba: address generation */                                         \
+	X(ADD_UW, "add.uw", "d,s,t", 0)                                       \
+	X(SH1ADD, "sh1add", "d,s,t", 0)                                       \
+	X(SH2ADD, "sh2add", "d,s,t", 0)                                       \
+	X(SH3ADD, "sh3add", "d,s,t", 0)                                       \
+	X(SH1ADD_UW, "sh1add.uw", "d,s,t", 0)                                 \
+	X(SH2ADD_UW, "sh2add.uw", "d,s,t", 0)                                 \
+	X(SH3ADD_UW, "sh3add.uw", "d,s,t", 0)                                 \
+	X(SLLI_UW, "slli.uw", "d,s,z", 0)                                     \
+	/* Zbb: basic bit manipulation */                                     \
+	X(ANDN, "andn", "d,s,t", 0)                                           \
+	X(ORN, "orn", "d,s,t", 0)                                             \
+	X(XNOR, "xnor", "d,s,t", 0)                                           \
+	X(CLZ, "clz", "d,s", 0)                                               \
+	X(CLZW, "clzw", "d,s", 0)                                             \
+	X(CTZ, "ctz", "d,s", 0)                                               \
+	X(CTZW, "ctzw", "d,s", 0)                                             \
+	X(CPOP, "cpop", "d,s", 0)                                             \
+	X(CPOPW, "cpopw", "d,s", 0)                                           \
+	X(MAX, "max", "d,s,t", 0)                                             \
+	X(MAXU, "maxu", "d,s,t", 0)                                           \
+	X(MIN, "min", "d,s,t", 0)                                             \
+	X(MINU, "minu", "d,s,t", 0)                                           \
+	X(SEXT_B, "sext.b", "d,s", 0)                                         \
+	X(SEXT_H, "sext.h", "d,s", 0)                                         \
+	X(ZEXT_H, "zext.h", "d,s", 0)                                         \
+	X(ROL, "rol", "d,s,t", 0)                                             \
+	X(ROLW, "rolw", "d,s,t", 0)                                           \
+	X(ROR, "ror", "d,s,t", 0)                                             \
+	X(RORI, "rori", "d,s,z", 0)                                           \
+	X(RORIW, "roriw", "d,s,z", 0)                                         \
+	X(RORW, "rorw", "d,s,t", 0)                                           \
+	X(ORC_B, "orc.b", "d,s", 0)                                           \
+	X(REV8, "rev8", "d,s", 0)                                             \
+	/* Zbs: single-bit instructions */                                    \
+	X(BCLR, "bclr", "d,s,t", 0)                                           \
+	X(BCLRI, "bclri", "d,s,z", 0)                                         \
+	X(BEXT, "bext", "d,s,t", 0)                                           \
+	X(BEXTI, "bexti", "d,s,z", 0)                                         \
+	X(BINV, "binv", "d,s,t", 0)                                           \
+	X(BINVI, "binvi", "d,s,z", 0)                                         \
+	X(BSET, "bset", "d,s,t", 0)                                           \
+	X(BSETI, "bseti", "d,s,z", 0)                                         \
+	/* Zicond: conditional zero */                                        \
+	X(CZERO_EQZ, "czero.eqz", "d,s,t", 0)                                 \
+	X(CZERO_NEZ, "czero.nez", "d,s,t", 0)                                 \
 	/* A */                                                               \
 	X(LR_W, "lr.w", "d,a", RV_OPF_ATOMIC | RV_OPF_LOAD | RV_OPF_SIZE4)    \
 	X(SC_W, "sc.w", "d,t,a", RV_OPF_ATOMIC | RV_OPF_STORE | RV_OPF_SIZE4) \

@@ -1,8 +1,10 @@
-/* Integer computational instructions (RV64I register/immediate ops and the M extension) as x86-64.
+/* Integer computational instructions (RV64I register/immediate ops and the M extension) as x86-64; the
+ * bit-manipulation extensions are in translate_bitmanip.c.
  * RISC-V masks shift counts to 6 (5 for *W) bits exactly like x86 does for 64 (32) bit shifts; the *W
  * ops compute in 32 bits and sign-extend the result (movslq). Division needs RISC-V's results for
  * x/0 and INT_MIN/-1, where x86 would trap: both go to cold stubs. */
 #include "rv/jit/tctx.h"
+#include "rv/jit/translate_bitmanip.h"
 
 static bool is_reg(struct jit_opnd o, enum x86_gpr r)
 {
@@ -256,7 +258,7 @@ bool jit_translate_int(struct jit_tctx *t, const struct rv_insn *in)
 	case RV_OP_DIVUW:
 	case RV_OP_REMW:
 	case RV_OP_REMUW: divide(t, in); break;
-	default: return false;
+	default: return jit_translate_bitmanip(t, in); /* Zba/Zbb/Zbs/Zicond, else false */
 	}
 	return true;
 }

@@ -346,6 +346,59 @@ void x86_bswap(struct x86_buf *b, bool w64, enum x86_gpr r)
 	x86_byte(b, (uint8_t)(0xc8 + (r & 7)));
 }
 
+void x86_bitcount(struct x86_buf *b, enum x86_bitcount op, bool w64, enum x86_gpr dst, enum x86_gpr src)
+{
+	op_rr(b, PREFIX_F3, w64, true, (uint8_t)op, dst, src, false);
+}
+
+void x86_bitscan(struct x86_buf *b, bool reverse, bool w64, enum x86_gpr dst, enum x86_gpr src)
+{
+	op_rr(b, 0, w64, true, reverse ? 0xbd : 0xbc, dst, src, false);
+}
+
+void x86_bt_rr(struct x86_buf *b, enum x86_bt op, bool w64, enum x86_gpr r, enum x86_gpr index)
+{
+	/* 0F A3 bt, 0F AB bts, 0F B3 btr, 0F BB btc: the same order as the /digits 4..7 */
+	op_rr(b, 0, w64, true, (uint8_t)(0xa3 + 8 * (op - X86_BT)), index, r, false);
+}
+
+void x86_bt_ri(struct x86_buf *b, enum x86_bt op, bool w64, enum x86_gpr r, uint8_t index)
+{
+	op_rr(b, 0, w64, true, 0xba, op, r, false);
+	x86_byte(b, index);
+}
+
+/* The 3-byte VEX prefix (C4) of a GPR instruction: reg/rm extensions stored inverted, no index, the
+ * opcode map (1 = 0F, 2 = 0F38, 3 = 0F3A), W, the extra source register vvvv stored inverted, L = 0 and
+ * the implied prefix pp (0 none, 1 66, 2 F3, 3 F2). */
+enum { VEX3 = 0xc4, VEX_MAP_0F38 = 2, VEX_MAP_0F3A = 3, VEX_PP_NONE = 0, VEX_PP_F2 = 3 };
+static void vex3(struct x86_buf *b, unsigned map, bool w, unsigned pp, int reg, int vvvv, int rm)
+{
+	x86_byte(b, VEX3);
+	x86_byte(b, (uint8_t)(((reg & 8) ? 0 : 0x80) | 0x40 | ((rm & 8) ? 0 : 0x20) | map));
+	x86_byte(b, (uint8_t)((w ? 0x80 : 0) | ((~vvvv & 15) << 3) | pp));
+}
+
+void x86_andn(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr src1, enum x86_gpr src2)
+{
+	vex3(b, VEX_MAP_0F38, w64, VEX_PP_NONE, dst, src1, src2); /* VEX.LZ.0F38.W 0xF2 /r */
+	x86_byte(b, 0xf2);
+	modrm(b, MOD_REG, (unsigned)dst, (unsigned)src2);
+}
+
+void x86_rorx(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr src, uint8_t imm)
+{
+	vex3(b, VEX_MAP_0F3A, w64, VEX_PP_F2, dst, 0, src); /* VEX.LZ.F2.0F3A.W 0xF0 /r ib, vvvv unused */
+	x86_byte(b, 0xf0);
+	modrm(b, MOD_REG, (unsigned)dst, (unsigned)src);
+	x86_byte(b, imm);
+}
+
+void x86_sse_int(struct x86_buf *b, enum x86_sse_int op, int dst, int src)
+{
+	op_rr(b, OPERAND_SIZE_PREFIX, false, true, (uint8_t)op, dst, src, false);
+}
+
 void x86_push(struct x86_buf *b, enum x86_gpr r)
 {
 	rex_rr(b, false, 0, r, false);

@@ -1,5 +1,6 @@
-/* A small x86-64 machine-code encoder for the translator: general-purpose integer instructions, control
- * transfer with patchable rel32 displacements, and SSE2 scalar floating point.
+/* A small x86-64 machine-code encoder for the translator: general-purpose integer instructions (with the
+ * BMI1/BMI2/LZCNT/POPCNT bit-manipulation ones), control transfer with patchable rel32 displacements,
+ * and SSE2 scalar floating point.
  *
  * Code is written into a buffer whose bytes may be mapped twice (written through one address, executed
  * through another); exec_delta = executable address - writable address, and every pc-relative
@@ -176,6 +177,28 @@ void x86_cdq(struct x86_buf *b); /* edx:eax = sign-extend eax */
 void x86_setcc(struct x86_buf *b, enum x86_cc cc, enum x86_gpr dst8);
 void x86_cmov(struct x86_buf *b, enum x86_cc cc, bool w64, enum x86_gpr dst, enum x86_gpr src);
 void x86_bswap(struct x86_buf *b, bool w64, enum x86_gpr r);
+
+/* Bit manipulation. tzcnt (BMI1), lzcnt (LZCNT) and popcnt (POPCNT) are F3-prefixed 0F opcodes; a CPU
+ * without BMI1/LZCNT runs tzcnt/lzcnt as bsf/bsr (the prefix is ignored), with a different result for
+ * 0 and different flags: emit them only when the host has the extension. Counts of zero inputs are the
+ * operand width; the 32-bit forms zero-extend their result. */
+enum x86_bitcount { X86_POPCNT = 0xb8, X86_TZCNT = 0xbc, X86_LZCNT = 0xbd };
+void x86_bitcount(struct x86_buf *b, enum x86_bitcount op, bool w64, enum x86_gpr dst, enum x86_gpr src);
+/* bsf (reverse false) / bsr: dst = index of the lowest / highest set bit of src; ZF = (src == 0), and
+ * dst is then undefined. */
+void x86_bitscan(struct x86_buf *b, bool reverse, bool w64, enum x86_gpr dst, enum x86_gpr src);
+/* bt, bts, btr, btc: CF = bit `index` of r, then the bit is kept, set, cleared or flipped. With a register
+ * index the bit number is taken modulo the operand width (register operands only: a memory operand would
+ * address a bit string). The value is the /digit of the immediate form 0F BA. */
+enum x86_bt { X86_BT = 4, X86_BTS = 5, X86_BTR = 6, X86_BTC = 7 };
+void x86_bt_rr(struct x86_buf *b, enum x86_bt op, bool w64, enum x86_gpr r, enum x86_gpr index);
+void x86_bt_ri(struct x86_buf *b, enum x86_bt op, bool w64, enum x86_gpr r, uint8_t index);
+/* BMI1 andn: dst = ~src1 & src2 (flags written). BMI2 rorx: dst = src rotated right by imm, flags kept. */
+void x86_andn(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr src1, enum x86_gpr src2);
+void x86_rorx(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr src, uint8_t imm);
+/* SSE2 packed-integer operations on whole xmm registers (66 0F xx /r). */
+enum x86_sse_int { X86_PCMPEQB = 0x74, X86_PXOR = 0xef };
+void x86_sse_int(struct x86_buf *b, enum x86_sse_int op, int dst, int src);
 void x86_push(struct x86_buf *b, enum x86_gpr r);
 void x86_pop(struct x86_buf *b, enum x86_gpr r);
 

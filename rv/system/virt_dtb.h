@@ -28,9 +28,11 @@
 #include <stdint.h>
 
 /* The ISA the machine advertises unless told otherwise: RV64GC with the counters (time, cycle, instret
- * readable from S/U), Zicsr, Zifencei and Sstc (Linux then programs stimecmp itself instead of asking the
- * SBI for every timer event). */
-#define RV_VIRT_DTB_DEFAULT_ISA "rv64imafdc_zicntr_zicsr_zifencei_sstc"
+ * readable from S/U), Zicond, Zicsr, Zifencei, the bit-manipulation extensions Zba/Zbb/Zbs (Linux then
+ * patches in its Zbb string functions) and Sstc (Linux then programs stimecmp itself instead of asking the
+ * SBI for every timer event). Multi-letter names in the canonical order: by the single-letter extension
+ * they belong to (I before B before S), then alphabetically. */
+#define RV_VIRT_DTB_DEFAULT_ISA "rv64imafdc_zicntr_zicond_zicsr_zifencei_zba_zbb_zbs_sstc"
 
 /* The translation scheme written to every cpu's "mmu-type". The values are satp.MODE's encodings
  * (privileged spec 10.1.11), so the machine can use the same enum for its satp. Linux (6.x) does not use

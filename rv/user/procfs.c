@@ -2,14 +2,16 @@
  * list karasu-rv's own mappings at host addresses), with the file, offset, device and inode of
  * file-backed pages taken from the host's lines for the guest region (the program, its ELF interpreter
  * and the libraries it maps are host file mappings there). glibc reads it, e.g. pthread_getattr_np on
- * the main thread looks for the stack there. And the files of /proc that must not reach the guest at all
- * (/proc/self/mem would read and write karasu-rv's memory). */
+ * the main thread looks for the stack there. /proc/cpuinfo describes RISC-V harts, not the x86 host. And
+ * the files of /proc that must not reach the guest at all (/proc/self/mem would read and write karasu-rv's
+ * memory). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -193,6 +195,50 @@ int rv_procfs_open_maps(struct rv_process *p)
 	return fd;
 }
 
+/* /proc/cpuinfo of riscv64 Linux (6.12's layout, as it prints it for karasu-rv's system mode): per hart
+ * its number, the ISA (the base and the multi-letter extensions in Linux's order, Zca/Zcd implied by C and
+ * D), the MMU (user mode's address space is Sv39-sized) and zero ids. The ISA is what karasu-rv runs in
+ * user mode; the harts are the host's online CPUs, on which guest threads run. */
+#define CPUINFO_ISA "rv64imafdc_zicntr_zicond_zicsr_zifencei_zca_zcd_zba_zbb_zbs"
+#define CPUINFO_MMU "sv39"
+
+int rv_procfs_format_cpuinfo(char *buf, size_t len, unsigned n_cpus)
+{
+	size_t pos = 0;
+	for (unsigned cpu = 0; cpu < n_cpus; cpu++) {
+		int n = snprintf(pos < len ? buf + pos : NULL, pos < len ? len - pos : 0,
+		                 "processor\t: %u\nhart\t\t: %u\nisa\t\t: %s\nmmu\t\t: %s\n"
+		                 "mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\nhart isa\t: %s\n\n",
+		                 cpu, cpu, CPUINFO_ISA, CPUINFO_MMU, CPUINFO_ISA);
+		if (n < 0)
+			return -1;
+		pos += (size_t)n;
+	}
+	return (int)pos;
+}
+
+int rv_procfs_open_cpuinfo(void)
+{
+	unsigned n_cpus = (unsigned)get_nprocs();
+	int size = rv_procfs_format_cpuinfo(NULL, 0, n_cpus);
+	char *text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+	if (!text)
+		return -ENOMEM;
+	rv_procfs_format_cpuinfo(text, (size_t)size + 1, n_cpus);
+	int fd = memfd_create("cpuinfo", MFD_CLOEXEC);
+	if (fd < 0) {
+		free(text);
+		return -errno;
+	}
+	bool ok = write(fd, text, (size_t)size) == size && lseek(fd, 0, SEEK_SET) == 0;
+	free(text);
+	if (!ok) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
 /* f_type of the file systems vetted below (linux/magic.h) */
 #define PROC_SUPER_MAGIC  0x9fa0
 #define TMPFS_MAGIC_VALUE 0x01021994 /* memfds live on tmpfs */
@@ -265,6 +311,10 @@ int rv_procfs_vet_open(struct rv_process *p, int fd)
 		return -EACCES;
 	}
 	target[n] = '\0';
+	if (sf.f_type == PROC_SUPER_MAGIC && strcmp(target, "/proc/cpuinfo") == 0) {
+		close(fd);
+		return rv_procfs_open_cpuinfo();
+	}
 	if (sf.f_type != PROC_SUPER_MAGIC) {
 		if (strncmp(target, JIT_MEMFD_PREFIX, strlen(JIT_MEMFD_PREFIX)) != 0)
 			return fd;

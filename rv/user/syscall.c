@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rv/user/signal.h"
+#include "rv/user/sys_hwprobe.h"
 #include "rv/user/syscall.h"
 
 struct syscall_def {
@@ -210,11 +211,11 @@ static const struct syscall_def table[RV_NR_MAX] = {
     S(inotify_init1, 1),
     S(inotify_add_watch, 3),
     S(inotify_rm_watch, 2),
+    S(riscv_hwprobe, 5),
     /* glibc registers rseq at startup and, on ENOSYS, simply goes without it (sched_getcpu then asks
      * the kernel): there is no rseq area for the translator to maintain */
     ENOSYS_QUIET(rseq, 4),
     ENOSYS_QUIET(clone3, 2),
-    ENOSYS_QUIET(riscv_hwprobe, 5),
     ENOSYS_QUIET(waitid, 5),
 };
 

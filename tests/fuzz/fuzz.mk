@@ -11,7 +11,8 @@
 RV_FUZZ := $(BUILD)/tests/fuzz/rv_fuzz
 RV_FUZZ_LIB := $(BUILD)/tests/fuzz/librv-for-fuzz.a
 RV_FUZZ_RV_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(filter-out rv/main.c,$(call rwildcard,rv,*.c)))
-RV_FUZZ_OBJS := $(BUILD)/host/tests/fuzz/rv_fuzz.o $(BUILD)/host/tests/fuzz/rv_gen.o
+RV_FUZZ_OBJS := $(BUILD)/host/tests/fuzz/rv_fuzz.o $(BUILD)/host/tests/fuzz/rv_gen.o \
+	$(BUILD)/host/tests/fuzz/rv_gen_bitmanip.o
 FUZZ_SECONDS ?= 600
 FUZZ_ARGS ?=
 
@@ -26,9 +27,9 @@ $(RV_FUZZ): $(RV_FUZZ_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS)
 	$(Q)$(HOST_CC) -o $@ $(RV_FUZZ_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS) -lcapstone -lm -lpthread
 
 RV_FUZZ_SYSTEM := $(BUILD)/tests/fuzz/rv_fuzz_system
-RV_FUZZ_SYSTEM_SRCS := tests/fuzz/rv_fuzz_system.c tests/fuzz/rv_gen.c tests/fuzz/sys_code.c \
-	tests/fuzz/sys_gen.c tests/fuzz/sys_handler.c tests/fuzz/sys_items.c tests/fuzz/sys_items_machine.c \
-	tests/fuzz/sys_pt.c tests/fuzz/sys_state.c
+RV_FUZZ_SYSTEM_SRCS := tests/fuzz/rv_fuzz_system.c tests/fuzz/rv_gen.c tests/fuzz/rv_gen_bitmanip.c \
+	tests/fuzz/sys_code.c tests/fuzz/sys_gen.c tests/fuzz/sys_handler.c tests/fuzz/sys_items.c \
+	tests/fuzz/sys_items_machine.c tests/fuzz/sys_pt.c tests/fuzz/sys_state.c
 RV_FUZZ_SYSTEM_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RV_FUZZ_SYSTEM_SRCS))
 FUZZ_SYSTEM_ARGS ?=
 
@@ -52,7 +53,8 @@ RV_FUZZ_ASAN := $(BUILD)/tests/fuzz/rv_fuzz-asan
 # Built by plain `make` too, so that a test script run by hand never uses a stale fuzzer.
 ALL_TARGETS += $(RV_FUZZ) $(RV_FUZZ_ASAN)
 RV_FUZZ_ASAN_LIB := $(BUILD)/tests/fuzz/librv-for-fuzz-asan.a
-RV_FUZZ_ASAN_OBJS := $(BUILD)/asan/tests/fuzz/rv_fuzz.o $(BUILD)/asan/tests/fuzz/rv_gen.o
+RV_FUZZ_ASAN_OBJS := $(BUILD)/asan/tests/fuzz/rv_fuzz.o $(BUILD)/asan/tests/fuzz/rv_gen.o \
+	$(BUILD)/asan/tests/fuzz/rv_gen_bitmanip.o
 
 $(RV_FUZZ_ASAN_LIB): $(patsubst $(BUILD)/host/%,$(BUILD)/asan/%,$(RV_FUZZ_RV_OBJS))
 	@mkdir -p $(dir $@)

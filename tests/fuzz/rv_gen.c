@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tests/fuzz/rv_enc.h"
+#include "tests/fuzz/rv_gen_bitmanip.h"
 
 /* Registers with a fixed role in generated programs. */
 #define REG_SP   2  /* scratch base, used by c.*sp forms */
@@ -511,6 +512,24 @@ static void gen_fault(struct builder *b)
 	no_entry(b);
 }
 
+/* One Zba/Zbb/Zbs/Zicond instruction of the classes in the mask, sometimes after an instruction that
+ * gives its operand an edge value (then it must not be entered on its own). */
+static void gen_bitmanip(struct builder *b)
+{
+	uint64_t *s = b->seed;
+	unsigned exts =
+	    ((b->mask & GEN_ZBA) ? RV_GEN_EXT_ZBA : 0) | ((b->mask & GEN_ZBB) ? RV_GEN_EXT_ZBB : 0) |
+	    ((b->mask & GEN_ZBS) ? RV_GEN_EXT_ZBS : 0) | ((b->mask & GEN_ZICOND) ? RV_GEN_EXT_ZICOND : 0);
+	uint32_t words[RV_GEN_BITMANIP_MAX_WORDS];
+	unsigned rd = dest_reg(b), tmp = dest_reg(b), rs1 = src_reg(s), rs2 = src_reg(s);
+	unsigned n = rv_gen_bitmanip(words, exts, rd, tmp, rs1, rs2, s);
+	for (unsigned i = 0; i < n; i++) {
+		add32(b, words[i]);
+		if (i > 0)
+			no_entry(b);
+	}
+}
+
 void rv_gen_program(struct rv_gen_program *p, unsigned n, unsigned mask, uint64_t *seed)
 {
 	rv_gen_program_reserving(p, n, mask, 0, seed);
@@ -532,7 +551,7 @@ void rv_gen_program_reserving(struct rv_gen_program *p, unsigned n, unsigned mas
 			fault_at = -1;
 			continue;
 		}
-		switch (pick(seed, 9)) {
+		switch (pick(seed, 10)) {
 		case 0:
 		case 1:
 			if (mask & GEN_I)
@@ -563,6 +582,12 @@ void rv_gen_program_reserving(struct rv_gen_program *p, unsigned n, unsigned mas
 		case 7:
 			if (mask & GEN_BRANCH)
 				gen_branch(&b);
+			break;
+		case 8:
+			if (mask & GEN_BITMANIP)
+				gen_bitmanip(&b);
+			else if (mask & GEN_I)
+				gen_int_alu(&b);
 			break;
 		default:
 			if ((mask & GEN_CSR) && pick(seed, 3) == 0)
@@ -635,9 +660,14 @@ unsigned rv_gen_parse_classes(const char *list)
 	static const struct {
 		const char *name;
 		unsigned mask;
-	} names[] = {{"I", GEN_I},         {"M", GEN_M},    {"A", GEN_A},     {"F", GEN_F},
-	             {"D", GEN_D},         {"C", GEN_C},    {"CSR", GEN_CSR}, {"BRANCH", GEN_BRANCH},
-	             {"FAULT", GEN_FAULT}, {"all", GEN_ALL}};
+	} names[] = {{"I", GEN_I},           {"M", GEN_M},
+	             {"A", GEN_A},           {"F", GEN_F},
+	             {"D", GEN_D},           {"C", GEN_C},
+	             {"CSR", GEN_CSR},       {"BRANCH", GEN_BRANCH},
+	             {"FAULT", GEN_FAULT},   {"ZBA", GEN_ZBA},
+	             {"ZBB", GEN_ZBB},       {"ZBS", GEN_ZBS},
+	             {"ZICOND", GEN_ZICOND}, {"B", GEN_ZBA | GEN_ZBB | GEN_ZBS},
+	             {"all", GEN_ALL}};
 	unsigned mask = 0;
 	const char *p = list;
 	while (*p) {

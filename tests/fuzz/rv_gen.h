@@ -1,4 +1,4 @@
-/* Random RISC-V (RV64GC + Zicsr) program generator for the karasu-rv differential fuzzer.
+/* Random RISC-V (RV64GC + Zicsr + Zba/Zbb/Zbs/Zicond) program generator for the karasu-rv differential fuzzer.
  *
  * A program is a list of instructions placed at RV_GEN_CODE_BASE and ended by ebreak. It only touches
  * memory through two base registers that always point into the scratch page (x2 and x8), so every access
@@ -23,16 +23,21 @@
 
 /* Instruction classes, selectable with --ext. */
 enum rv_gen_class {
-	GEN_I = 1u << 0,      /* RV64I ALU, loads/stores, lui/auipc */
-	GEN_M = 1u << 1,      /* multiply/divide */
-	GEN_A = 1u << 2,      /* AMOs, LR/SC */
-	GEN_F = 1u << 3,      /* single precision */
-	GEN_D = 1u << 4,      /* double precision */
-	GEN_C = 1u << 5,      /* compressed forms */
-	GEN_CSR = 1u << 6,    /* fflags/frm/fcsr accesses */
-	GEN_BRANCH = 1u << 7, /* branches, jal/jalr, bounded loops */
-	GEN_FAULT = 1u << 8,  /* occasionally one faulting access or jump */
-	GEN_ALL = (1u << 9) - 1
+	GEN_I = 1u << 0,       /* RV64I ALU, loads/stores, lui/auipc */
+	GEN_M = 1u << 1,       /* multiply/divide */
+	GEN_A = 1u << 2,       /* AMOs, LR/SC */
+	GEN_F = 1u << 3,       /* single precision */
+	GEN_D = 1u << 4,       /* double precision */
+	GEN_C = 1u << 5,       /* compressed forms */
+	GEN_CSR = 1u << 6,     /* fflags/frm/fcsr accesses */
+	GEN_BRANCH = 1u << 7,  /* branches, jal/jalr, bounded loops */
+	GEN_FAULT = 1u << 8,   /* occasionally one faulting access or jump */
+	GEN_ZBA = 1u << 9,     /* address generation: add.uw, sh*add(.uw), slli.uw */
+	GEN_ZBB = 1u << 10,    /* basic bit manipulation: counts, min/max, rotations, orc.b, rev8... */
+	GEN_ZBS = 1u << 11,    /* single-bit clear/extract/invert/set */
+	GEN_ZICOND = 1u << 12, /* czero.eqz, czero.nez */
+	GEN_BITMANIP = GEN_ZBA | GEN_ZBB | GEN_ZBS | GEN_ZICOND,
+	GEN_ALL = (1u << 13) - 1
 };
 
 struct rv_gen_insn {
@@ -61,7 +66,8 @@ void rv_gen_program_reserving(struct rv_gen_program *p, unsigned n, unsigned mas
  * every instruction is replaced by ebreak (c.ebreak in 2-byte slots): a shorter prefix of the same
  * program, used to find the first instruction whose result differs. */
 void rv_gen_emit(const struct rv_gen_program *p, uint8_t *code, unsigned stop_at);
-/* Parses "I,M,A,F,D,C,CSR,BRANCH,FAULT" or "all"; returns 0 for an unknown name. */
+/* Parses "I,M,A,F,D,C,CSR,BRANCH,FAULT,ZBA,ZBB,ZBS,ZICOND", "B" (= ZBA,ZBB,ZBS) or "all"; returns 0 for an
+ * unknown name. */
 unsigned rv_gen_parse_classes(const char *list);
 uint64_t rv_gen_random(uint64_t *seed);
 

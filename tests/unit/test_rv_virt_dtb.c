@@ -66,8 +66,8 @@ static void assert_per_hart_irqs(const struct fdt *fdt, int node, unsigned harts
 static void test_cpus(void **state)
 {
 	(void)state;
-	static const char *const want_ext[] = {"i", "m",      "a",     "f",        "d",
-	                                       "c", "zicntr", "zicsr", "zifencei", "sstc"};
+	static const char *const want_ext[] = {"i",      "m",     "a",        "f",   "d",   "c",   "zicntr",
+	                                       "zicond", "zicsr", "zifencei", "zba", "zbb", "zbs", "sstc"};
 	struct rv_virt_dtb_params p = default_params(4);
 	struct fdt fdt;
 	char path[64];
@@ -93,11 +93,12 @@ static void test_cpus(void **state)
 		assert_int_equal(u32_prop(&fdt, cpu, "reg"), h);
 		assert_string_prop(&fdt, cpu, "status", "okay");
 		assert_string_prop(&fdt, cpu, "compatible", "riscv");
-		assert_string_prop(&fdt, cpu, "riscv,isa", "rv64imafdc_zicntr_zicsr_zifencei_sstc");
+		assert_string_prop(&fdt, cpu, "riscv,isa",
+		                   "rv64imafdc_zicntr_zicond_zicsr_zifencei_zba_zbb_zbs_sstc");
 		assert_string_prop(&fdt, cpu, "riscv,isa-base", "rv64i");
 		assert_string_prop(&fdt, cpu, "mmu-type", "riscv,sv48");
-		assert_int_equal(fdt_prop_string_count(&fdt, cpu, "riscv,isa-extensions"), 10);
-		for (int i = 0; i < 10; i++) {
+		assert_int_equal(fdt_prop_string_count(&fdt, cpu, "riscv,isa-extensions"), 14);
+		for (int i = 0; i < 14; i++) {
 			assert_int_equal(fdt_prop_string_index(&fdt, cpu, "riscv,isa-extensions", i, &s),
 			                 FDT_OK);
 			assert_string_equal(s, want_ext[i]);
@@ -529,8 +530,8 @@ static void assert_isa(const char *isa, const char *base, const char *const *nam
 static void test_isa_parse(void **state)
 {
 	(void)state;
-	static const char *const def[] = {"i", "m",      "a",     "f",        "d",
-	                                  "c", "zicntr", "zicsr", "zifencei", "sstc"};
+	static const char *const def[] = {"i",      "m",     "a",        "f",   "d",   "c",   "zicntr",
+	                                  "zicond", "zicsr", "zifencei", "zba", "zbb", "zbs", "sstc"};
 	static const char *const gc[] = {"i", "m", "a", "f", "d", "zicsr", "zifencei", "c"};
 	static const char *const ima[] = {"i", "m", "a"};
 	static const char *const versioned[] = {"i", "m", "a", "zicsr", "zve32x"};
@@ -538,7 +539,7 @@ static void test_isa_parse(void **state)
 	                                   "c",   "h",   "zicsr", "zifencei", "zihintpause",
 	                                   "zba", "zbb", "zbc",   "zbs",      "sstc"};
 
-	assert_isa(RV_VIRT_DTB_DEFAULT_ISA, "rv64i", def, 10);
+	assert_isa(RV_VIRT_DTB_DEFAULT_ISA, "rv64i", def, 14);
 	/* G = IMAFD + Zicsr + Zifencei (unprivileged spec, "G" extension); repeated names once. */
 	assert_isa("rv64gc", "rv64i", gc, 8);
 	assert_isa("rv64gc_zicsr_zifencei", "rv64i", gc, 8);
