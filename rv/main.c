@@ -12,7 +12,9 @@
 #include "rv/debug/gdb_user.h"
 #define HAVE_GDB_STUB 1
 #endif
+#include "rv/jit/perfmap.h"
 #include "rv/system/system.h"
+#include "rv/user/elf.h"
 #include "rv/user/loader.h"
 #include "rv/user/prefix.h"
 #include "rv/user/runtime.h"
@@ -36,6 +38,8 @@ static void usage(FILE *out)
 	    "                  returns to its initial return address (exit status = a0 & 0xff)\n"
 	    "  --dump-regs     print x00..x31 and PC on stderr when the program ends\n"
 	    "  --dump-jit      print every translated block on stderr\n"
+	    "  --perf-map      write /tmp/perf-PID.map naming every translated block by its guest address\n"
+	    "                  and function, for Linux perf (perf record -g karasu-rv --perf-map PROGRAM)\n"
 	    "  --strace        print every system call on stderr\n"
 	    "  --stats         print instruction/syscall/translation counts on stderr at exit\n"
 	    "  --argv0 NAME    the guest's argv[0] (default: PROGRAM)\n"
@@ -54,6 +58,7 @@ enum {
 	OPT_BARE,
 	OPT_DUMP_REGS,
 	OPT_DUMP_JIT,
+	OPT_PERF_MAP,
 	OPT_STRACE,
 	OPT_STATS,
 	OPT_HELP,
@@ -95,6 +100,24 @@ static int reexec_options(char **argv, int optind_end, const char *prefix, char 
 	return n;
 }
 
+/* --perf-map: the map file now (so that an unwritable one is an error before the program runs) and the
+ * program's symbols to name blocks by (a stripped program: addresses only). */
+static int open_perf_map(struct rv_process *proc)
+{
+	char err[PATH_MAX + 256];
+	proc->perf_map_pid = (long)getpid();
+	proc->perf_map = jit_perf_map_open(proc->perf_map_pid, err, sizeof(err));
+	if (!proc->perf_map) {
+		fprintf(stderr, "karasu-rv: --perf-map: %s\n", err);
+		return -1;
+	}
+	proc->perf_symbols = jit_perf_symbols_load(proc->exe_path, RV_ELF_DYN_BASE, err, sizeof(err));
+	if (!proc->perf_symbols)
+		fprintf(stderr, "karasu-rv: --perf-map: %s: %s: blocks are named by address only\n",
+		        proc->exe_path, err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -102,6 +125,7 @@ int main(int argc, char **argv)
 	    {"bare", no_argument, NULL, OPT_BARE},
 	    {"dump-regs", no_argument, NULL, OPT_DUMP_REGS},
 	    {"dump-jit", no_argument, NULL, OPT_DUMP_JIT},
+	    {"perf-map", no_argument, NULL, OPT_PERF_MAP},
 	    {"strace", no_argument, NULL, OPT_STRACE},
 	    {"stats", no_argument, NULL, OPT_STATS},
 	    {"help", no_argument, NULL, OPT_HELP},
@@ -141,6 +165,7 @@ int main(int argc, char **argv)
 		case OPT_BARE: proc.opt.bare = true; break;
 		case OPT_DUMP_REGS: proc.opt.dump_regs = true; break;
 		case OPT_DUMP_JIT: proc.opt.dump_jit = true; break;
+		case OPT_PERF_MAP: proc.opt.perf_map = true; break;
 		case OPT_STRACE: proc.opt.strace = true; break;
 		case OPT_STATS: proc.opt.stats = true; break;
 		case OPT_ARGV0: argv0 = optarg; break;
@@ -213,6 +238,8 @@ int main(int argc, char **argv)
 		return RV_EXIT_STATUS_ERROR;
 	}
 	main_thread.tid = getpid();
+	if (proc.opt.perf_map && !proc.opt.interp && open_perf_map(&proc) != 0)
+		return RV_EXIT_STATUS_ERROR;
 	rv_signal_init_process(&proc);
 	rv_fault_handlers_install();
 	if (rv_thread_host_init(&main_thread) != 0) {

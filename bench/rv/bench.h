@@ -6,6 +6,7 @@
 #define KARASU_BENCH_RV_BENCH_H
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

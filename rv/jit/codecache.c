@@ -30,11 +30,11 @@ static bool map_dual(struct jit_code_cache *c, size_t size)
 	return true;
 }
 
-bool jit_code_cache_init(struct jit_code_cache *c, size_t size)
+bool jit_code_cache_init(struct jit_code_cache *c, size_t size, bool anonymous)
 {
 	memset(c, 0, sizeof(*c));
 	c->size = size;
-	if (map_dual(c, size))
+	if (!anonymous && map_dual(c, size))
 		return true;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {

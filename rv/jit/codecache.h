@@ -17,8 +17,10 @@ struct jit_code_cache {
 	bool dual_mapped; /* true: W^X with two views */
 };
 
-/* Maps a cache of size bytes (page multiple). Returns false with a message on stderr. */
-bool jit_code_cache_init(struct jit_code_cache *c, size_t size);
+/* Maps a cache of size bytes (page multiple); anonymous: as one anonymous read-write-execute mapping
+ * (Linux perf reads /tmp/perf-PID.map only for samples in anonymous memory, not in a memfd's views).
+ * Returns false with a message on stderr. */
+bool jit_code_cache_init(struct jit_code_cache *c, size_t size, bool anonymous);
 void jit_code_cache_fini(struct jit_code_cache *c);
 /* Makes the pages for the next `need` bytes after `used` present in both views ahead of use, in large
  * steps (one system call per view instead of a page fault per 4 KiB page and view). Harmless if the

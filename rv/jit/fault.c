@@ -72,8 +72,9 @@ bool rv_jit_recover_fault(struct rv_jit *j, struct rv_cpu *cpu, void *ucontext)
 	}
 	cpu->pc = b->pc + site->insn_off;
 	/* as the interpreter and Linux report it: the first inaccessible byte */
-	cpu->fault_addr = rv_mem_fault_addr(cpu, (uint64_t)g[greg_index[site->addr_reg]], site->size,
-	                                    site->kind == RV_FAULT_STORE ? RV_PROT_WRITE : RV_PROT_READ);
+	cpu->fault_addr =
+	    rv_mem_fault_addr(cpu, (uint64_t)g[greg_index[site->addr_reg]] + (uint64_t)site->disp, site->size,
+	                      site->kind == RV_FAULT_STORE ? RV_PROT_WRITE : RV_PROT_READ);
 	cpu->fault_kind = site->kind;
 	g[REG_RAX] = RV_EXIT_FAULT;
 	g[REG_RIP] = (greg_t)j->epilogue_nosave; /* *cpu is complete: do not store host registers again */

@@ -4,12 +4,15 @@
  * returns to the dispatcher only for exits the runtime must see, for direct exits whose target was not
  * translated yet (then the exit is patched to jump straight to the target: chaining), and for indirect
  * jumps whose target is not in the jump cache. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rv/interp/interp.h"
 #include "rv/jit/jit_internal.h"
+#include "rv/jit/perfmap.h"
 #include "rv/jit/tctx.h"
 #include "rv/mem/mem.h"
 
@@ -142,8 +145,10 @@ bool jit_emit_stubs(struct rv_jit *j)
 	}
 	if (b.overflow)
 		return false;
-	cc->used = ((size_t)(b.p - b.start) + 63) & ~(size_t)63;
-	j->blocks_start = (uintptr_t)cc->rx + cc->used;
+	size_t stubs_len = ((size_t)(b.p - b.start) + 63) & ~(size_t)63;
+	j->blocks_start = (uintptr_t)cc->rx + stubs_len;
+	if (cc->used < stubs_len || !j->opt.perf_map) /* --perf-map: see flush_code */
+		cc->used = stubs_len;
 	return true;
 }
 
@@ -155,8 +160,73 @@ static void clear_jump_cache(struct rv_jit *j)
 	}
 }
 
+/* User mode: the jits of guest threads that ended, for the next threads to start with. A thread's jit
+ * holds a code cache of translations that stay valid after the thread (code is the process's; what
+ * changed since is caught by the process-wide generation, which makes the next dispatcher pass flush);
+ * threads that come and go (a worker pool, one thread per task) would otherwise map a new cache,
+ * translate everything again and profile it again each time. A fork child does not take its parent's
+ * (their code caches are shared memory): the pool belongs to the process that filled it. */
+#define JIT_POOL_SIZE 8
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rv_jit *pool[JIT_POOL_SIZE];
+static unsigned pool_n;
+static pid_t pool_pid;
+
+static void destroy(struct rv_jit *j);
+
+static bool same_options(const struct rv_jit_options *a, const struct rv_jit_options *b)
+{
+	return a->dump == b->dump && a->perf_map == b->perf_map && a->perf_symbols == b->perf_symbols &&
+	       a->stats == b->stats && a->code_page_use == b->code_page_use &&
+	       a->code_page_ctx == b->code_page_ctx && a->system == b->system;
+}
+
+/* A pooled jit made with the same options, or NULL. */
+static struct rv_jit *pool_take(const struct rv_jit_options *o)
+{
+	struct rv_jit *j = NULL;
+	pthread_mutex_lock(&pool_lock);
+	if (pool_pid != getpid()) {
+		pool_n =
+		    0; /* a fork child: those are the parent's (left alone, as rv_runtime_after_fork does) */
+		pool_pid = getpid();
+	}
+	for (unsigned i = pool_n; i-- > 0 && !j;)
+		if (same_options(&pool[i]->opt, o)) {
+			j = pool[i];
+			pool[i] = pool[--pool_n];
+		}
+	pthread_mutex_unlock(&pool_lock);
+	if (j)
+		memset(&j->stats, 0, sizeof(j->stats)); /* --stats: this thread's */
+	return j;
+}
+
+/* Keeps the jit of a thread that ended for the next one; false if the pool is full. */
+static bool pool_put(struct rv_jit *j)
+{
+	bool kept = false;
+	pthread_mutex_lock(&pool_lock);
+	if (pool_pid != getpid()) {
+		pool_n = 0;
+		pool_pid = getpid();
+	}
+	if (pool_n < JIT_POOL_SIZE) {
+		pool[pool_n++] = j;
+		kept = true;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return kept;
+}
+
 struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 {
+	static const struct rv_jit_options no_options;
+	if (!(o ? o : &no_options)->system) {
+		struct rv_jit *pooled = pool_take(o ? o : &no_options);
+		if (pooled)
+			return pooled;
+	}
 	struct rv_jit *j = calloc(1, sizeof(*j));
 	if (!j) {
 		fprintf(stderr, "karasu-rv: out of memory for the translator\n");
@@ -173,10 +243,11 @@ struct rv_jit *rv_jit_create(const struct rv_jit_options *o)
 	j->fixed_mapping = getenv("KARASU_RV_JIT_FIXED_MAP") != NULL || j->sys;
 	j->profiling = !j->fixed_mapping;
 	j->tctx = malloc(sizeof(*j->tctx));
-	if (!j->tctx || !j->jump_cache || !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE) ||
+	if (!j->tctx || !j->jump_cache ||
+	    !jit_code_cache_init(&j->cache, JIT_CODE_CACHE_SIZE, j->opt.perf_map != NULL) ||
 	    !jit_emit_stubs(j) || (j->opt.dump && !jit_dump_open(j))) {
 		fprintf(stderr, "karasu-rv: cannot set up the translator\n");
-		rv_jit_destroy(j);
+		destroy(j);
 		return NULL;
 	}
 	clear_jump_cache(j);
@@ -192,10 +263,9 @@ static void free_blocks(struct rv_jit *j)
 	memset(j->hash, 0, sizeof(j->hash));
 }
 
-void rv_jit_destroy(struct rv_jit *j)
+/* Frees the jit (system mode, or a full pool). */
+static void destroy(struct rv_jit *j)
 {
-	if (!j)
-		return;
 	free_blocks(j);
 	if (j->sys)
 		jit_sys_forget_pages(j); /* the per-page block lists (system mode) */
@@ -206,6 +276,15 @@ void rv_jit_destroy(struct rv_jit *j)
 	free(j->tctx);
 	free(j->jump_cache);
 	free(j);
+}
+
+void rv_jit_destroy(struct rv_jit *j)
+{
+	if (!j)
+		return;
+	if (!j->sys && j->cache.rx && pool_put(j))
+		return;
+	destroy(j);
 }
 
 static unsigned hash_pc(uint64_t pc)
@@ -244,18 +323,26 @@ struct jit_block *jit_lookup_block(struct rv_jit *j, uint64_t pc, uint64_t pa, u
 	return NULL;
 }
 
-/* Drops every translation (the code cache is reused from the start). */
-static void flush(struct rv_jit *j)
+/* Drops every translation and reuses the code cache from the start. With --perf-map the code space is
+ * reused only when it is full (full_cache), so that every host address is named by one line of the map
+ * until then (perf keeps every line it reads, and the first would win). */
+static void flush_code(struct rv_jit *j, bool full_cache)
 {
 	free_blocks(j);
 	clear_jump_cache(j);
-	j->cache.used = j->blocks_start - (uintptr_t)j->cache.rx;
+	if (full_cache || !j->opt.perf_map)
+		j->cache.used = j->blocks_start - (uintptr_t)j->cache.rx;
 	j->code_lo = UINT64_MAX;
 	j->code_hi = 0;
 	j->generation++;
 	j->stats.flushes++;
 	if (j->sys)
 		jit_sys_forget_pages(j);
+}
+
+static void flush(struct rv_jit *j)
+{
+	flush_code(j, false);
 }
 
 static bool remember(struct rv_jit *j, struct jit_block *b)
@@ -282,9 +369,8 @@ static bool remember(struct rv_jit *j, struct jit_block *b)
 		widen_shared_range(b->pc, b->end_pc);
 	if (j->opt.dump)
 		jit_dump_block(j, b);
-	if (j->opt.perf_map) /* perf's JIT map format: START SIZE NAME (hex, hex, text) */
-		fprintf(j->opt.perf_map, "%llx %x rv:%llx\n", (unsigned long long)b->host, b->host_len,
-		        (unsigned long long)b->pc);
+	if (j->opt.perf_map)
+		jit_perf_map_write_block(j->opt.perf_map, j->opt.perf_symbols, b->host, b->host_len, b->pc);
 	return true;
 }
 
@@ -313,7 +399,7 @@ static struct jit_block *get_block(struct rv_jit *j, struct rv_cpu *cpu, uint64_
 		}
 		if (*exit != RV_EXIT_NONE)
 			return NULL;
-		flush(j); /* out of code space (or memory): start over once */
+		flush_code(j, true); /* out of code space (or memory): start over once */
 	}
 	fprintf(stderr, "karasu-rv: cannot translate the block at 0x%llx\n", (unsigned long long)pc);
 	abort();
@@ -641,6 +727,8 @@ void rv_jit_print_stats(struct rv_jit *j, FILE *out)
 	fprintf(out, "jit: jump-cache misses      %llu\n", (unsigned long long)s->indirect_misses);
 	fprintf(out, "jit: loop blocks            %llu (hot branches followed: %llu)\n",
 	        (unsigned long long)s->loop_blocks, (unsigned long long)s->followed);
+	fprintf(out, "jit: inner forward branches %llu, fused pairs %llu\n",
+	        (unsigned long long)s->inner_branches, (unsigned long long)s->fused_pairs);
 	fprintf(out, "jit: profile events         %llu, register remaps %llu (mapped now:",
 	        (unsigned long long)s->hot_events, (unsigned long long)s->remaps);
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)

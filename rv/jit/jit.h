@@ -36,10 +36,13 @@ struct rv_jit_system {
 	bool (*runnable)(void *ctx, uint64_t pa);
 };
 
+struct jit_perf_symbols; /* rv/jit/perfmap.h */
+
 struct rv_jit_options {
 	FILE *dump;     /* --dump-jit: every translated block is printed here (NULL: off) */
 	FILE *perf_map; /* --perf-map: one line per block for Linux perf (/tmp/perf-PID.map; NULL: off) */
-	bool stats;     /* --stats: count blocks, cache hits and chained jumps */
+	const struct jit_perf_symbols *perf_symbols; /* guest function names for it (NULL: addresses only) */
+	bool stats;                                  /* --stats: count blocks, cache hits and chained jumps */
 	/* Flat memory (user mode): called before code is read from a guest-writable page, so that the
 	 * runtime can write-protect it on the host and see a store into translated code (rv/user/mem.h,
 	 * rv_mem_code_page_use). False: the page is not to be translated (RV_PAGE_NOJIT), its instructions

@@ -80,7 +80,8 @@ struct jit_remap {
 /* A host instruction that can fault on a guest access: for precise recovery. */
 struct jit_mem_site {
 	uint32_t host_off; /* offset of the access instruction from the block's host start */
-	uint8_t addr_reg;  /* host register holding the guest address */
+	uint8_t addr_reg;  /* host register holding the guest address (minus disp) */
+	int16_t disp;      /* displacement folded into the access's addressing mode */
 	uint8_t kind;      /* enum rv_fault_kind */
 	uint8_t size;      /* bytes accessed: a straddling access faults at its second page (si_addr) */
 	uint16_t insn_off; /* guest pc - block pc */
@@ -170,6 +171,8 @@ struct jit_stats {
 	uint64_t hot_events;         /* profile events (block counters running out) */
 	uint64_t remaps;             /* global register mapping changes (each flushes the cache) */
 	uint64_t followed;           /* blocks retranslated to continue along a hot taken branch */
+	uint64_t inner_branches;     /* forward branches translated as jumps inside their block */
+	uint64_t fused_pairs;        /* instruction pairs translated as one host operation */
 	uint64_t straddles;          /* system mode: instructions across a page end, interpreted */
 	uint64_t page_checks_failed; /* system mode: checked entries whose page was mapped otherwise */
 };

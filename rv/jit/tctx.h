@@ -23,6 +23,8 @@ enum jit_cold_kind {
 	COLD_SLOW,           /* frm is not RNE: the dispatcher interprets from pc (at block entry) */
 	COLD_SLOW_VIEW,      /* the same inside the block body (after a CSR write) */
 	COLD_SIDE_EXIT,      /* a taken branch in the middle of a block: leave the view, exit to pc */
+	COLD_SKIP,           /* a taken branch to a later instruction of the block, counting instret:
+	                      * take back the instructions it skips, then continue there (in the view) */
 	COLD_LOOKUP_MISS,    /* indirect jump target not in the jump cache (target in rax) */
 	COLD_DIV_ZERO,       /* division by zero: RISC-V result, then resume */
 	COLD_DIV_OVERFLOW,   /* signed division by -1: RISC-V result, then resume */
@@ -45,6 +47,7 @@ struct jit_cold {
 	uint8_t rd;
 	bool dbl;
 	uint64_t branch_pc; /* COLD_SIDE_EXIT */
+	uint8_t skip_to;    /* COLD_SKIP: index of the instruction to continue at */
 	struct jit_exit *exit;
 	struct rv_insn insn; /* COLD_HELPER, COLD_SYS_* */
 };
@@ -61,6 +64,15 @@ struct jit_tctx {
 	struct rv_insn insns[JIT_BLOCK_MAX_INSNS];
 	uint64_t pcs[JIT_BLOCK_MAX_INSNS];
 	bool follow[JIT_BLOCK_MAX_INSNS]; /* branch whose taken path the block continues on */
+	/* a forward branch whose target is a later instruction of the block (its index; -1: none): its
+	 * taken path jumps there inside the block, in the view, instead of leaving (if-then code) */
+	int8_t skip_to[JIT_BLOCK_MAX_INSNS];
+	uintptr_t insn_host[JIT_BLOCK_MAX_INSNS]; /* host address of each instruction's code */
+	unsigned n_skips;                         /* skip jumps waiting for their target's address */
+	struct {
+		uint8_t *field;
+		uint8_t to;
+	} skips[JIT_BLOCK_MAX_SIDE_EXITS];
 	/* register view of the block body */
 	int8_t host_of[32];  /* guest x reg -> host reg, X86_NO_REG: in *cpu */
 	int8_t xmm_of[32];   /* guest f reg -> xmm, -1: in *cpu */
@@ -83,6 +95,7 @@ struct jit_tctx {
 	struct jit_cold cold[JIT_MAX_COLD];
 	unsigned n_sites;
 	struct jit_mem_site sites[JIT_BLOCK_MAX_INSNS];
+	int32_t access_disp; /* flat memory: the offset folded into the access being emitted (its site) */
 };
 
 /* A guest integer operand: a host register, the register's slot in *cpu, or a constant (x0). */

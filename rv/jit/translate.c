@@ -191,6 +191,14 @@ static void emit_cold(struct jit_tctx *t, struct jit_cold *c)
 		e->branch_pc = c->branch_pc;
 		break;
 	}
+	case COLD_SKIP:
+		if (!t->insn_host[c->skip_to]) {
+			b->overflow = true; /* the block ended before the target (not expected): fail it */
+			break;
+		}
+		jit_count_insns(t, -(int32_t)c->op);
+		x86_jmp32(b, t->insn_host[c->skip_to]);
+		break;
 	case COLD_HOT: jit_emit_return(t, (uint64_t)(uintptr_t)t->b | JIT_RET_HOT_TAG); break;
 	case COLD_INTERRUPT_RAX:
 		x86_store(b, 8, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(pc)), JIT_TMP0);
@@ -378,6 +386,66 @@ static bool translate_insn(struct jit_tctx *t, const struct rv_insn *in, bool la
 	return (flags & RV_OPF_SYSTEM) != 0;
 }
 
+/* ---- fused pairs ---- */
+
+/* Whether instructions i and i + 1 can be translated as one: both in the block, and no branch of the
+ * block jumps to the second. */
+static bool pair_ok(const struct jit_tctx *t, unsigned i)
+{
+	if (i + 1 >= t->n_insns || t->insns[i].rd == 0)
+		return false;
+	for (unsigned k = 0; k < i; k++)
+		if (t->skip_to[k] == (int)(i + 1))
+			return false;
+	return true;
+}
+
+/* Pairs compilers emit for one operation, translated as one host operation (both instructions still
+ * retire; only the intermediate value, overwritten by the second, is never made):
+ *   slli rd, rs, 32 + srli rd, rd, 32   zero-extend a word:      mov r32, r32 (or a 4-byte load)
+ *   slli rd, rs, 48 + srli rd, rd, 48   zero-extend a halfword:  movzx (or a 2-byte load)
+ *   lui rd, hi + addi(w) rd, rd, lo     a 32-bit constant:       one mov
+ *   auipc rd, hi + addi rd, rd, lo      a pc-relative address:   one mov
+ * Returns true if instructions i and i + 1 were translated. */
+static bool translate_pair(struct jit_tctx *t, unsigned i)
+{
+	if (!pair_ok(t, i))
+		return false;
+	const struct rv_insn *a = &t->insns[i], *b = &t->insns[i + 1];
+	unsigned rd = a->rd;
+	if (b->rd != rd || b->rs1 != rd)
+		return false;
+	if (a->op == RV_OP_SLLI && b->op == RV_OP_SRLI && a->imm == b->imm &&
+	    (a->imm == 32 || a->imm == 48)) {
+		unsigned bytes = a->imm == 32 ? 4 : 2;
+		struct jit_opnd src = jit_gpr(t, a->rs1);
+		enum x86_gpr d = jit_dest_reg(t, rd, JIT_TMP0);
+		if (src.kind == OPND_IMM) {
+			jit_store_gpr_imm(t, rd, 0); /* rs = x0 */
+			return true;
+		}
+		if (src.kind == OPND_MEM)
+			x86_load(&t->buf, bytes, false, d, src.mem); /* zero-extends */
+		else if (bytes == 4)
+			x86_mov_rr(&t->buf, false, d, src.reg); /* a 32-bit move clears bits 63..32 */
+		else
+			x86_movzx_rr(&t->buf, 2, d, src.reg);
+		jit_store_gpr(t, rd, d);
+		return true;
+	}
+	uint64_t value;
+	if (a->op == RV_OP_LUI && b->op == RV_OP_ADDI)
+		value = (uint64_t)a->imm + (uint64_t)b->imm;
+	else if (a->op == RV_OP_LUI && b->op == RV_OP_ADDIW)
+		value = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)a->imm + (uint64_t)b->imm);
+	else if (a->op == RV_OP_AUIPC && b->op == RV_OP_ADDI)
+		value = t->pcs[i] + (uint64_t)a->imm + (uint64_t)b->imm;
+	else
+		return false;
+	jit_store_gpr_imm(t, rd, value);
+	return true;
+}
+
 /* Jumps and system instructions end a block. A forward conditional branch does not (its taken path is a
  * side exit) until the side-exit limit; a backward one does: it is a loop's latch, and the block that
  * starts at its target can then be translated as a loop. */
@@ -475,6 +543,26 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 	}
 }
 
+/* Forward branches in the middle of the block whose target is a later instruction of it (the decoded
+ * pcs only grow: followed branches jump forward): their taken path stays in the block (t->skip_to).
+ * Not while profiling: then they are side exits, whose counts tell whether the block should rather
+ * continue along the taken path (jit_follow_taken; an if-then whose condition is nearly always true
+ * then runs straight through, and the skipped code becomes the side exit). */
+static void find_skips(struct jit_tctx *t)
+{
+	for (unsigned i = 0; i < t->n_insns; i++) {
+		const struct rv_insn *in = &t->insns[i];
+		t->skip_to[i] = -1;
+		if (t->j->profiling || i + 1 == t->n_insns || !(rv_op_flags(in->op) & RV_OPF_BRANCH) ||
+		    t->follow[i] || in->imm <= 0)
+			continue;
+		uint64_t target = t->pcs[i] + (uint64_t)in->imm;
+		for (unsigned k = i + 1; k < t->n_insns && t->pcs[k] <= target; k++)
+			if (t->pcs[k] == target)
+				t->skip_to[i] = (int8_t)k;
+	}
+}
+
 static struct jit_block *block_alloc(struct rv_jit *j, uint64_t pc)
 {
 	struct jit_block *blk = jit_arena_alloc(&j->arena, sizeof(*blk));
@@ -496,6 +584,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	struct jit_tctx *t = j->tctx;
 	memset(t, 0, offsetof(struct jit_tctx, cold));
 	t->n_sites = 0;
+	t->access_disp = 0;
 	t->j = j;
 	t->cpu = cpu;
 	t->max_insns = max_insns;
@@ -508,6 +597,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		*exit = RV_EXIT_FAULT; /* rv_mem_fetch set fault_addr/fault_kind */
 		return NULL;
 	}
+	find_skips(t);
 	const struct rv_insn *last = &t->insns[t->n_insns - 1];
 	t->loop = ((rv_op_flags(last->op) & RV_OPF_BRANCH) || last->op == RV_OP_JAL) &&
 	          t->pcs[t->n_insns - 1] + (uint64_t)last->imm == pc;
@@ -590,15 +680,24 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		t->pc = t->pcs[i];
 		t->in = in;
 		uint32_t start = (uint32_t)(t->buf.p - blk->host_rw);
-		ended = translate_insn(t, in, i + 1 == t->n_insns);
-		if (blk->spans) {
-			struct jit_insn_span *s = &blk->spans[blk->n_insns];
-			s->pc = t->pc;
-			s->insn = *in;
-			s->host_start = start;
-			s->host_end = (uint32_t)(t->buf.p - blk->host_rw);
+		t->insn_host[i] = x86_here(&t->buf);
+		unsigned n = 1;
+		if (translate_pair(t, i)) {
+			n = 2; /* the second one's code is empty (for --dump-jit) */
+			j->stats.fused_pairs++;
+		} else
+			ended = translate_insn(t, in, i + 1 == t->n_insns);
+		for (unsigned k = 0; k < n; k++) {
+			if (blk->spans) {
+				struct jit_insn_span *s = &blk->spans[blk->n_insns];
+				s->pc = t->pcs[i + k];
+				s->insn = t->insns[i + k];
+				s->host_start = k ? (uint32_t)(t->buf.p - blk->host_rw) : start;
+				s->host_end = (uint32_t)(t->buf.p - blk->host_rw);
+			}
+			blk->n_insns++;
 		}
-		blk->n_insns++;
+		i += n - 1;
 	}
 	uint64_t end = t->pcs[t->n_insns - 1] + t->insns[t->n_insns - 1].len;
 	if (!ended) {
@@ -612,6 +711,13 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		if (t->pcs[i] + t->insns[i].len > blk->end_pc)
 			blk->end_pc = t->pcs[i] + t->insns[i].len;
 	blk->main_len = (uint32_t)(t->buf.p - blk->host_rw);
+	for (unsigned i = 0; i < t->n_skips && !t->buf.overflow; i++) {
+		if (!t->insn_host[t->skips[i]
+		                      .to]) /* not translated: the block ended before it (not expected) */
+			t->buf.overflow = true;
+		else
+			x86_patch_rel32(t->buf.exec_delta, t->skips[i].field, t->insn_host[t->skips[i].to]);
+	}
 	for (unsigned i = 0; i < t->n_cold; i++)
 		emit_cold(t, &t->cold[i]);
 	if (t->buf.overflow) {

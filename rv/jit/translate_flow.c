@@ -106,7 +106,9 @@ void jit_emit_interrupt_check(struct jit_tctx *t, uint64_t resume_pc, unsigned n
 }
 
 /* A conditional branch that does not end the block: the taken path is a side exit through a cold stub
- * (which leaves the register view), the fall-through path continues in the block. */
+ * (which leaves the register view), the fall-through path continues in the block; or, when the target
+ * is a later instruction of the block (an if-then), a jump there (the block's register view is the same
+ * at every instruction of its main path). */
 void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 {
 	struct x86_buf *b = &t->buf;
@@ -120,7 +122,27 @@ void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 		x86_test_rr(b, true, ra, ra);
 	else
 		jit_alu_opnd(t, X86_CMP, true, ra, c);
-	bool follow = t->follow[in - t->insns];
+	unsigned index = (unsigned)(in - t->insns);
+	int skip_to = t->skip_to[index];
+	if (skip_to >= 0) {
+		/* the target is a later instruction of this block: jump there, staying in the view */
+		unsigned skipped = (unsigned)skip_to - index - 1;
+		uint8_t *field = x86_jcc32(b, branch_cc(in->op), x86_here(b));
+		t->j->stats.inner_branches++;
+		if ((t->j->opt.stats || t->j->sys) && skipped) {
+			struct jit_cold *c = jit_add_cold(t, COLD_SKIP, field);
+			c->skip_to = (uint8_t)skip_to;
+			c->op = (uint16_t)skipped; /* counted at entry, not run */
+		} else if (t->n_skips < JIT_BLOCK_MAX_SIDE_EXITS) {
+			t->skips[t->n_skips].field = field;
+			t->skips[t->n_skips++].to = (uint8_t)skip_to;
+		} else {
+			t->buf.overflow =
+			    true; /* cannot happen: one per forward branch; fail the block safely */
+		}
+		return;
+	}
+	bool follow = t->follow[index];
 	enum x86_cc cc = follow ? x86_cc_invert(branch_cc(in->op)) : branch_cc(in->op);
 	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, cc, x86_here(b)));
 	side->pc = follow ? t->pc + in->len : t->pc + (uint64_t)in->imm;
@@ -132,21 +154,21 @@ void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 void jit_emit_indirect_jump(struct jit_tctx *t)
 {
 	struct x86_buf *b = &t->buf;
-	/* entry = jump_cache[(pc >> 1) & (SIZE-1)], 16 bytes each: byte offset (pc << 3) & ((SIZE-1) << 4) */
+	/* entry = jump_cache[(pc >> 1) & (SIZE-1)], 16 bytes each: at byte offset (pc & ((SIZE-1) << 1)) * 8,
+	 * the scale of the addressing mode */
 	x86_mov_rr(b, false, X86_RDX, X86_RAX);
-	x86_shift_ri(b, X86_SHL, false, X86_RDX, 3);
-	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)(t->j->jump_cache_mask << 4));
+	x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)(t->j->jump_cache_mask << 1));
 	x86_mov_ri(b, JIT_TMP3, (uint64_t)(uintptr_t)t->j->jump_cache);
 	if (t->b->fp_off) {
 		/* the tag of blocks with FP off has bit 0 set (jit_jump_tag) */
 		x86_lea(b, true, JIT_TMP1, x86_mem_bd(X86_RAX, 1));
-		x86_alu_rm(b, X86_CMP, true, JIT_TMP1, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+		x86_alu_rm(b, X86_CMP, true, JIT_TMP1, x86_mem_bis(JIT_TMP3, X86_RDX, 8, 0));
 	} else {
-		x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 0));
+		x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_bis(JIT_TMP3, X86_RDX, 8, 0));
 	}
 	uint8_t *miss = x86_jcc32(b, X86_CC_NE, x86_here(b));
 	jit_add_cold(t, COLD_LOOKUP_MISS, miss);
-	x86_jmp_m(b, x86_mem_bis(JIT_TMP3, X86_RDX, 1, 8));
+	x86_jmp_m(b, x86_mem_bis(JIT_TMP3, X86_RDX, 8, 8));
 }
 
 void jit_translate_jalr(struct jit_tctx *t, const struct rv_insn *in)

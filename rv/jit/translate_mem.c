@@ -2,7 +2,11 @@
  *
  * - flat memory (user mode): one compare of the address with cpu->mem_limit, then the access at
  *   [mem_base + address]; pages the guest may not touch fault on the host and are recovered precisely
- *   (fault.c), so every access records its site.
+ *   (fault.c), so every access records its site. A positive offset is folded into the access
+ *   ([mem_base + rs1 + offset]) and rs1 alone is compared: an address that passes the check but
+ *   reaches past mem_limit lands in the guard gap after it (RV_MEM_GUARD, far larger than any offset)
+ *   and faults there; rs1 at or above the limit goes to the interpreter helper (a fault, or an address
+ *   that wraps around 2^64 to a valid one).
  * - system mode: the software TLB (rv/mem/tlb.h) checked inline. r15 holds cpu->dtlb for the whole run;
  *   the entry is found from the address's page number, its tag compared with the page of the access's
  *   last byte (which also sends accesses crossing a page to the slow path), then the access goes to
@@ -20,6 +24,7 @@ void jit_record_site(struct jit_tctx *t, enum x86_gpr addr_reg, unsigned fault_k
 	struct jit_mem_site *s = &t->sites[t->n_sites++];
 	s->host_off = (uint32_t)(t->buf.p - t->b->host_rw);
 	s->addr_reg = (uint8_t)addr_reg;
+	s->disp = (int16_t)t->access_disp;
 	s->kind = (uint8_t)fault_kind;
 	s->size = (uint8_t)size;
 	s->insn_off = (uint16_t)(t->pc - t->b->pc);
@@ -54,13 +59,35 @@ enum x86_gpr jit_emit_address(struct jit_tctx *t, unsigned rs1, int64_t imm, uns
 	return a;
 }
 
-static void flat_load(struct jit_tctx *t, const struct rv_insn *in)
+/* Flat memory: the host register with the access's base address and, in t->access_disp, the offset the
+ * access adds itself. A positive offset from a register is folded (see the top of this file): then
+ * *slow is the cold stub that runs the instruction in the interpreter when the register is at or above
+ * mem_limit, to resume after the access (the caller sets its resume address). */
+static enum x86_gpr flat_address(struct jit_tctx *t, const struct rv_insn *in, unsigned fault_kind,
+                                 struct jit_cold **slow)
+{
+	struct x86_buf *b = &t->buf;
+	struct jit_opnd base = jit_gpr(t, in->rs1);
+	*slow = NULL;
+	t->access_disp = 0;
+	if (in->imm <= 0 || base.kind == OPND_IMM)
+		return jit_emit_address(t, in->rs1, in->imm, fault_kind);
+	enum x86_gpr a = base.kind == OPND_REG ? base.reg : JIT_TMP0;
+	if (base.kind == OPND_MEM)
+		x86_load(b, 8, false, a, base.mem);
+	x86_alu_rm(b, X86_CMP, true, a, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(mem_limit)));
+	*slow = jit_add_cold(t, COLD_HELPER, x86_jcc32(b, X86_CC_AE, x86_here(b)));
+	(*slow)->insn = *in;
+	t->access_disp = (int32_t)in->imm;
+	return a;
+}
+
+static void flat_load_access(struct jit_tctx *t, const struct rv_insn *in, enum x86_gpr a)
 {
 	struct x86_buf *b = &t->buf;
 	unsigned size = rv_op_mem_size(in->op);
 	bool sign = (rv_op_flags(in->op) & RV_OPF_SIGNED) != 0;
-	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_LOAD);
-	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
+	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, t->access_disp);
 	if (in->op == RV_OP_FLD && jit_fp_xmm(t, in->rd) >= 0) {
 		jit_record_site(t, a, RV_FAULT_LOAD, size);
 		x86_sse_load(b, true, jit_fp_xmm(t, in->rd), m);
@@ -82,12 +109,21 @@ static void flat_load(struct jit_tctx *t, const struct rv_insn *in)
 	jit_store_gpr(t, in->rd, d);
 }
 
-static void flat_store(struct jit_tctx *t, const struct rv_insn *in)
+static void flat_load(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct jit_cold *slow;
+	enum x86_gpr a = flat_address(t, in, RV_FAULT_LOAD, &slow);
+	flat_load_access(t, in, a);
+	if (slow)
+		slow->resume = x86_here(&t->buf);
+	t->access_disp = 0;
+}
+
+static void flat_store_access(struct jit_tctx *t, const struct rv_insn *in, enum x86_gpr a)
 {
 	struct x86_buf *b = &t->buf;
 	unsigned size = rv_op_mem_size(in->op);
-	enum x86_gpr a = jit_emit_address(t, in->rs1, in->imm, RV_FAULT_STORE);
-	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, 0);
+	struct x86_mem m = x86_mem_bis(JIT_REG_MEM, a, 1, t->access_disp);
 	enum x86_gpr v;
 	if ((in->op == RV_OP_FSD || in->op == RV_OP_FSW) && jit_fp_xmm(t, in->rs2) >= 0) {
 		jit_record_site(t, a, RV_FAULT_STORE, size);
@@ -109,6 +145,16 @@ static void flat_store(struct jit_tctx *t, const struct rv_insn *in)
 	}
 	jit_record_site(t, a, RV_FAULT_STORE, size);
 	x86_store(b, size, m, v);
+}
+
+static void flat_store(struct jit_tctx *t, const struct rv_insn *in)
+{
+	struct jit_cold *slow;
+	enum x86_gpr a = flat_address(t, in, RV_FAULT_STORE, &slow);
+	flat_store_access(t, in, a);
+	if (slow)
+		slow->resume = x86_here(&t->buf);
+	t->access_disp = 0;
 }
 
 /* ---- system mode ---- */

@@ -25,6 +25,7 @@ struct rv_options {
 	bool bare;      /* --bare: no OS; stop at ebreak or return */
 	bool strace;    /* --strace: one line per syscall on stderr */
 	bool stats;     /* --stats */
+	bool perf_map;  /* --perf-map: /tmp/perf-PID.map names translated blocks for Linux perf */
 	/* The parent is a guest program (a fork child, or karasu-rv re-run by a guest execve): a guest
 	 * killed by a signal dies of the real host signal, so the parent's wait sees WIFSIGNALED. The
 	 * top-level karasu-rv instead prints the shell's message and exits 128 + N. */
@@ -57,6 +58,11 @@ struct rv_process {
 	struct rv_thread *threads; /* the live guest threads of this process */
 
 	uint64_t syscall_count, insn_count_exited; /* --stats */
+	/* --perf-map: the map file of the process it was opened by (a fork child opens its own) and the
+	 * program's function symbols (NULL: stripped) */
+	FILE *perf_map;
+	long perf_map_pid;
+	struct jit_perf_symbols *perf_symbols;
 };
 
 /* One guest thread = one host thread. */

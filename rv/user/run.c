@@ -11,6 +11,7 @@
 
 #include "rv/interp/interp.h"
 #include "rv/jit/jit.h"
+#include "rv/jit/perfmap.h"
 #include "rv/user/runtime.h"
 #include "rv/user/signal.h"
 #include "rv/user/syscall.h"
@@ -23,6 +24,7 @@
 #pragma weak rv_jit_print_stats
 #pragma weak rv_jit_recover_fault
 #pragma weak rv_jit_owns_host_pc
+#pragma weak jit_perf_map_open
 
 _Thread_local struct rv_thread *rv_current_thread;
 struct rv_reexec rv_reexec_info;
@@ -311,11 +313,30 @@ static bool code_page_use(void *ctx, uint64_t addr)
 	return rv_mem_code_page_use(ctx, addr);
 }
 
+/* --perf-map: the map of this process (a fork child gets its own /tmp/perf-PID.map: its code cache is
+ * not the parent's). NULL if it cannot be written (said once). */
+static FILE *perf_map_of_this_process(struct rv_process *p)
+{
+	long pid = (long)getpid();
+	if (!p->opt.perf_map || p->perf_map_pid == pid || !jit_perf_map_open)
+		return p->perf_map;
+	char err[256];
+	if (p->perf_map)
+		fclose(p->perf_map);
+	p->perf_map = jit_perf_map_open(pid, err, sizeof(err));
+	p->perf_map_pid = pid;
+	if (!p->perf_map)
+		fprintf(stderr, "karasu-rv: --perf-map: %s\n", err);
+	return p->perf_map;
+}
+
 static struct rv_jit *new_engine(struct rv_process *p)
 {
 	if (p->opt.interp || !rv_jit_create || !rv_jit_run)
 		return NULL;
 	struct rv_jit_options o = {.dump = p->opt.dump_jit ? stderr : NULL,
+	                           .perf_map = perf_map_of_this_process(p),
+	                           .perf_symbols = p->perf_symbols,
 	                           .stats = p->opt.stats,
 	                           .code_page_use = code_page_use,
 	                           .code_page_ctx = &p->mem};

@@ -6,7 +6,7 @@
  * On a mismatch it prints the seed, the program (disassembled), the shortest prefix of the program that
  * still differs and the differing state, and exits 1. Output is TAP with --tap (one line per run).
  *
- *   rv_fuzz [--seed N] [--iterations N | --seconds N] [--length N] [--ext I,M,A,F,D,C,CSR,BRANCH,FAULT|all]
+ *   rv_fuzz [--seed N] [--iterations N | --seconds N] [--length N] [--ext I,M,A,F,D,C,CSR,BRANCH,FAULT,ZBA,ZBB,ZBS,ZICOND,B|all]
  *           [--fresh-jit] [--tap NAME] [--stats] [--verbose]
  */
 #include <errno.h>
@@ -300,8 +300,9 @@ static void usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: rv_fuzz [--seed N] [--iterations N | --seconds N] [--length N]\n"
-	    "               [--ext I,M,A,F,D,C,CSR,BRANCH,FAULT|all] [--fresh-jit] [--tap NAME] [--stats]\n"
-	    "               [--verbose]\n"
+	    "               [--ext I,M,A,F,D,C,CSR,BRANCH,FAULT,ZBA,ZBB,ZBS,ZICOND,B|all] [--fresh-jit]\n"
+	    "               [--tap NAME] [--stats] [--verbose]\n"
+	    "  --ext LIST  instruction classes, comma-separated (B = ZBA,ZBB,ZBS; all = every class)\n"
 	    "Runs random RV64GC programs with the karasu-rv translator and the interpreter and compares the\n"
 	    "final states. Exit status: 0 all equal, 1 a difference, 2 usage/setup error.\n");
 }

@@ -37,7 +37,7 @@ if [ ! -x "$RV_FUZZ" ]; then
 fi
 
 seed=1000
-for classes in I M A F D C BRANCH FAULT CSR I,M,A,F,D,C,BRANCH,FAULT all; do
+for classes in I M A F D C BRANCH FAULT CSR I,M,A,F,D,C,BRANCH,FAULT all B,ZICOND,BRANCH; do
 	seed=$((seed + 1))
 	log=$LOG_DIR/$(echo "$classes" | tr ',' '-').log
 	run_timeout 300 "$log" "$RV_FUZZ" --seed "$seed" --iterations "$ITERATIONS" --length 48 --ext "$classes"
@@ -48,6 +48,30 @@ for classes in I M A F D C BRANCH FAULT CSR I,M,A,F,D,C,BRANCH,FAULT all; do
 		TAIL_LINES=80 tap_fail "fuzz $classes (seed $seed): status $rc, JIT and interpreter differ" "$log"
 	fi
 done
+
+# The bit-manipulation classes again with the translator's baseline x86-64 sequences (no BMI1/BMI2/LZCNT/
+# POPCNT), which a host that has those extensions would otherwise never run.
+log=$LOG_DIR/baseline-x86.log
+KARASU_RV_JIT_BASELINE_X86=1 run_timeout 300 "$log" "$RV_FUZZ" --seed 1500 --iterations "$ITERATIONS" --length 48 \
+	--ext B,ZICOND,BRANCH
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	tap_ok "fuzz B,ZICOND,BRANCH with baseline x86-64: $(tail -n 1 "$log" | sed 's/^rv_fuzz: //')"
+else
+	TAIL_LINES=80 tap_fail "fuzz B,ZICOND,BRANCH with baseline x86-64 (seed 1500): status $rc" "$log"
+fi
+
+# Without the profile (as in system mode): short programs otherwise never leave the profiling phase, and
+# inner forward branches are only made once it is over.
+log=$LOG_DIR/fixed-map.log
+KARASU_RV_JIT_FIXED_MAP=1 run_timeout 300 "$log" "$RV_FUZZ" --seed 1600 --iterations "$ITERATIONS" --length 48 \
+	--ext all
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	tap_ok "fuzz all without the profile: $(tail -n 1 "$log" | sed 's/^rv_fuzz: //')"
+else
+	TAIL_LINES=80 tap_fail "fuzz all without the profile (seed 1600): status $rc" "$log"
+fi
 
 # The same with AddressSanitizer/UBSan builds of the translator, interpreter and decoder.
 log=$LOG_DIR/asan.log
