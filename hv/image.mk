@@ -2,7 +2,8 @@
 # into $(BUILD)/cache), the guest initramfs, the U-Boot environment flash, the boot disk, and `make run`.
 #   make hv-payload          everything a run needs (hv.bin, Image, initrd.gz, hvtest, U-Boot env)
 #   make hv-disk [CONFIG=]   $(BUILD)/hvimg/disk.img for CONFIG, for running QEMU by hand
-#   make run [CONFIG=] [GUEST_CMD='...']   boot karasu-hv under QEMU (interactive without GUEST_CMD)
+#   make run [CONFIG=] [GUEST_CMD='...'] [GIC=2|3]   boot karasu-hv under QEMU (interactive without GUEST_CMD;
+#                            GIC: the machine's GIC version, default 3 or $KARASU_HV_GIC)
 CONFIG ?= configs/karasu.cfg
 GUEST_DIR := $(BUILD)/guest
 GUEST_FETCHED := $(GUEST_DIR)/.fetched
@@ -40,7 +41,8 @@ $(HV_DISK): $(HV_PAYLOAD) $(CONFIG) scripts/mkdisk scripts/mkguestdisk FORCE
 hv-disk: $(HV_DISK)
 
 run: hv-payload
-	$(Q)BUILD=$(BUILD) scripts/run-hv --no-build --config "$(CONFIG)" $${GUEST_CMD:+--cmd "$$GUEST_CMD"}
+	$(Q)BUILD=$(BUILD) scripts/run-hv --no-build --config "$(CONFIG)" $(if $(GIC),--gic $(GIC)) \
+		$${GUEST_CMD:+--cmd "$$GUEST_CMD"}
 
 INTEGRATION_DEPS += $(HV_PAYLOAD)
 

@@ -36,6 +36,9 @@
  *                                      in "synic.irq" (arch); the interrupt plumbing is <arch>/synic_irq.c
  *     bench                shared      hvtest.mode=bench: the round-trip time of a hypercall (bench.c), printed
  *                                      as HVTEST-BENCH lines for bench/hypercall
+ *     random               shared      hvtest.mode=random: hvtest.calls= random hypercalls, every result,
+ *                                      register and watched memory page checked (random.h)
+ *     heartbeat            shared      hvtest.mode=heartbeat: the witness of the random run (heartbeat.c)
  *     hostile_gpa          shared      hostile hypercall GPAs (cases_hostile_gpa.c); the GPAs of the guest's
  *                                      own devices ("hostile_gpa.devices", from <arch>/hostile_gpa.c) and
  *                                      karasu-hv's image address ("hostile_gpa.image", arm64 only) are arch
@@ -80,7 +83,8 @@ struct hvtest_platform {
 	char name[32];               /* karasu.name= from /chosen/bootargs, else "hvtest" */
 	/* hvtest.mode= from /chosen/bootargs: "" runs the standard cases; "hostile" the hostile cases; "act:NAME"
 	 * one action that ends the guest (<arch>/cases_hostile_terminal.c); "synic", "synic-send", "synic-recv"
-	 * the SynIC cases (cases_synic.c); "arch" and "hostile-arch" only the architecture's groups of the
+	 * the SynIC cases (cases_synic.c); "random" random hypercalls (random.c); "heartbeat" a witness that
+	 * prints numbered lines (heartbeat.c); "arch" and "hostile-arch" only the architecture's groups of the
 	 * standard and the hostile run (no hypercalls: they also run without karasu, e.g. on QEMU, as the
 	 * reference for the architecture's expected values). */
 	char mode[32];
@@ -120,6 +124,13 @@ enum case_scope {
 void case_group(const char *name, enum case_scope scope);
 /* hvtest.mode=bench: hypercall round-trip times (bench.c). */
 void bench_hypercalls(void);
+/* hvtest.mode=random: random hypercalls, each checked (random.c); hvtest.calls=N, hvtest.seed=S. */
+void random_hypercalls(const void *dtb);
+/* hvtest.mode=heartbeat: a numbered line every hvtest.beat_ms (250) with a hypercall and a check of the
+ * guest's own image, hvtest.beats times (0: for ever) -- the witness next to a hostile guest (heartbeat.c). */
+void heartbeat(const void *dtb);
+/* The number of "KEY" (e.g. "hvtest.calls=") in /chosen/bootargs: false if absent or malformed (bootarg.c). */
+bool bootarg_u64(const void *dtb, const char *key, uint64_t *out);
 void check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_eq(const char *what, uint64_t got, uint64_t want);
 unsigned cases_failed(void);

@@ -71,6 +71,10 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 		arch_hostile_cases();
 	} else if (!k_strcmp(plat.mode, "bench")) {
 		bench_hypercalls();
+	} else if (!k_strcmp(plat.mode, "random")) {
+		random_hypercalls(dtb); /* random.c; reads hvtest.calls=, hvtest.seed= from the DTB */
+	} else if (!k_strcmp(plat.mode, "heartbeat")) {
+		heartbeat(dtb); /* the witness of a random run: heartbeat.c */
 	} else {
 		standard_cases(dtb);
 	}

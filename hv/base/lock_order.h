@@ -14,8 +14,9 @@
  *   MEMORY        the page allocator logs a bad free (console)
  *   VGIC          delivery pushes into a vCPU's list-register queue
  *   LR_QUEUE      leaf of the interrupt path
- *   CONSOLE       the multiplexer writes to the UART
- *   LOG_OUTPUT    raw UART output before the console exists: always the innermost
+ *   CONSOLE       the multiplexer queues its output (core/console_port.c)
+ *   LOG_OUTPUT    raw UART output: before the console exists, and the console's queue being written out
+ *                 (taken with spin_trylock there, also from under the vPL011 lock): always the innermost
  *
  * Kicking another PE (an SGI) and anything else that touches GIC registers happens with no lock held (see
  * docs/hv-internals.md): on QEMU each such access takes the emulator's global lock. */

@@ -85,6 +85,22 @@ static inline void spin_lock(struct spinlock *l)
 		spin_pause();
 }
 
+/* Takes the lock only if it is free now (no ticket waits): true if taken. For work that another PE, the holder,
+ * will do anyway (draining a queue), so that nobody waits for it. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	if (!__atomic_load_n(&spin_locking_enabled, __ATOMIC_RELAXED))
+		return true;
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint32_t free_ticket = owner;
+	/* Free means no ticket handed out beyond the one being served: take that ticket. */
+	if (!__atomic_compare_exchange_n(&l->next, &free_ticket, owner + 1, false, __ATOMIC_SEQ_CST,
+	                                 __ATOMIC_RELAXED))
+		return false;
+	lock_order_acquire(l->lock_class);
+	return true;
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	if (!__atomic_load_n(&spin_locking_enabled, __ATOMIC_RELAXED))

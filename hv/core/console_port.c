@@ -33,10 +33,79 @@ static struct {
 	uint32_t poweroff_mask;
 } deferred;
 
+/* The console's output is queued in a ring under the console lock and written to the UART after it is
+ * released, by one PE at a time: whichever holds the output lock writes what every PE queued, and a PE that
+ * finds it taken leaves its text to the holder instead of waiting. Writing a line costs two UART register
+ * accesses per byte, and under QEMU each takes the emulator's global lock: while the UART was written under the
+ * console lock, every vCPU that printed or took the console tick spun behind it, and with more vCPU threads than
+ * host CPUs those spinners starved the writer (a guest next to noisy neighbours took 55 s instead of 1-3 s). */
+#define OUT_RING_BYTES 16384u /* a power of two */
+static char out_ring[OUT_RING_BYTES];
+static uint32_t out_head; /* bytes queued, ever (written under the console lock) */
+static uint32_t out_tail; /* bytes written out, ever (written under out_lock) */
+static struct spinlock out_lock = SPINLOCK_INIT(LOCK_CLASS_LOG_OUTPUT);
+
+/* Writes out what is queued; call with out_lock held. */
+static void write_queued(void)
+{
+	for (;;) {
+		uint32_t head = __atomic_load_n(&out_head, __ATOMIC_ACQUIRE);
+		uint32_t tail = out_tail;
+		if (head == tail)
+			return;
+		uint32_t at = tail % OUT_RING_BYTES;
+		uint32_t n = head - tail;
+		if (n > OUT_RING_BYTES - at)
+			n = OUT_RING_BYTES - at; /* up to the end of the ring; the rest on the next turn */
+		log_write_raw(out_ring + at, n);
+		__atomic_store_n(&out_tail, tail + n, __ATOMIC_RELEASE);
+	}
+}
+
+/* After the console lock is released: writes the queue out unless another PE is doing so. The holder looks at
+ * the queue again after releasing out_lock, and a PE that queued text looks at out_lock after queueing it (both
+ * with a full barrier in between): one of the two always sees the other, so no text is left behind. */
+static void drain_output(void)
+{
+	for (;;) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&out_head, __ATOMIC_ACQUIRE) ==
+		    __atomic_load_n(&out_tail, __ATOMIC_ACQUIRE))
+			return;
+		if (!spin_trylock(&out_lock))
+			return; /* its holder writes our text too */
+		write_queued();
+		spin_unlock(&out_lock);
+	}
+}
+
+void console_port_flush(void)
+{
+	spin_lock(&out_lock);
+	write_queued();
+	spin_unlock(&out_lock);
+}
+
+/* Under the console lock. A full ring is written out here, in order, before more is queued (it holds 16 KiB:
+ * only a console flood, while another PE writes, gets here). */
 static void hook_write(void *ctx, const char *text, size_t len)
 {
 	(void)ctx;
-	log_write_raw(text, len);
+	while (len > 0) {
+		uint32_t used = out_head - __atomic_load_n(&out_tail, __ATOMIC_ACQUIRE);
+		if (used == OUT_RING_BYTES) {
+			console_port_flush();
+			continue;
+		}
+		uint32_t n = OUT_RING_BYTES - used;
+		if (n > len)
+			n = (uint32_t)len;
+		for (uint32_t i = 0; i < n; i++)
+			out_ring[(out_head + i) % OUT_RING_BYTES] = text[i];
+		__atomic_store_n(&out_head, out_head + n, __ATOMIC_RELEASE);
+		text += n;
+		len -= n;
+	}
 }
 
 static void hook_guest_input(void *ctx, unsigned guest, char c)
@@ -96,6 +165,13 @@ static const char *hook_poweroff(void *ctx, unsigned guest)
 	return NULL;
 }
 
+static uint64_t ticks_to_us(uint64_t ticks, uint64_t freq)
+{
+	return freq ? ticks * 1000000u / freq : 0;
+}
+
+/* One line per vCPU: its exits by reason, and the time karasu spent handling them (el2_us, split by cause:
+ * what the guest lost to the hypervisor). */
 static void print_stats_locked(const struct partition *p)
 {
 	uint64_t freq = cpu_counter_freq();
@@ -103,14 +179,17 @@ static void print_stats_locked(const struct partition *p)
 	for (unsigned c = 0; c < p->nvcpus; c++) {
 		const struct vcpu *v = &p->vcpus[c];
 		const struct vcpu_stats *s = &v->stats;
-		uint64_t sync = 0;
+		uint64_t sync = 0, el2 = 0;
 		for (unsigned ec = 0; ec < EC_COUNT; ec++)
 			sync += s->exits_by_ec[ec];
+		for (unsigned k = 0; k < EL2_TIME_CLASSES; k++)
+			el2 += s->el2_ticks[k];
 		console_mux_printf(
 		    &con,
 		    "karasu: stats %s/%u pe=%u uptime_ms=%llu exits=%llu irq=%llu dabt=%llu mmio=%llu "
 		    "hvc=%llu smc=%llu sysreg=%llu wfx=%llu psci=%llu hypercalls=%llu sgi=%llu timer=%llu "
-		    "injected=%llu maint=%llu kicks=%llu\n",
+		    "injected=%llu maint=%llu kicks=%llu el2_us=%llu dabt_us=%llu irq_us=%llu sysreg_us=%llu "
+		    "call_us=%llu\n",
 		    p->name, c, v->pe, (unsigned long long)uptime_ms,
 		    (unsigned long long)(sync + s->irq_exits), (unsigned long long)s->irq_exits,
 		    (unsigned long long)s->exits_by_ec[EC_DABT_LOWER], (unsigned long long)s->mmio,
@@ -120,7 +199,11 @@ static void print_stats_locked(const struct partition *p)
 		    (unsigned long long)s->psci, (unsigned long long)s->hypercalls,
 		    (unsigned long long)s->sgis_sent, (unsigned long long)s->timer_irqs,
 		    (unsigned long long)v->lrq.injected, (unsigned long long)s->maintenance,
-		    (unsigned long long)s->kicks);
+		    (unsigned long long)s->kicks, (unsigned long long)ticks_to_us(el2, freq),
+		    (unsigned long long)ticks_to_us(s->el2_ticks[EL2_TIME_DABT], freq),
+		    (unsigned long long)ticks_to_us(s->el2_ticks[EL2_TIME_IRQ], freq),
+		    (unsigned long long)ticks_to_us(s->el2_ticks[EL2_TIME_SYSREG], freq),
+		    (unsigned long long)ticks_to_us(s->el2_ticks[EL2_TIME_CALL], freq));
 	}
 }
 
@@ -148,6 +231,7 @@ static void lock(void)
 static void unlock(void)
 {
 	spin_unlock(&con_lock);
+	drain_output();
 }
 
 /* Releases the console lock, then carries out what the hooks queued (input path only). */
@@ -162,6 +246,7 @@ static void unlock_and_run_deferred(void)
 	deferred.ninput = 0;
 	deferred.boot_mask = deferred.poweroff_mask = 0;
 	spin_unlock(&con_lock);
+	drain_output();
 
 	for (unsigned i = 0; i < n; i++) {
 		struct partition *p = input_guest[i] < npartitions ? partitions[input_guest[i]] : NULL;

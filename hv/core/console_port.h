@@ -20,6 +20,9 @@ void console_port_guest_putc(unsigned guest, char c);
 /* Hypervisor tick: writes partial guest lines that waited longer than the flush delay. Returns whether
  * some are still waiting (then tick again). */
 bool console_port_poll(void);
+/* Writes out everything the console has queued for the UART, waiting for a PE that is writing it (before the
+ * machine is switched off). */
+void console_port_flush(void);
 /* One "karasu: stats GUEST/N key=value ..." line per vCPU of p (through the console). */
 void console_port_print_stats(const struct partition *p);
 

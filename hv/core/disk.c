@@ -3,6 +3,7 @@
 
 #include "hv/base/log.h"
 #include "hv/base/spinlock.h"
+#include "hv/core/pe.h"
 #include "hv/drivers/virtio_blk.h"
 #include "lib/fmt.h"
 #include "lib/mem.h"
@@ -107,6 +108,7 @@ int disk_init(const struct fdt *fdt)
 		hv_log("boot disk: virtio-mmio@%#llx: %s", (unsigned long long)base, vblk_strerror(err));
 		return DISK_ERR_DEVICE;
 	}
+	vblk_set_wait_hook(&boot_dev, pe_pause);
 	struct fat32_blockdev bd = {.ctx = &boot_dev, .read_sectors = dev_read, .write_sectors = dev_write};
 	last_vblk_error = VBLK_OK;
 	err = fat32_mount_partition(&volume, &bd, BOOT_PARTITION);

@@ -2,6 +2,7 @@
  * naming the guest, the vCPU and the syndrome. */
 #include "hv/core/exits.h"
 
+#include "hv/arch/arm64/cpu.h"
 #include "hv/arch/arm64/guest_abort.h"
 #include "hv/arch/arm64/traps.h"
 #include "hv/base/log.h"
@@ -114,18 +115,34 @@ static struct vcpu *current_or_panic(struct trap_frame *f)
 	return v;
 }
 
+static enum vcpu_el2_time time_class(enum guest_exit_kind kind)
+{
+	switch (kind) {
+	case GUEST_EXIT_DATA_ABORT: return EL2_TIME_DABT;
+	case GUEST_EXIT_SYSREG: return EL2_TIME_SYSREG;
+	case GUEST_EXIT_HVC:
+	case GUEST_EXIT_SMC: return EL2_TIME_CALL;
+	default: return EL2_TIME_OTHER;
+	}
+}
+
+/* Two counter reads per exit measure what each kind of exit costs the guest (the stats line, bench-hv). An exit
+ * that does not return to the guest (it stopped) is not counted. */
 static void on_guest_exit(struct trap_frame *f, const struct guest_exit *e)
 {
+	uint64_t t0 = cpu_counter();
 	struct vcpu *v = current_or_panic(f);
 	if (e->synchronous)
 		v->stats.exits_by_ec[e->ec]++;
 	exit_handler h = e->kind < GUEST_EXIT_KINDS ? exit_table[e->kind] : NULL;
 	(h ? h : handle_unknown)(v, f, e);
 	vcpu_before_entry(v);
+	v->stats.el2_ticks[time_class(e->kind)] += cpu_counter() - t0;
 }
 
 static void on_guest_irq(struct trap_frame *f)
 {
+	uint64_t t0 = cpu_counter();
 	struct vcpu *v = current_or_panic(f);
 	/* Release finished list registers first: an LR with the EOI bit keeps the (level) maintenance interrupt
 	 * asserted until it is cleared, and acknowledging it before would only see it again. */
@@ -133,6 +150,7 @@ static void on_guest_irq(struct trap_frame *f)
 	v->stats.irq_exits++;
 	irq_handle_physical();
 	vcpu_before_entry(v);
+	v->stats.el2_ticks[EL2_TIME_IRQ] += cpu_counter() - t0;
 }
 
 static const struct trap_handlers handlers = {

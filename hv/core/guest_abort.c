@@ -82,8 +82,10 @@ static void emulate_decoded(struct vcpu *v, struct trap_frame *f, uint64_t esr, 
 void guest_abort_data(struct vcpu *v, struct trap_frame *f, uint64_t esr, const struct guest_abort_info *a)
 {
 	uint64_t ipa = a->ipa;
-	/* Guest RAM is mapped on first use (ram_scrub.h): this access, or the table walk behind it, runs again. */
-	if (ram_scrub_fault(&v->part->scrub, ipa))
+	/* Guest RAM is mapped on first use (ram_scrub.h): this access, or the table walk behind it, runs again. So
+	 * does one that faulted while another PE was mapping its block and finds the block mapped now (the block
+	 * is marked clean only after its mapping is complete, which may be after this fault was taken). */
+	if (ram_scrub_fault(&v->part->scrub, ipa) || guest_mem_ram_mapped(v->part, ipa))
 		return;
 	const struct mmio_binding *d = mmio_bus_find(&v->part->bus, ipa);
 	if (a->table_walk) {
@@ -129,8 +131,8 @@ void guest_abort_data(struct vcpu *v, struct trap_frame *f, uint64_t esr, const 
 void guest_abort_insn(struct vcpu *v, struct trap_frame *f, uint64_t esr, const struct guest_abort_info *a)
 {
 	uint64_t ipa = a->ipa;
-	if (ram_scrub_fault(&v->part->scrub, ipa))
-		return; /* RAM mapped on first use: fetch again */
+	if (ram_scrub_fault(&v->part->scrub, ipa) || guest_mem_ram_mapped(v->part, ipa))
+		return; /* RAM mapped on first use (here or, just now, by another PE): fetch again */
 	if (abort_log_allowed(v))
 		hv_guest_log(
 		    v,

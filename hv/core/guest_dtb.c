@@ -8,6 +8,9 @@
 #define PHANDLE_APB_PCLK  2u
 #define GICD_DEFAULT_SIZE 0x10000u
 #define GICR_PER_CPU_SIZE 0x20000u
+#define GICV2_DIST_SIZE   0x1000u
+#define GICV2_CPU_SIZE    0x2000u
+#define GICV2_MAX_CPUS    8u
 #define NAME_MAX_LEN      48
 
 /* Propagates the first builder error. */
@@ -68,8 +71,26 @@ static int add_cpus(struct fdt_builder *b, const struct guest_dtb_desc *d)
 	return fdt_builder_end_node(b);
 }
 
+static int add_gicv2(struct fdt_builder *b, const struct guest_dtb_desc *d)
+{
+	uint64_t gicd_size = d->gicd_size ? d->gicd_size : GICV2_DIST_SIZE;
+	uint64_t gicc_size = d->gicc_size ? d->gicc_size : GICV2_CPU_SIZE;
+	const uint64_t regs[4] = {d->gicd_base, gicd_size, d->gicc_base, gicc_size};
+	static const char *const compat[] = {"arm,cortex-a15-gic"};
+	TRY(begin_unit_node(b, "intc", d->gicd_base));
+	TRY(fdt_builder_prop_strings(b, "compatible", compat, 1));
+	TRY(fdt_builder_prop_u32(b, "#interrupt-cells", 3));
+	TRY(fdt_builder_prop_empty(b, "interrupt-controller"));
+	TRY(fdt_builder_prop_u32(b, "#address-cells", 0));
+	TRY(fdt_builder_prop_reg(b, "reg", 2, 2, regs, 2));
+	TRY(fdt_builder_prop_u32(b, "phandle", PHANDLE_GIC));
+	return fdt_builder_end_node(b);
+}
+
 static int add_gic(struct fdt_builder *b, const struct guest_dtb_desc *d)
 {
+	if (d->gic_version == 2)
+		return add_gicv2(b, d);
 	uint64_t gicd_size = d->gicd_size ? d->gicd_size : GICD_DEFAULT_SIZE;
 	uint64_t gicr_size = d->gicr_size ? d->gicr_size : (uint64_t)d->nr_cpus * GICR_PER_CPU_SIZE;
 	const uint64_t regs[4] = {d->gicd_base, gicd_size, d->gicr_base, gicr_size};
@@ -88,7 +109,10 @@ static int add_gic(struct fdt_builder *b, const struct guest_dtb_desc *d)
 
 static int add_timer(struct fdt_builder *b, const struct guest_dtb_desc *d)
 {
-	const uint32_t f = GUEST_DTB_IRQ_LEVEL_HIGH, ppi = GUEST_DTB_IRQ_PPI;
+	uint32_t f = GUEST_DTB_IRQ_LEVEL_HIGH;
+	const uint32_t ppi = GUEST_DTB_IRQ_PPI;
+	if (d->gic_version == 2) /* the timer's PPIs reach every CPU interface */
+		f |= ((1u << d->nr_cpus) - 1u) << GUEST_DTB_IRQ_PPI_CPU_SHIFT;
 	const uint32_t cells[12] = {ppi, GUEST_DTB_TIMER_PPI_SEC_PHYS, f, ppi, GUEST_DTB_TIMER_PPI_PHYS, f,
 	                            ppi, GUEST_DTB_TIMER_PPI_VIRT,     f, ppi, GUEST_DTB_TIMER_PPI_HYP,  f};
 	static const char *const compat[] = {"arm,armv8-timer"};
@@ -194,7 +218,9 @@ int guest_dtb_build(const struct guest_dtb_desc *desc, void *buf, size_t cap, si
 		return FDT_ERR_BADARG;
 	if (desc->nr_cpus == 0 || desc->nr_cpus > GUEST_DTB_MAX_CPUS || desc->mem_size == 0 ||
 	    desc->nr_virtio > GUEST_DTB_MAX_VIRTIO || desc->initrd_end < desc->initrd_start ||
-	    desc->psci_method > GUEST_DTB_PSCI_SMC)
+	    desc->psci_method > GUEST_DTB_PSCI_SMC ||
+	    (desc->gic_version != 0 && desc->gic_version != 2 && desc->gic_version != 3) ||
+	    (desc->gic_version == 2 && desc->nr_cpus > GICV2_MAX_CPUS))
 		return FDT_ERR_BADARG;
 	struct fdt_builder b;
 	TRY(fdt_builder_init(&b, buf, cap));

@@ -3,7 +3,9 @@
  * Nodes: / (#address-cells = #size-cells = 2, compatible "linux,dummy-virt", interrupt-parent = the GIC),
  * /memory@BASE, /cpus/cpu@N (reg = MPIDR affinity, enable-method "psci"), /psci (compatible
  * "arm,psci-1.0","arm,psci-0.2", method "hvc" or "smc"), /intc@GICD (arm,gic-v3: distributor + redistributor
- * region, #interrupt-cells 3), /timer (arm,armv8-timer: PPIs 13, 14, 11, 10 level-high), /apb-pclk (fixed-clock,
+ * region; or for a GICv2 guest arm,cortex-a15-gic: distributor + CPU interface; #interrupt-cells 3), /timer
+ * (arm,armv8-timer: PPIs 13, 14, 11, 10 level-high; on GICv2 with the CPU mask of the arm,gic binding in the
+ * flags' bits [15:8]), /apb-pclk (fixed-clock,
  * for the PL011 driver), /pl011@BASE (arm,pl011 + arm,primecell), /virtio_mmio@BASE (virtio,mmio, edge SPI),
  * /aliases (serial0), /chosen (bootargs, stdout-path, linux,initrd-start/end).
  *
@@ -23,10 +25,12 @@
 #define GUEST_DTB_PL011_CLOCK_HZ 24000000u
 
 /* devicetree interrupt specifier for the GIC (#interrupt-cells = 3): type, number, flags. */
-#define GUEST_DTB_IRQ_SPI         0u
-#define GUEST_DTB_IRQ_PPI         1u
-#define GUEST_DTB_IRQ_EDGE_RISING 1u
-#define GUEST_DTB_IRQ_LEVEL_HIGH  4u
+#define GUEST_DTB_IRQ_SPI           0u
+#define GUEST_DTB_IRQ_PPI           1u
+#define GUEST_DTB_IRQ_EDGE_RISING   1u
+#define GUEST_DTB_IRQ_LEVEL_HIGH    4u
+/* GICv2 PPI flags: bit 8 + n = the interrupt is wired to CPU interface n (arm,gic binding). */
+#define GUEST_DTB_IRQ_PPI_CPU_SHIFT 8u
 
 /* Architected timer PPI numbers (INTID - 16), in the order of the "interrupts" property. */
 #define GUEST_DTB_TIMER_PPI_SEC_PHYS 13u
@@ -51,8 +55,10 @@ struct guest_dtb_desc {
 	const uint64_t *cpu_mpidr;  /* nr_cpus MPIDR values (NULL: Aff0 = index) */
 	const char *cpu_compatible; /* NULL: "arm,armv8" */
 	enum guest_dtb_psci_method psci_method;
-	uint64_t gicd_base, gicd_size; /* size 0: 64 KiB */
-	uint64_t gicr_base, gicr_size; /* size 0: 128 KiB per CPU */
+	unsigned gic_version;          /* 3 (or 0): GICv3; 2: GICv2 */
+	uint64_t gicd_base, gicd_size; /* size 0: 64 KiB (GICv3), 4 KiB (GICv2) */
+	uint64_t gicr_base, gicr_size; /* GICv3; size 0: 128 KiB per CPU */
+	uint64_t gicc_base, gicc_size; /* GICv2; size 0: 8 KiB */
 	uint32_t timer_frequency; /* "clock-frequency" of the timer node; 0 = omit (CNTFRQ_EL0 is used) */
 	bool has_uart;
 	struct guest_dtb_mmio_dev uart; /* vPL011 */
@@ -64,7 +70,7 @@ struct guest_dtb_desc {
 
 /* Writes the blob into buf (cap bytes) and its size to *size. Returns 0 (FDT_OK) or a negative FDT_ERR_*
  * code from lib/fdt.h: FDT_ERR_BADARG for an invalid description (no CPUs, too many, empty memory, initrd end
- * before start), FDT_ERR_NOSPACE when cap is too small (8 KiB is plenty for the maximum description). */
+ * before start, a GIC version other than 0, 2 and 3, a GICv2 with more than 8 CPUs), FDT_ERR_NOSPACE when cap is too small (8 KiB is plenty for the maximum description). */
 int guest_dtb_build(const struct guest_dtb_desc *desc, void *buf, size_t cap, size_t *size);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "hv/arch/arm64/cpu.h"
 #include "hv/arch/arm64/dcache.h"
+#include "hv/arch/arm64/tlb.h"
 #include "hv/base/log.h"
 #include "hv/core/memory.h"
 #include "hv/core/partition.h"
@@ -74,13 +75,12 @@ static void s2_free(void *ctx, void *pages, size_t npages)
 	memory_free_pages(pages, npages);
 }
 
+/* Called when a valid descriptor was removed or changed. RAM is only ever added while vCPUs run (an invalid
+ * entry is never cached, so that needs no maintenance); what is removed is a device page (guest_mem_unmap). */
 static void s2_tlb_invalidate(void *ctx, uint64_t ipa, uint64_t size)
 {
-	(void)ctx;
-	(void)ipa;
-	(void)size;
-	/* Mappings are only ever added while vCPUs run (RAM on first use), and an invalid entry is never cached;
-	 * each vCPU flushes its VMID when it starts. */
+	struct partition *p = ctx;
+	tlb_invalidate_guest_ipa(p->vttbr, ipa, size);
 }
 
 /* The stage-2 IPA/PA size: 40 bits (a 2-level walk down to the 2 MiB blocks: 2 concatenated level-1 tables)
@@ -121,19 +121,23 @@ static int map_ram_block(struct partition *p, uint64_t ipa, uint64_t pa)
 static void scrub_block(void *ctx, unsigned b)
 {
 	struct partition *p = ctx;
+	uint64_t t0 = cpu_counter();
 	/* dcache_scrub_range ends with a DSB: the zeros are in memory before the guest can map the block. */
 	dcache_scrub_range(p->blocks[b], PARTITION_RAM_BLOCK);
+	__atomic_fetch_add(&p->scrub_ticks, cpu_counter() - t0, __ATOMIC_RELAXED);
 }
 
 static void map_block(void *ctx, unsigned b)
 {
 	struct partition *p = ctx;
+	uint64_t t0 = cpu_counter();
 	/* Blocks are mapped from several PEs at once; the table pages they share are created under the lock. No TLB
 	 * maintenance: an invalid entry is never cached. */
 	spin_lock(&p->s2_lock);
 	int err = map_ram_block(p, p->ram_ipa + (uint64_t)b * PARTITION_RAM_BLOCK,
 	                        (uint64_t)(uintptr_t)p->blocks[b]);
 	spin_unlock(&p->s2_lock);
+	__atomic_fetch_add(&p->map_ticks, cpu_counter() - t0, __ATOMIC_RELAXED);
 	if (err != S2_OK)
 		hv_log("%s: stage-2 map of RAM at IPA %#llx failed (%d): the guest gets aborts there",
 		       p->name, (unsigned long long)(p->ram_ipa + (uint64_t)b * PARTITION_RAM_BLOCK), err);
@@ -144,7 +148,7 @@ bool guest_mem_create(struct partition *p)
 	spinlock_init(&p->s2_lock, LOCK_CLASS_STAGE2);
 	unsigned parange = stage2_parange();
 	struct stage2_ops ops = {
-	    .alloc_pages = s2_alloc, .free_pages = s2_free, .tlb_invalidate = s2_tlb_invalidate};
+	    .ctx = p, .alloc_pages = s2_alloc, .free_pages = s2_free, .tlb_invalidate = s2_tlb_invalidate};
 	if (stage2_init(&p->s2, parange, &ops) != S2_OK) {
 		hv_log("%s: cannot create the stage-2 table", p->name);
 		return false;
@@ -167,6 +171,48 @@ bool guest_mem_create(struct partition *p)
 		return false;
 	}
 	return true;
+}
+
+bool guest_mem_map_device(struct partition *p, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	spin_lock(&p->s2_lock);
+	int err = stage2_map(&p->s2, ipa, pa, size, S2_ATTR_DEVICE);
+	spin_unlock(&p->s2_lock);
+	if (err != S2_OK)
+		hv_log("%s: stage-2 map of device %#llx at IPA %#llx failed (%d)", p->name,
+		       (unsigned long long)pa, (unsigned long long)ipa, err);
+	return err == S2_OK;
+}
+
+bool guest_mem_ram_mapped(struct partition *p, uint64_t ipa)
+{
+	if (ipa < p->ram_ipa || ipa - p->ram_ipa >= p->ram_size)
+		return false;
+	/* Descriptors are only added while vCPUs run, each with one 64-bit store: reading them unlocked sees a
+	 * whole one or none. */
+	struct stage2_mapping m;
+	return stage2_lookup(&p->s2, ipa, &m);
+}
+
+bool guest_mem_map_readonly_page(struct partition *p, uint64_t ipa, void *page)
+{
+	spin_lock(&p->s2_lock);
+	int err = stage2_map(&p->s2, ipa, (uint64_t)(uintptr_t)page, PAGE_BYTES, S2_ATTR_DEVICE_RO);
+	spin_unlock(&p->s2_lock);
+	if (err != S2_OK)
+		hv_log("%s: stage-2 map of a read-only page at IPA %#llx failed (%d)", p->name,
+		       (unsigned long long)ipa, err);
+	return err == S2_OK;
+}
+
+bool guest_mem_unmap(struct partition *p, uint64_t ipa, uint64_t size)
+{
+	spin_lock(&p->s2_lock);
+	int err = stage2_unmap(&p->s2, ipa, size);
+	spin_unlock(&p->s2_lock);
+	if (err != S2_OK)
+		hv_log("%s: stage-2 unmap at IPA %#llx failed (%d)", p->name, (unsigned long long)ipa, err);
+	return err == S2_OK;
 }
 
 bool guest_mem_alloc(struct partition *p)

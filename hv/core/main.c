@@ -52,12 +52,16 @@ static void print_platform(void)
 	for (unsigned i = 0; i < platform.nmem; i++)
 		hv_log("memory %#llx-%#llx", (unsigned long long)platform.mem[i].base,
 		       (unsigned long long)(platform.mem[i].base + platform.mem[i].size));
-	hv_log("%u CPUs, GICD %#llx GICR %#llx, maintenance INTID %u, vtimer INTID %u, PSCI via %s, %u "
-	       "virtio-mmio "
-	       "slots",
-	       platform.ncpus, (unsigned long long)platform.gicd.base, (unsigned long long)platform.gicr.base,
-	       platform.maint_intid, platform.vtimer_intid, platform.psci_use_smc ? "smc" : "hvc",
-	       platform.nvirtio);
+	if (platform.gic_version == 2)
+		hv_log("GICv2: GICD %#llx GICC %#llx GICH %#llx GICV %#llx",
+		       (unsigned long long)platform.gicd.base, (unsigned long long)platform.gicc.base,
+		       (unsigned long long)platform.gich.base, (unsigned long long)platform.gicv.base);
+	else
+		hv_log("GICv3: GICD %#llx GICR %#llx", (unsigned long long)platform.gicd.base,
+		       (unsigned long long)platform.gicr.base);
+	hv_log("%u CPUs, maintenance INTID %u, vtimer INTID %u, PSCI via %s, %u virtio-mmio slots",
+	       platform.ncpus, platform.maint_intid, platform.vtimer_intid,
+	       platform.psci_use_smc ? "smc" : "hvc", platform.nvirtio);
 }
 
 static void map_platform(void)
@@ -67,7 +71,12 @@ static void map_platform(void)
 		ok &= mmu_map_identity(platform.mem[i].base, platform.mem[i].size, EL2_MAP_NORMAL);
 	ok &= mmu_map_identity(platform.uart.base, platform.uart.size, EL2_MAP_DEVICE);
 	ok &= mmu_map_identity(platform.gicd.base, platform.gicd.size, EL2_MAP_DEVICE);
-	ok &= mmu_map_identity(platform.gicr.base, platform.gicr.size, EL2_MAP_DEVICE);
+	if (platform.gic_version == 2) {
+		ok &= mmu_map_identity(platform.gicc.base, platform.gicc.size, EL2_MAP_DEVICE);
+		ok &= mmu_map_identity(platform.gich.base, platform.gich.size, EL2_MAP_DEVICE);
+	} else {
+		ok &= mmu_map_identity(platform.gicr.base, platform.gicr.size, EL2_MAP_DEVICE);
+	}
 	for (unsigned i = 0; i < platform.nvirtio; i++)
 		ok &= mmu_map_identity(platform.virtio[i].regs.base, platform.virtio[i].regs.size,
 		                       EL2_MAP_DEVICE);
@@ -147,10 +156,20 @@ _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 	mmu_enable();
 	spin_locking_enable();
 
-	gic_select(&gicv3_ops);
-	vcpu_set_lr_backend(&gic_lr_v3);
-	if (!gic_init_distributor(platform.gicd.base, platform.gicr.base, platform.gicr.size))
-		hv_panic("GIC distributor set-up failed");
+	/* The physical GIC and its list registers, as the platform DTB describes them (platform_probe accepted
+	 * only a GICv3 or a GICv2 with the virtualization extensions). */
+	if (platform.gic_version == 2) {
+		gic_select(&gicv2_ops);
+		gic_lr_v2_set_base(platform.gich.base);
+		vcpu_set_lr_backend(&gic_lr_v2);
+		if (!gic_init_distributor(platform.gicd.base, platform.gicc.base, platform.gicc.size))
+			hv_panic("GIC distributor set-up failed");
+	} else {
+		gic_select(&gicv3_ops);
+		vcpu_set_lr_backend(&gic_lr_v3);
+		if (!gic_init_distributor(platform.gicd.base, platform.gicr.base, platform.gicr.size))
+			hv_panic("GIC distributor set-up failed");
+	}
 	install_handlers();
 	pe_init_this();
 	unsigned online = platform.psci_present ? smp_start_secondaries(platform.cpu_mpidr, platform.ncpus,
@@ -165,6 +184,7 @@ _Noreturn void hv_boot_main(uintptr_t dtb_addr)
 		waiting += !partitions[i]->cfg->autostart;
 	if (partitions_running() == 0 && waiting == 0) {
 		hv_log("no guest is running: powering off");
+		console_port_flush();
 		firmware_system_off();
 	}
 	if (partitions_running() == 0)

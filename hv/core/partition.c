@@ -173,12 +173,20 @@ static void stop_vcpus(struct partition *p, const char *why, bool power_off_if_l
 		percpu_set_request(&percpu_table[v->pe], PERCPU_REQ_STOP_VCPU);
 		pe_kick(v->pe);
 	}
-	hv_log("%s: stopped (%s); it had touched %u of its %llu MiB of RAM", p->name, why,
-	       ram_scrub_clean_blocks(&p->scrub) * (unsigned)(PARTITION_RAM_BLOCK >> 20),
-	       (unsigned long long)(p->ram_size >> 20));
+	uint64_t freq = cpu_counter_freq();
+	hv_log(
+	    "%s: stopped (%s); it had touched %u of its %llu MiB of RAM (scrubbing %llu ms, stage-2 mapping "
+	    "%llu "
+	    "ms)",
+	    p->name, why, ram_scrub_clean_blocks(&p->scrub) * (unsigned)(PARTITION_RAM_BLOCK >> 20),
+	    (unsigned long long)(p->ram_size >> 20),
+	    (unsigned long long)(freq ? __atomic_load_n(&p->scrub_ticks, __ATOMIC_RELAXED) * 1000u / freq
+	                              : 0),
+	    (unsigned long long)(freq ? __atomic_load_n(&p->map_ticks, __ATOMIC_RELAXED) * 1000u / freq : 0));
 	console_port_print_stats(p);
 	if (power_off_if_last && partitions_running() == 0) {
 		hv_log("all guests are off: powering off");
+		console_port_flush(); /* every line out before the machine goes */
 		firmware_system_off();
 	}
 }

@@ -73,6 +73,9 @@ struct partition {
 	 * changes while vCPUs run. */
 	struct ram_scrub scrub;
 	struct spinlock s2_lock;
+	/* Counter ticks spent scrubbing and mapping RAM blocks, summed over the PEs that did it (atomic): the log
+	 * reports them when the guest stops. */
+	uint64_t scrub_ticks, map_ticks;
 
 	uint64_t entry_ipa, dtb_ipa;
 	uint64_t boot_started_ticks; /* the counter when the boot vCPU was started */

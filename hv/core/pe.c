@@ -1,5 +1,6 @@
 #include "hv/core/pe.h"
 
+#include "hv/arch/arm64/cpu.h"
 #include "hv/arch/arm64/guest_state.h"
 #include "hv/arch/arm64/sysreg.h"
 #include "hv/base/log.h"
@@ -29,7 +30,8 @@ void pe_init_this(void)
 	struct percpu *p = this_cpu();
 	guest_state_host_mode();
 	if (!gic_init_cpu(p->mpidr))
-		hv_panic("no GIC redistributor for MPIDR %#llx", (unsigned long long)p->mpidr);
+		hv_panic("%s: no CPU interface for MPIDR %#llx", gic_active->name,
+		         (unsigned long long)p->mpidr);
 	gic_enable_private(GIC_SGI_KICK, true);
 	if (platform.maint_intid)
 		gic_enable_private(platform.maint_intid, false);
@@ -37,6 +39,25 @@ void pe_init_this(void)
 		gic_enable_private(platform.vtimer_intid, false);
 	if (platform.htimer_intid)
 		gic_enable_private(platform.htimer_intid, false);
+}
+
+/* Short: a request's completion is noticed at most this late. */
+#define PE_PAUSE_US   100u
+#define US_PER_SECOND 1000000u
+
+void pe_pause(void)
+{
+	if (!platform.htimer_intid)
+		return;
+	/* Masked, so that no handler arms the EL2 timer between the check and the arming below and loses its
+	 * deadline to ours. WFI still ends when an interrupt becomes pending. */
+	uint64_t mask = irq_save();
+	if (!hyp_timer_armed()) {
+		hyp_timer_arm(cpu_counter_freq() / (US_PER_SECOND / PE_PAUSE_US));
+		wfi();
+		hyp_timer_stop(); /* lowers the line: the PPI is no longer pending and is never taken */
+	}
+	irq_restore(mask);
 }
 
 void pe_kick(unsigned pe)

@@ -10,5 +10,10 @@ void pe_init_this(void);
 _Noreturn void pe_idle_loop(void);
 /* Asks PE index `pe` to look at its requests (SGI). */
 void pe_kick(unsigned pe);
+/* Sleeps this PE for about PE_PAUSE_US or until an interrupt is pending, whichever comes first; interrupts stay
+ * as masked as they were (a pending one is taken afterwards if they were unmasked). For a PE that waits for a
+ * device: under an emulator its host thread then leaves the CPU to the thread doing the device's work. Returns
+ * at once when the hypervisor tick is armed (the EL2 timer is in use). */
+void pe_pause(void);
 
 #endif

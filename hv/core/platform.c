@@ -95,13 +95,37 @@ static void probe_cpus(const struct fdt *fdt)
 	}
 }
 
+/* GICv2 compatibles whose "reg" lists GICD, GICC, GICH, GICV (the last two with the virtualization
+ * extensions) and whose first interrupt is the maintenance interrupt (arm,gic binding). */
+static const char *const gicv2_compatibles[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic"};
+enum gicv2_reg_index { GICV2_REG_DIST, GICV2_REG_CPU, GICV2_REG_HYP, GICV2_REG_VCPU };
+
+static int find_gicv2(const struct fdt *fdt)
+{
+	for (unsigned i = 0; i < sizeof(gicv2_compatibles) / sizeof(gicv2_compatibles[0]); i++) {
+		int node = fdt_find_compatible(fdt, -1, gicv2_compatibles[i]);
+		if (node >= 0 && fdt_node_is_enabled(fdt, node))
+			return node;
+	}
+	return -1;
+}
+
 static void probe_gic(const struct fdt *fdt)
 {
 	int node = fdt_find_compatible(fdt, -1, "arm,gic-v3");
-	if (node < 0)
+	if (node >= 0) {
+		platform.gic_version = 3;
+		fdt_reg(fdt, node, 0, &platform.gicd.base, &platform.gicd.size);
+		fdt_reg(fdt, node, 1, &platform.gicr.base, &platform.gicr.size);
+	} else if ((node = find_gicv2(fdt)) >= 0) {
+		platform.gic_version = 2;
+		fdt_reg(fdt, node, GICV2_REG_DIST, &platform.gicd.base, &platform.gicd.size);
+		fdt_reg(fdt, node, GICV2_REG_CPU, &platform.gicc.base, &platform.gicc.size);
+		fdt_reg(fdt, node, GICV2_REG_HYP, &platform.gich.base, &platform.gich.size);
+		fdt_reg(fdt, node, GICV2_REG_VCPU, &platform.gicv.base, &platform.gicv.size);
+	} else {
 		return;
-	fdt_reg(fdt, node, 0, &platform.gicd.base, &platform.gicd.size);
-	fdt_reg(fdt, node, 1, &platform.gicr.base, &platform.gicr.size);
+	}
 	platform.maint_intid = gic_intid(fdt, node, 0);
 	int timer = fdt_find_compatible(fdt, -1, "arm,armv8-timer");
 	if (timer >= 0) {
@@ -109,6 +133,23 @@ static void probe_gic(const struct fdt *fdt)
 		platform.ptimer_intid = gic_intid(fdt, timer, TIMER_NS_PHYS);
 		platform.htimer_intid = gic_intid(fdt, timer, TIMER_HYP);
 	}
+}
+
+/* What karasu needs of the GIC to run guests: for GICv2 the hypervisor interface (list registers), the virtual
+ * CPU interface and the maintenance interrupt, i.e. the virtualization extensions. */
+static bool gic_usable(void)
+{
+	if (platform.gic_version == 3)
+		return platform.gicd.size != 0 && platform.gicr.size != 0;
+	if (platform.gic_version == 2) {
+		if (platform.gicd.size && platform.gicc.size && platform.gich.size && platform.gicv.size &&
+		    platform.maint_intid)
+			return true;
+		hv_log("the GICv2 in the platform DTB lacks the virtualization extensions (GICH, GICV "
+		       "regions and the "
+		       "maintenance interrupt): karasu cannot run guests on it");
+	}
+	return false;
 }
 
 static void probe_psci(const struct fdt *fdt)
@@ -166,9 +207,10 @@ int platform_probe(const void *dtb)
 	probe_psci(&platform.fdt);
 	probe_virtio(&platform.fdt);
 	platform.stage2_ram_pages = fdt_is_compatible(&platform.fdt, FDT_ROOT, "linux,dummy-virt");
-	if (platform.nmem == 0 || platform.ncpus == 0 || platform.gicd.size == 0) {
-		hv_log("platform DTB lacks memory, cpus or a GICv3 (mem %u, cpus %u)", platform.nmem,
-		       platform.ncpus);
+	if (platform.nmem == 0 || platform.ncpus == 0 || !gic_usable()) {
+		hv_log("platform DTB lacks memory, cpus or a usable GICv3 or GICv2 (mem %u, cpus %u, GIC "
+		       "version %u)",
+		       platform.nmem, platform.ncpus, platform.gic_version);
 		return -1;
 	}
 	return 0;

@@ -32,8 +32,15 @@ struct platform {
 	struct phys_range uart;
 	uint32_t uart_intid; /* 0 = unknown */
 
+	/* The interrupt controller: 3 = GICv3 ("arm,gic-v3": distributor + redistributors), 2 = GICv2
+	 * ("arm,gic-400", "arm,cortex-a15-gic": distributor, CPU interface, and for virtualization the hypervisor
+	 * interface GICH and the virtual CPU interface GICV). 0 = none found. */
+	unsigned gic_version;
 	struct phys_range gicd;
-	struct phys_range gicr; /* first redistributor region */
+	struct phys_range gicr; /* GICv3: first redistributor region */
+	struct phys_range gicc; /* GICv2: the CPU interface */
+	struct phys_range gich; /* GICv2: the virtual interface control (list registers) */
+	struct phys_range gicv; /* GICv2: the virtual CPU interface, mapped into guests as their GICC */
 	uint32_t maint_intid;   /* GIC maintenance interrupt (INTID) */
 	uint32_t vtimer_intid;  /* EL1 virtual timer PPI (INTID) */
 	uint32_t ptimer_intid;  /* EL1 physical timer (non-secure) PPI */

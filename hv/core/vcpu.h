@@ -13,6 +13,16 @@
 
 struct partition;
 
+/* What karasu's time on a vCPU's behalf is spent on (vcpu_stats.el2_ticks): the exits a guest's boot pays for. */
+enum vcpu_el2_time {
+	EL2_TIME_DABT,   /* stage-2 data aborts: emulated MMIO, RAM mapped on first use */
+	EL2_TIME_SYSREG, /* trapped system-register accesses (ICC_SGI1R_EL1, PMU, ...) */
+	EL2_TIME_CALL,   /* HVC and SMC: PSCI, hypercalls */
+	EL2_TIME_IRQ, /* physical interrupts taken while the guest ran (timer, kicks, maintenance, console) */
+	EL2_TIME_OTHER, /* instruction aborts, WFx and the rest */
+	EL2_TIME_CLASSES,
+};
+
 struct vcpu_stats {
 	uint64_t exits_by_ec[EC_COUNT]; /* synchronous exits per ESR_EL2.EC */
 	uint64_t irq_exits;             /* physical interrupts taken while the guest ran */
@@ -23,6 +33,8 @@ struct vcpu_stats {
 	uint64_t timer_irqs;  /* virtual timer interrupts forwarded */
 	uint64_t maintenance; /* GIC maintenance interrupts (LR underflow / EOI of a HW=0 interrupt) */
 	uint64_t kicks;       /* SGIs from other PEs (new interrupts or requests for this vCPU) */
+	/* Counter ticks from an exception's arrival at EL2 to the return to the guest, by cause. */
+	uint64_t el2_ticks[EL2_TIME_CLASSES];
 };
 
 struct vcpu {

@@ -33,6 +33,7 @@ struct gic_ops {
 };
 
 extern const struct gic_ops gicv3_ops;
+extern const struct gic_ops gicv2_ops;
 
 /* The driver in use (boot PE, before any other call). */
 void gic_select(const struct gic_ops *ops);

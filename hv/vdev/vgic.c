@@ -44,6 +44,18 @@ bool vgic_init(struct vgic *vgic, unsigned nr_vcpus, const uint64_t *mpidrs, uns
 	return true;
 }
 
+bool vgic_init_v2(struct vgic *vgic, unsigned nr_vcpus, unsigned nr_spis, const struct vgic_hooks *hooks)
+{
+	if (!vgic_init(vgic, nr_vcpus, NULL, nr_spis, hooks))
+		return false;
+	vgic->v2 = true;
+	for (unsigned i = 0; i < nr_vcpus; i++)
+		vgic->cpus[i].asleep = false;
+	for (unsigned n = 0; n < vgic->nr_spis; n++)
+		vgic->spis[n].route = 0;
+	return true;
+}
+
 struct vgic_irq *vgic_irq_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -69,8 +81,18 @@ int vgic_vcpu_by_mpidr(const struct vgic *vgic, uint64_t mpidr)
 }
 
 /* The IROUTER value's affinity in MPIDR layout: IROUTER keeps Aff3 at [39:32] like MPIDR, IRM at 31. */
+/* The existing vCPUs as a GICv2 target-list mask. */
+static uint32_t vcpu_mask(const struct vgic *vgic)
+{
+	return (1u << vgic->nr_vcpus) - 1u;
+}
+
 static int route_target(const struct vgic *vgic, uint64_t route)
 {
+	if (vgic->v2) {
+		uint32_t targets = (uint32_t)route & vcpu_mask(vgic);
+		return targets ? __builtin_ctz(targets) : -1;
+	}
 	if (route & GICD_IROUTER_IRM) {
 		for (unsigned i = 0; i < vgic->nr_vcpus; i++)
 			if (!vgic->cpus[i].asleep)
@@ -207,6 +229,16 @@ void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 #define SGI1R_AFF3_SHIFT   48u
 #define AFF_MASK           0xffull
 
+static void send_sgi_locked(struct vgic *vgic, uint32_t intid, uint32_t mask)
+{
+	for (unsigned i = 0; i < vgic->nr_vcpus; i++) {
+		if (mask & (1u << i)) {
+			vgic->cpus[i].private_irqs[intid].flags |= VGIC_IRQ_PENDING;
+			vgic_update_locked(vgic, i, intid);
+		}
+	}
+}
+
 void vgic_sgi_generate(struct vgic *vgic, unsigned source, uint64_t sgi1r, uint32_t *targets)
 {
 	uint32_t intid = (uint32_t)((sgi1r >> SGI1R_INTID_SHIFT) & SGI1R_INTID_MASK);
@@ -229,15 +261,20 @@ void vgic_sgi_generate(struct vgic *vgic, unsigned source, uint64_t sgi1r, uint3
 				mask |= 1u << v;
 		}
 	}
-	for (unsigned i = 0; i < vgic->nr_vcpus; i++) {
-		if (mask & (1u << i)) {
-			vgic->cpus[i].private_irqs[intid].flags |= VGIC_IRQ_PENDING;
-			vgic_update_locked(vgic, i, intid);
-		}
-	}
+	send_sgi_locked(vgic, intid, mask);
 	vgic_unlock(vgic);
 	if (targets)
 		*targets = mask;
+}
+
+void vgic_sgi_send(struct vgic *vgic, unsigned source, uint32_t intid, uint32_t targets)
+{
+	(void)source; /* not tracked: see vgic_lr_queue.h (a virtual SGI carries no source CPU) */
+	if (intid >= VGIC_NR_SGIS)
+		return;
+	vgic_lock(vgic);
+	send_sgi_locked(vgic, intid, targets & vcpu_mask(vgic));
+	vgic_unlock(vgic);
 }
 
 int vgic_spi_target(struct vgic *vgic, uint32_t intid)
@@ -361,5 +398,32 @@ void vgic_prio_write_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, un
 		struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, intid + i);
 		if (irq)
 			irq->priority = (uint8_t)(value >> (8 * i));
+	}
+}
+
+uint32_t vgic_targets_read_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size)
+{
+	uint32_t value = 0;
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t id = intid + i;
+		const struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, id);
+		uint32_t byte = 0;
+		if (irq)
+			byte = id < VGIC_NR_PRIVATE ? (1u << vcpu) : ((uint32_t)irq->route & vcpu_mask(vgic));
+		value |= (byte & 0xffu) << (8 * i);
+	}
+	return value;
+}
+
+void vgic_targets_write_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size,
+                               uint32_t value)
+{
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t id = intid + i;
+		struct vgic_irq *irq = vgic_irq_locked(vgic, vcpu, id);
+		if (!irq || id < VGIC_NR_PRIVATE)
+			continue;
+		irq->route = (value >> (8 * i)) & 0xffu;
+		vgic_update_locked(vgic, vcpu, id);
 	}
 }

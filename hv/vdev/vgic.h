@@ -1,5 +1,6 @@
-/* Virtual GICv3 for one partition: the shared interrupt state behind the emulated distributor (vgicd.h) and
- * redistributors (vgicr.h), SGI generation and the delivery decision.
+/* Virtual GIC for one partition: the shared interrupt state behind the emulated GICv3 distributor (vgicd.h) and
+ * redistributors (vgicr.h), or behind the emulated GICv2 distributor (vgicd_v2.h); SGI generation and the
+ * delivery decision.
  *
  * Model (GICv3 architecture spec, IHI 0069): a single security state (GICD_CTLR.DS = 1, ARE = 1, both
  * RAO/WI), no LPIs/ITS. Interrupt state per INTID: enabled, group, priority, configuration (level/edge), a
@@ -13,6 +14,11 @@
  * (vgic_lr_ops.irq_done), the binding calls vgic_irq_done(); a level interrupt whose line is still high is then
  * delivered again. SPIs go to the vCPU named by GICD_IROUTER (IRM=1: the lowest-numbered vCPU whose
  * redistributor is awake); SGIs/PPIs to their own vCPU.
+ *
+ * GICv2 (vgic_init_v2, IHI 0048B): the same state, but an SPI's `route` holds its GICD_ITARGETSR byte (bit n =
+ * vCPU n, whose CPU interface number is its index): it goes to the lowest-numbered existing vCPU in that list
+ * (a GICv2 signals every listed CPU and the first to acknowledge takes it; one target is a valid choice), and
+ * to none while the list is empty (the reset value). There are no redistributors: every vCPU counts as awake.
  *
  * Locking: every entry point takes the model's own spinlock (hv/base/spinlock.h, class LOCK_CLASS_VGIC).
  * hooks.deliver is called with that lock held: it must not call back into the vgic.
@@ -74,6 +80,7 @@ struct vgic_cpu {
 
 struct vgic {
 	struct spinlock lock;
+	bool v2; /* GICv2 routing (target lists), see above */
 	uint32_t gicd_ctlr;
 	unsigned nr_spis; /* multiple of 32, <= VGIC_MAX_SPIS */
 	unsigned nr_vcpus;
@@ -88,6 +95,10 @@ struct vgic {
  * GICR_WAKER). Returns false for nr_vcpus 0 or > VGIC_MAX_VCPUS or a NULL deliver hook. */
 bool vgic_init(struct vgic *vgic, unsigned nr_vcpus, const uint64_t *mpidrs, unsigned nr_spis,
                const struct vgic_hooks *hooks);
+
+/* The same for a GICv2 (vgic_init's reset state, except: SPIs target no vCPU, every vCPU is awake, and an SPI's
+ * route is its ITARGETSR byte). Also returns false for more vCPUs than GICv2's 8 CPU interfaces. */
+bool vgic_init_v2(struct vgic *vgic, unsigned nr_vcpus, unsigned nr_spis, const struct vgic_hooks *hooks);
 
 /* An edge event on intid from a device model or the hypervisor (private intids < 32 need vcpu; for SPIs
  * vcpu is ignored): sets the pending latch and delivers if possible. Returns false for an INTID the model does
@@ -117,6 +128,10 @@ void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid);
  * Writes the targets as a bit mask (bit i = vCPU i) to *targets if targets != NULL. Targets that do not
  * exist are ignored (as on hardware). */
 void vgic_sgi_generate(struct vgic *vgic, unsigned source, uint64_t sgi1r, uint32_t *targets);
+
+/* SGI intid (0-15) from vCPU `source` to every vCPU whose bit is set in targets (bit i = vCPU i; bits of vCPUs
+ * that do not exist are ignored): set pending on each and delivered. For GICD_SGIR (GICv2). */
+void vgic_sgi_send(struct vgic *vgic, unsigned source, uint32_t intid, uint32_t targets);
 
 /* The vCPU that an SPI is currently routed to, or -1 if none (IRM=0 with an affinity no vCPU has). */
 int vgic_spi_target(struct vgic *vgic, uint32_t intid);
@@ -163,6 +178,12 @@ void vgic_cfg_write_locked(struct vgic *vgic, unsigned vcpu, uint32_t first_inti
 /* `size` priority bytes (1..4) from intid, little-endian in the value. */
 uint32_t vgic_prio_read_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size);
 void vgic_prio_write_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size, uint32_t value);
+/* GICv2 GICD_ITARGETSR: `size` target bytes (1..4) from intid, little-endian in the value. SGIs and PPIs read
+ * as the accessing vCPU's own bit and ignore writes; SPIs keep the written byte (bits of vCPUs that do not exist
+ * read as zero) and are re-routed. */
+uint32_t vgic_targets_read_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size);
+void vgic_targets_write_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid, unsigned size,
+                               uint32_t value);
 /* Re-examines every interrupt (after GICD_CTLR, GICR_WAKER or routing changes). */
 void vgic_update_all_locked(struct vgic *vgic);
 /* Re-examines one interrupt. */

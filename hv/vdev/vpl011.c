@@ -192,3 +192,8 @@ bool vpl011_mmio_write(struct vpl011 *uart, uint64_t offset, unsigned size, uint
 	update_irq(uart);
 	return true;
 }
+
+bool vpl011_rx_empty(const struct vpl011 *uart)
+{
+	return uart->rx_count == 0;
+}

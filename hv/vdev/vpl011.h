@@ -86,6 +86,9 @@ struct vpl011 {
 	uint64_t rx_overruns; /* bytes refused because the FIFO was full (the console should retry) */
 };
 
+/* Whether the receive FIFO is empty: then no register read changes the model's state (a DR read returns 0). */
+bool vpl011_rx_empty(const struct vpl011 *uart);
+
 /* Reset state (CR = TXE|RXE, IFLS = 1/2, everything masked) and hooks. putc must not be NULL. */
 void vpl011_init(struct vpl011 *uart, const struct vpl011_hooks *hooks);
 

@@ -3,7 +3,7 @@
 # CPUs, Linux reports its CPUs started at EL1 (karasu runs at EL2 underneath), a command runs, the guest
 # powers off and karasu then switches the machine off (QEMU exits 0).
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

@@ -3,7 +3,7 @@
 # at the karasu prompt (escape key, then the command); `list` shows both guests and their states; then beta
 # boots and runs its own command while alpha keeps running.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

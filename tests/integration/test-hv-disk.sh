@@ -3,7 +3,7 @@
 # scripts/mkguestdisk with a known pattern) is readable and writable from inside the guest, and the write
 # lands in disk0.img on the boot disk.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

@@ -14,7 +14,7 @@
 #     its command normally.
 # Every hvtest case line becomes a TAP line; the rest are checks on karasu's log. Takes 1-2 minutes.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-hostile.XXXXXX")
 trap 'cp -f "$run"/*.log "$run"/*.clean "$logs"/ 2>/dev/null; rm -rf "$run"' EXIT

@@ -3,7 +3,7 @@
 # register calls, fast calls, the vendor UID, PSCI with a second vCPU and aborts outside guest RAM through
 # real HVCs and faults. Each of its cases becomes one TAP line here.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

@@ -2,7 +2,7 @@
 # A guest that panics does not take the other one down: with configs/two-guests.cfg, alpha crashes its kernel
 # (sysrq c) as soon as it has a shell, beta keeps running, runs its command afterwards and powers off.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

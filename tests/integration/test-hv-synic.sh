@@ -4,7 +4,7 @@
 # slot, SINT taken as PPI 20 at EL1, MessagePending + EOM, SIEFP flags, every error status); "send" posts a
 # message and signals an event to "recv" in another partition. Each hvtest case becomes one TAP line.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/karasu-synic.XXXXXX")

@@ -2,7 +2,7 @@
 # Two Linux guests at once (configs/two-guests.cfg: alpha on CPUs 0-1, beta on CPUs 2-3): each reaches its
 # own shell with its own 2 CPUs at EL1, and each one's output carries its own name.
 . tests/integration/lib.sh
-logs=$BUILD/test-logs
+logs=$BUILD/test-logs${KARASU_HV_GIC:+/gicv$KARASU_HV_GIC}
 mkdir -p "$logs"
 # Logs are written in a private directory (another run of this test may be going on) and copied to
 # $logs at the end.

@@ -5,6 +5,8 @@ UNIT_SRCS_test_stage2 := hv/arch/arm64/stage2.c
 UNIT_SRCS_test_vgic := hv/vdev/vgic.c hv/vdev/vgicd.c hv/vdev/vgicr.c $(HV_BASE_SRCS)
 UNIT_SRCS_test_vgic_lr_queue := hv/vdev/vgic_lr_queue.c hv/vdev/vgic.c hv/vdev/vgicd.c hv/vdev/vgicr.c \
 	$(HV_BASE_SRCS)
+UNIT_SRCS_test_vgicd_v2 := hv/vdev/vgic.c hv/vdev/vgicd_v2.c $(HV_BASE_SRCS)
+UNIT_SRCS_test_gich_lr := hv/vdev/vgic_lr_queue.c hv/vdev/vgic.c $(HV_BASE_SRCS)
 UNIT_SRCS_test_psci := hv/vdev/psci.c
 UNIT_SRCS_test_guest_dtb := hv/core/guest_dtb.c
 UNIT_SRCS_test_vpl011 := hv/vdev/vpl011.c

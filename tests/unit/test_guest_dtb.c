@@ -263,13 +263,57 @@ static void test_errors(void **state)
 	assert_int_equal(guest_dtb_build(&d, blob, 8192, &size), 0);
 }
 
-/* dtc must accept the blob and show the expected nodes when decompiled. */
-static void test_dtc_accepts(void **state)
+/* A GICv2 guest: the arm,gic binding's node (distributor + CPU interface, no redistributors), and the timer's
+ * PPIs wired to every CPU interface in the flags' bits [15:8] (QEMU's virt with gic-version=2 writes 0xf04 for 4
+ * CPUs: level-high | CPUs 0-3). */
+static void test_gicv2_tree(void **state)
 {
 	(void)state;
 	struct guest_dtb_desc d = linux_desc();
+	d.gic_version = 2;
+	d.gicr_base = 0;
+	d.gicc_base = 0x08010000;
 	size_t size;
 	assert_int_equal(guest_dtb_build(&d, blob, sizeof(blob), &size), 0);
+	struct fdt fdt;
+	open_blob(&fdt, size);
+	assert_true(fdt_find_compatible(&fdt, -1, "arm,gic-v3") < 0);
+	int gic = fdt_find_compatible(&fdt, -1, "arm,cortex-a15-gic");
+	assert_true(gic >= 0);
+	expect_reg(&fdt, gic, 0, 0x08000000, 0x1000);
+	expect_reg(&fdt, gic, 1, 0x08010000, 0x2000);
+	assert_int_equal(fdt_reg_count(&fdt, gic), 2);
+	uint32_t cells;
+	assert_int_equal(fdt_prop_u32(&fdt, gic, "#interrupt-cells", &cells), FDT_OK);
+	assert_int_equal(cells, 3);
+	struct fdt_prop p;
+	assert_int_equal(fdt_get_prop(&fdt, gic, "interrupt-controller", &p), FDT_OK);
+	assert_int_not_equal(fdt_get_prop(&fdt, gic, "#redistributor-regions", &p), FDT_OK);
+	int timer = fdt_find_compatible(&fdt, -1, "arm,armv8-timer");
+	assert_true(timer >= 0);
+	const uint32_t timer_irqs[12] = {1, 13, 0xf04, 1, 14, 0xf04, 1, 11, 0xf04, 1, 10, 0xf04};
+	expect_cells(&fdt, timer, "interrupts", timer_irqs, 12);
+
+	/* Two CPUs: CPU interfaces 0-1. */
+	d.nr_cpus = 2;
+	assert_int_equal(guest_dtb_build(&d, blob, sizeof(blob), &size), 0);
+	open_blob(&fdt, size);
+	timer = fdt_find_compatible(&fdt, -1, "arm,armv8-timer");
+	const uint32_t timer_irqs2[12] = {1, 13, 0x304, 1, 14, 0x304, 1, 11, 0x304, 1, 10, 0x304};
+	expect_cells(&fdt, timer, "interrupts", timer_irqs2, 12);
+
+	/* Only versions 2 and 3 (0: the default, 3). */
+	d.gic_version = 4;
+	assert_int_equal(guest_dtb_build(&d, blob, sizeof(blob), &size), FDT_ERR_BADARG);
+	d.gic_version = 1;
+	assert_int_equal(guest_dtb_build(&d, blob, sizeof(blob), &size), FDT_ERR_BADARG);
+}
+
+/* dtc must accept the blob and show the expected nodes when decompiled. */
+static void dtc_check(const struct guest_dtb_desc *d, const char *gic_line)
+{
+	size_t size;
+	assert_int_equal(guest_dtb_build(d, blob, sizeof(blob), &size), 0);
 	char dtb_path[] = "/tmp/karasu-guest-dtb-XXXXXX";
 	int fd = mkstemp(dtb_path);
 	assert_true(fd >= 0);
@@ -287,7 +331,7 @@ static void test_dtc_accepts(void **state)
 	size_t len = fread(text, 1, sizeof(text) - 1, f);
 	text[len] = 0;
 	fclose(f);
-	assert_non_null(strstr(text, "compatible = \"arm,gic-v3\";"));
+	assert_non_null(strstr(text, gic_line));
 	assert_non_null(strstr(text, "enable-method = \"psci\";"));
 	assert_non_null(strstr(text, "method = \"hvc\";"));
 	assert_non_null(strstr(text, "pl011@9000000 {"));
@@ -311,12 +355,21 @@ static void test_dtc_accepts(void **state)
 	unlink(err_path);
 }
 
+static void test_dtc_accepts(void **state)
+{
+	(void)state;
+	struct guest_dtb_desc d = linux_desc();
+	dtc_check(&d, "compatible = \"arm,gic-v3\";");
+	d.gic_version = 2;
+	d.gicc_base = 0x08010000;
+	dtc_check(&d, "compatible = \"arm,cortex-a15-gic\";");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_linux_tree),
-	    cmocka_unit_test(test_variants),
-	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_linux_tree),  cmocka_unit_test(test_variants),
+	    cmocka_unit_test(test_errors),      cmocka_unit_test(test_gicv2_tree),
 	    cmocka_unit_test(test_dtc_accepts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,6 +48,53 @@ static void test_mutual_exclusion(void **state)
 	assert_int_equal(counter_lock.next, (uint32_t)(THREADS * ITERATIONS));
 }
 
+/* spin_trylock: takes a free lock (and it then counts as held for the order check), refuses a held one
+ * without taking a ticket, and mixed with spin_lock under threads still excludes. */
+static void test_trylock(void **state)
+{
+	(void)state;
+	struct spinlock l = SPINLOCK_INIT(LOCK_CLASS_CONSOLE);
+	assert_true(spin_trylock(&l));
+	assert_int_equal(*lock_order_held_mask(), 1u << LOCK_CLASS_CONSOLE);
+	assert_false(spin_trylock(&l)); /* held: refused at once */
+	assert_int_equal(l.next, 1);    /* and no ticket was taken */
+	spin_unlock(&l);
+	assert_int_equal(*lock_order_held_mask(), 0);
+	spin_lock(&l);
+	assert_false(spin_trylock(&l));
+	spin_unlock(&l);
+	assert_true(spin_trylock(&l));
+	spin_unlock(&l);
+	assert_int_equal(l.next, l.owner);
+}
+
+static void *count_up_trying(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ITERATIONS; i++) {
+		while (!spin_trylock(&counter_lock)) {
+		}
+		uint64_t v = counter;
+		counter = v + 1;
+		spin_unlock(&counter_lock);
+	}
+	return NULL;
+}
+
+static void test_trylock_mutual_exclusion(void **state)
+{
+	(void)state;
+	pthread_t t[THREADS];
+	counter = 0;
+	counter_lock = (struct spinlock)SPINLOCK_INIT(LOCK_CLASS_NONE);
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, i % 2 ? count_up_trying : count_up, NULL), 0);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(counter, (uint64_t)THREADS * ITERATIONS);
+	assert_int_equal(counter_lock.next, counter_lock.owner);
+}
+
 static void test_disabled_locks_do_nothing(void **state)
 {
 	(void)state;
@@ -209,6 +256,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mutual_exclusion),
+	    cmocka_unit_test(test_trylock),
+	    cmocka_unit_test(test_trylock_mutual_exclusion),
 	    cmocka_unit_test(test_disabled_locks_do_nothing),
 	    cmocka_unit_test_setup(test_order_respected, setup_capture),
 	    cmocka_unit_test_setup(test_order_violation_panics, setup_capture),

@@ -14,6 +14,7 @@ struct fake_alloc {
 	long budget; /* pages still allowed; <0 = unlimited */
 	int tlb_calls;
 	uint64_t tlb_ipa, tlb_size;
+	long live_at_tlb; /* live_pages when tlb_invalidate was last called */
 };
 
 static void *fa_alloc(void *ctx, size_t npages)
@@ -41,6 +42,7 @@ static void fa_tlb(void *ctx, uint64_t ipa, uint64_t size)
 {
 	struct fake_alloc *fa = ctx;
 	fa->tlb_calls++;
+	fa->live_at_tlb = fa->live_pages;
 	fa->tlb_ipa = ipa;
 	fa->tlb_size = size;
 }
@@ -271,6 +273,41 @@ static void test_unmap_split(void **state)
 	assert_int_equal(fa.live_pages, 0);
 }
 
+/* A page of register values for an emulated device: Device-nGnRE, read-only, execute-never. Unmapping it frees
+ * the table that held it only after the TLB invalidation (a PE may walk a table until then). */
+static void test_device_ro_page_and_deferred_free(void **state)
+{
+	(void)state;
+	struct fake_alloc fa = {.budget = -1};
+	struct stage2_ops ops = make_ops(&fa);
+	struct stage2 s2;
+	unsigned level;
+	assert_int_equal(stage2_init(&s2, 2, &ops), S2_OK); /* 40-bit */
+	long base_pages = fa.live_pages;
+	assert_int_equal(stage2_map(&s2, 0x9000000, 0x7654000, 0x1000, S2_ATTR_DEVICE_RO), S2_OK);
+	uint64_t d = walk(&s2, 0x9000000, &level);
+	/* MemAttr 0b0001 [5:2], S2AP 0b01 (read-only) [7:6], SH 0b00, AF [10], XN [54], page + valid. */
+	assert_int_equal(d, 0x7654000ull | (1ull << 54) | (1 << 10) | (1 << 6) | (1 << 2) | 3);
+	assert_int_equal(level, 3);
+	struct stage2_mapping m;
+	assert_true(stage2_lookup(&s2, 0x9000018, &m));
+	assert_int_equal(m.attr, S2_ATTR_DEVICE_RO);
+	assert_int_equal(m.pa, 0x7654018ull);
+	long with_tables = fa.live_pages;
+	assert_true(with_tables > base_pages);
+	fa.tlb_calls = 0;
+	assert_int_equal(stage2_unmap(&s2, 0x9000000, 0x1000), S2_OK);
+	assert_int_equal(fa.tlb_calls, 1);
+	assert_int_equal(fa.live_at_tlb, with_tables); /* nothing freed before the invalidation */
+	assert_int_equal(fa.live_pages, base_pages);   /* and everything after it */
+	assert_false(stage2_lookup(&s2, 0x9000000, &m));
+	/* Mapped again, as the vPL011 does when its FIFO is empty again. */
+	assert_int_equal(stage2_map(&s2, 0x9000000, 0x7654000, 0x1000, S2_ATTR_DEVICE_RO), S2_OK);
+	assert_true(stage2_lookup(&s2, 0x9000000, &m));
+	stage2_destroy(&s2);
+	assert_int_equal(fa.live_pages, 0);
+}
+
 static void test_nomem(void **state)
 {
 	(void)state;
@@ -356,6 +393,7 @@ int main(void)
 	    cmocka_unit_test(test_blocks_and_pages),
 	    cmocka_unit_test(test_overlap_and_errors),
 	    cmocka_unit_test(test_unmap_split),
+	    cmocka_unit_test(test_device_ro_page_and_deferred_free),
 	    cmocka_unit_test(test_nomem),
 	    cmocka_unit_test(test_many_pages_lookup_roundtrip),
 	    cmocka_unit_test(test_top_of_each_ipa_size),

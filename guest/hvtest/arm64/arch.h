@@ -20,13 +20,18 @@
 #define HVTEST_SINT_BAD_VECTOR_NAME "vector 40 (not a PPI)"
 
 /* Where karasu puts every guest's vPL011 and vGIC (hv/core/partition.h); only used if the DTB is unreadable. */
-#define HVTEST_ARCH_PLATFORM_FIELDS                                                        \
-	bool psci_smc;                 /* PSCI method = "smc" (else hvc) */                \
-	uint64_t gicd_base, gicd_size; /* the "arm,gic-v3" node's first two reg entries */ \
-	uint64_t gicr_base, gicr_size;
+#define HVTEST_ARCH_PLATFORM_FIELDS                                                              \
+	bool psci_smc;                 /* PSCI method = "smc" (else hvc) */                      \
+	uint64_t gicd_base, gicd_size; /* the GIC node's first reg entry: the distributor */     \
+	uint64_t gicr_base, gicr_size; /* "arm,gic-v3": the redistributors (second reg entry) */ \
+	uint64_t gicc_base, gicc_size; /* "arm,cortex-a15-gic" (GICv2): the CPU interface (second entry) */
 #define HVTEST_FALLBACK_UART 0x09000000u
 #define HVTEST_ARCH_PLATFORM_DEFAULTS \
 	.gicd_base = 0x08000000u, .gicd_size = 0x10000, .gicr_base = 0x080a0000u, .gicr_size = 0x20000
+
+/* The guest's GIC is a GICv2 (its devicetree has an "arm,cortex-a15-gic" node with a CPU interface): the case
+ * groups that program the GIC then run their GICv2 variants. */
+#define gic_is_v2() (plat.gicc_base != 0)
 
 static inline void cpu_relax(void)
 {
@@ -74,6 +79,7 @@ void cases_aborts(void);
 void cases_hostile_stage2(void);
 void cases_hostile_mmio(void);
 void cases_hostile_vgic(void);
+void cases_hostile_vgic_v2(void); /* the GICv2 variant, called by cases_hostile_vgic */
 void cases_hostile_psci(void);
 void cases_hostile_sysreg(void);
 void cases_hostile_el0(void);

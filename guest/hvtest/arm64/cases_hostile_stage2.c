@@ -63,11 +63,33 @@ static void probe_fetch(const char *what, uint64_t addr)
 	      (unsigned long long)last_fault.esr, (unsigned long long)last_fault.elr);
 }
 
+static bool in_window(uint64_t a, uint64_t base, uint64_t size)
+{
+	return a >= base && a < base + size;
+}
+
 static bool is_own_device(uint64_t a)
 {
-	return (a >= plat.gicd_base && a < plat.gicd_base + plat.gicd_size) ||
-	       (a >= plat.gicr_base && a < plat.gicr_base + plat.gicr_size) ||
-	       (a >= plat.uart_base && a < plat.uart_base + HVTEST_PAGE);
+	return in_window(a, plat.gicd_base, plat.gicd_size) ||
+	       (gic_is_v2() ? in_window(a, plat.gicc_base, plat.gicc_size)
+	                    : in_window(a, plat.gicr_base, plat.gicr_size)) ||
+	       in_window(a, plat.uart_base, HVTEST_PAGE);
+}
+
+/* QEMU virt with a GICv2 (gic-version=2): the physical hypervisor interface GICH and virtual CPU interface GICV
+ * (karasu's own), and the guest's CPU interface window, which is exactly 8 KiB of the physical GICV. */
+#define QEMU_GICV2_GICH 0x08030000ull
+#define QEMU_GICV2_GICV 0x08040000ull
+
+static void gicv2_windows(void)
+{
+	probe_rw("load from the physical GICv2 hypervisor interface GICH (0x08030000) -> abort",
+	         "store to the physical GICv2 hypervisor interface GICH (0x08030000) -> abort",
+	         QEMU_GICV2_GICH);
+	probe_rw("load from the physical GICV at its own address (0x08040000) -> abort",
+	         "store to the physical GICV at its own address (0x08040000) -> abort", QEMU_GICV2_GICV);
+	probe_rw("load just past the guest's 8 KiB GICC window -> abort",
+	         "store just past the guest's 8 KiB GICC window -> abort", plat.gicc_base + plat.gicc_size);
 }
 
 static void platform_devices(void)
@@ -76,9 +98,14 @@ static void platform_devices(void)
 	         0);
 	probe_rw("load from the physical GIC ITS (0x08080000) -> abort",
 	         "store to the physical GIC ITS (0x08080000) -> abort", 0x08080000);
-	uint64_t redist_other = plat.gicr_base + (uint64_t)plat.ncpus * GICR_FRAME;
-	probe_rw("load from the redistributor frame after the guest's last vCPU -> abort",
-	         "store to the redistributor frame after the guest's last vCPU -> abort", redist_other);
+	if (gic_is_v2()) {
+		gicv2_windows();
+	} else {
+		uint64_t redist_other = plat.gicr_base + (uint64_t)plat.ncpus * GICR_FRAME;
+		probe_rw("load from the redistributor frame after the guest's last vCPU -> abort",
+		         "store to the redistributor frame after the guest's last vCPU -> abort",
+		         redist_other);
+	}
 	probe_rw("load from the PL031 RTC (0x09010000) -> abort",
 	         "store to the PL031 RTC (0x09010000) -> abort", 0x09010000);
 	probe_rw("load from fw_cfg (0x09020000) -> abort", "store to fw_cfg (0x09020000) -> abort",

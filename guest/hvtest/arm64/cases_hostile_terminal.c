@@ -182,8 +182,35 @@ static uint32_t sgi_pending(uint32_t intid)
 	return bits & (1u << intid);
 }
 
+/* On a GICv2 there is no GICv3 CPU interface: the ICC_* system registers do not exist, the write is UNDEFINED
+ * and the exception is the guest's own (EC 0 at EL1), not karasu's to handle. */
+#define ESR_EC_SHIFT_ALIAS 26
+#define ESR_EC_UNKNOWN     0x00u
+static void act_sgi_alias_v2(bool group0)
+{
+	uint64_t v = (SGI_ALIAS_INTID << 24) | 0x1u;
+	expect_fault_begin();
+	if (group0)
+		__asm__ volatile("msr icc_sgi0r_el1, %0; isb" ::"r"(v));
+	else
+		__asm__ volatile("msr icc_asgi1r_el1, %0; isb" ::"r"(v));
+	expect_fault_end();
+	uint64_t ec = (last_fault.esr >> ESR_EC_SHIFT_ALIAS) & 0x3fu;
+	check(
+	    last_fault.taken && ec == ESR_EC_UNKNOWN,
+	    group0
+	        ? "GICv2: MSR ICC_SGI0R_EL1 is UNDEFINED at EL1 (no GICv3 CPU interface), the guest runs on"
+	        : "GICv2: MSR ICC_ASGI1R_EL1 is UNDEFINED at EL1 (no GICv3 CPU interface), the guest runs on",
+	    "%s (ESR_EL1 %#llx)", last_fault.taken ? "wrong exception" : "no exception",
+	    (unsigned long long)last_fault.esr);
+}
+
 static void act_sgi_alias(bool group0)
 {
+	if (gic_is_v2()) {
+		act_sgi_alias_v2(group0);
+		return;
+	}
 	uint64_t v = (SGI_ALIAS_INTID << 24) | (1ull << 16) | 0xffffu;
 	if (group0)
 		__asm__ volatile("msr icc_sgi0r_el1, %0; isb" ::"r"(v));

@@ -259,6 +259,10 @@ static void no_lpis(void)
 
 void cases_hostile_vgic(void)
 {
+	if (gic_is_v2()) {
+		cases_hostile_vgic_v2();
+		return;
+	}
 	out("hvtest: hostile: vGIC\n");
 	beyond_itlines();
 	spi_routing();

@@ -17,8 +17,10 @@ unsigned arch_hostile_gpa_devices(struct hostile_gpa_target *t, unsigned max)
 	     "GetPartitionId output GPA = the vPL011 -> INVALID_ALIGNMENT"},
 	    {GPA_PARTITION_ID_OUTPUT, plat.gicd_base,
 	     "GetPartitionId output GPA = the vGICD -> INVALID_ALIGNMENT"},
-	    {GPA_PARTITION_ID_OUTPUT, plat.gicr_base,
-	     "GetPartitionId output GPA = the vGICR -> INVALID_ALIGNMENT"},
+	    /* GICv2: the CPU interface, which is the physical GICV mapped through stage 2, not RAM either. */
+	    {GPA_PARTITION_ID_OUTPUT, gic_is_v2() ? plat.gicc_base : plat.gicr_base,
+	     gic_is_v2() ? "GetPartitionId output GPA = the GICv2 CPU interface -> INVALID_ALIGNMENT"
+	                 : "GetPartitionId output GPA = the vGICR -> INVALID_ALIGNMENT"},
 	    {GPA_VP_REGISTERS_INPUT, plat.gicd_base,
 	     "GetVpRegisters input GPA = the vGICD -> INVALID_ALIGNMENT"},
 	    {GPA_VP_REGISTERS_OUTPUT, plat.uart_base,

@@ -1,4 +1,4 @@
-/* hvtest's arm64 platform: the DTB devices it looks for (PL011, GICv3), the PSCI conduit, the entry checks,
+/* hvtest's arm64 platform: the DTB devices it looks for (PL011, GICv3 or GICv2), the PSCI conduit, the entry checks,
  * the generic timer as its clock, PSCI SYSTEM_OFF, and the order of the arm64 case groups. */
 #include <stdint.h>
 
@@ -17,6 +17,11 @@ static const struct fdt_device devices[] = {
      .size0 = &plat.gicd_size,
      .base1 = &plat.gicr_base,
      .size1 = &plat.gicr_size},
+    {.compatible = "arm,cortex-a15-gic",
+     .base0 = &plat.gicd_base,
+     .size0 = &plat.gicd_size,
+     .base1 = &plat.gicc_base,
+     .size1 = &plat.gicc_size},
 };
 
 const struct fdt_device *arch_fdt_devices(unsigned *n)

@@ -1,7 +1,9 @@
 /* The SynIC's interrupt on arm64 (cases_synic.c): the SINT is PPI HVTEST_SINT_VECTOR of the vCPU's
  * redistributor, taken as an IRQ at EL1 through a small vector table of this file that is installed only while
  * the cases wait for interrupts (only IRQs are expected then; anything else stops the vCPU). The handler
- * acknowledges the interrupt (ICC_IAR1_EL1), lets cases_synic.c look, and ends it (ICC_EOIR1_EL1). */
+ * acknowledges the interrupt (ICC_IAR1_EL1), lets cases_synic.c look, and ends it (ICC_EOIR1_EL1). On a GICv2
+ * the same PPI is a Group 0 interrupt of the banked distributor registers, acknowledged and ended through the
+ * memory-mapped CPU interface (GICC_IAR/GICC_EOIR). */
 #include <stdint.h>
 
 #include "guest/hvtest/hvtest.h"
@@ -20,6 +22,19 @@
 #define GICR_IPRIORITYR     0x0400u
 #define IRQ_PRIORITY        0x80u
 #define SINT_INTID          HVTEST_SINT_VECTOR
+/* GICv2 (IHI 0048B): the distributor's banked registers for INTIDs 0-31, the CPU interface. */
+#define GICD2_CTLR_GRP0     (1u << 0)
+#define GICD2_ISENABLER0    0x0100u
+#define GICD2_ICENABLER0    0x0180u
+#define GICD2_ICPENDR0      0x0280u
+#define GICD2_IPRIORITYR    0x0400u
+#define GICC_CTLR           0x0000u
+#define GICC_CTLR_GRP0      (1u << 0)
+#define GICC_PMR            0x0004u
+#define GICC_IAR            0x000cu
+#define GICC_EOIR           0x0010u
+#define GICC_INTID_MASK     0x3ffu
+#define GICC_PMR_ALLOW_ALL  0xffu
 
 void synic_irq(void);
 
@@ -95,10 +110,33 @@ static volatile uint32_t *r32(uint32_t off)
 	return (volatile uint32_t *)(uintptr_t)(plat.gicr_base + off);
 }
 
+static volatile uint32_t *c32(uint32_t off)
+{
+	return (volatile uint32_t *)(uintptr_t)(plat.gicc_base + off);
+}
+
+/* GICv2: SINT_INTID stays Group 0 (the reset value), gets a middle priority and is enabled; the distributor's
+ * Group 0 and the CPU interface are switched on. */
+static void prepare_v2(void)
+{
+	*d32(GICD_CTLR) |= GICD2_CTLR_GRP0;
+	volatile uint8_t *prio = (volatile uint8_t *)(uintptr_t)(plat.gicd_base + GICD2_IPRIORITYR);
+	prio[SINT_INTID] = IRQ_PRIORITY;
+	*d32(GICD2_ICPENDR0) = 1u << SINT_INTID;
+	*d32(GICD2_ISENABLER0) = 1u << SINT_INTID;
+	*c32(GICC_PMR) = GICC_PMR_ALLOW_ALL;
+	*c32(GICC_CTLR) = GICC_CTLR_GRP0;
+	__asm__ volatile("dsb sy; isb" ::: "memory");
+}
+
 /* Wake vCPU 0's redistributor, make SINT_INTID a group-1 interrupt of middle priority, enable it and the
  * CPU interface. */
 void arch_synic_irq_prepare(void)
 {
+	if (gic_is_v2()) {
+		prepare_v2();
+		return;
+	}
 	*r32(GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	for (unsigned i = 0; i < 1000 && (*r32(GICR_WAKER) & GICR_WAKER_CHILDREN); i++)
 		;
@@ -117,6 +155,10 @@ void arch_synic_irq_prepare(void)
 
 void arch_synic_irq_release(void)
 {
+	if (gic_is_v2()) {
+		*d32(GICD2_ICENABLER0) = 1u << SINT_INTID;
+		return;
+	}
 	*r32(GICR_SGI_BASE + GICR_ICENABLER0) = 1u << SINT_INTID;
 }
 
@@ -124,6 +166,13 @@ void arch_synic_irq_release(void)
  * deactivates). */
 void synic_irq(void)
 {
+	if (gic_is_v2()) {
+		uint32_t iar = *c32(GICC_IAR);
+		synic_irq_taken(iar & GICC_INTID_MASK);
+		*c32(GICC_EOIR) = iar;
+		__asm__ volatile("dsb sy; isb" ::: "memory");
+		return;
+	}
 	uint64_t intid;
 	__asm__ volatile("mrs %0, S3_0_C12_C12_0\n\t" /* ICC_IAR1_EL1 */
 	                 "dsb sy"

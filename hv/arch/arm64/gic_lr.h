@@ -1,8 +1,7 @@
 /* The virtual CPU interface's list registers of the current PE, behind a back-end interface so that the vCPU
  * code (hv/core/vcpu.c) and the LR queue (hv/vdev/vgic_lr_queue.h) do not depend on how they are reached.
- * gic_lr_v3 is the GICv3 back end (ICH_*_EL2 system registers). A GICv2 back end (GICH_* in an MMIO frame)
- * would provide the same operations, translating the LR values from and to the queue's canonical
- * ICH_LR<n>_EL2 layout. */
+ * gic_lr_v3 is the GICv3 back end (ICH_*_EL2 system registers); gic_lr_v2 the GICv2 one (GICH_* in an MMIO
+ * frame), which translates the LR values from and to the queue's canonical ICH_LR<n>_EL2 layout (gich_lr.h). */
 #ifndef KARASU_HV_ARCH_ARM64_GIC_LR_H
 #define KARASU_HV_ARCH_ARM64_GIC_LR_H
 
@@ -27,5 +26,8 @@ struct gic_lr_backend {
 };
 
 extern const struct gic_lr_backend gic_lr_v3;
+extern const struct gic_lr_backend gic_lr_v2;
+/* Where the GICv2 hypervisor interface (GICH) is mapped; boot PE, before gic_lr_v2 is used. */
+void gic_lr_v2_set_base(uint64_t gich_base);
 
 #endif

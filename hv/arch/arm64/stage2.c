@@ -58,6 +58,10 @@ static bool attr_bits(enum stage2_attr attr, uint64_t *out)
 		*out = (S2_MEMATTR_DEVICE_nGnRE << S2_MEMATTR_SHIFT) | (S2_S2AP_RW << S2_S2AP_SHIFT) |
 		       (S2_SH_NON << S2_SH_SHIFT) | S2_AF | S2_XN;
 		return true;
+	case S2_ATTR_DEVICE_RO:
+		*out = (S2_MEMATTR_DEVICE_nGnRE << S2_MEMATTR_SHIFT) | (S2_S2AP_RO << S2_S2AP_SHIFT) |
+		       (S2_SH_NON << S2_SH_SHIFT) | S2_AF | S2_XN;
+		return true;
 	}
 	return false;
 }
@@ -65,7 +69,8 @@ static bool attr_bits(enum stage2_attr attr, uint64_t *out)
 static enum stage2_attr attr_from_desc(uint64_t desc)
 {
 	if (((desc & S2_MEMATTR_MASK) >> S2_MEMATTR_SHIFT) == S2_MEMATTR_DEVICE_nGnRE)
-		return S2_ATTR_DEVICE;
+		return ((desc & S2_S2AP_MASK) >> S2_S2AP_SHIFT) == S2_S2AP_RO ? S2_ATTR_DEVICE_RO
+		                                                              : S2_ATTR_DEVICE;
 	if (((desc & S2_S2AP_MASK) >> S2_S2AP_SHIFT) == S2_S2AP_RO)
 		return S2_ATTR_NORMAL_RO;
 	return S2_ATTR_NORMAL_RWX;
@@ -284,9 +289,19 @@ static int split_block_at(struct stage2 *s2, uint64_t ipa)
 	return S2_OK;
 }
 
-/* Removes leaves in [ipa, end) below table; frees tables that become empty. Returns whether anything was
- * removed. Splits were done beforehand, so every leaf met lies fully inside the range. */
-static bool unmap_range(struct stage2 *s2, uint64_t *table, unsigned level, uint64_t ipa, uint64_t end)
+/* Tables that became empty during an unmap are freed only after the TLB maintenance: until then a PE may still
+ * walk them through a cached table entry. They wait on a list linked through their entry 0 (a page address:
+ * bit 0 clear, so a walker that still reads it sees an invalid descriptor). */
+static void defer_free(uint64_t **list, uint64_t *table)
+{
+	table[0] = (uint64_t)(uintptr_t)*list;
+	*list = table;
+}
+
+/* Removes leaves in [ipa, end) below table; detaches tables that become empty (onto *empty). Returns whether
+ * anything was removed. Splits were done beforehand, so every leaf met lies fully inside the range. */
+static bool unmap_range(struct stage2 *s2, uint64_t *table, unsigned level, uint64_t ipa, uint64_t end,
+                        uint64_t **empty)
 {
 	uint64_t step = level_size(level);
 	bool removed = false;
@@ -297,11 +312,12 @@ static bool unmap_range(struct stage2 *s2, uint64_t *table, unsigned level, uint
 			next = end;
 		if (desc_is_table(*slot, level)) {
 			uint64_t *child = desc_table(*slot);
-			if (unmap_range(s2, child, level + 1, ipa, next))
+			if (unmap_range(s2, child, level + 1, ipa, next, empty))
 				removed = true;
 			if (table_empty(child) && s2->ops.free_pages) {
 				*slot = 0;
-				free_table(s2, child, 1);
+				defer_free(empty, child);
+				removed = true;
 			}
 		} else if (desc_is_leaf(*slot, level)) {
 			*slot = 0;
@@ -324,8 +340,15 @@ int stage2_unmap(struct stage2 *s2, uint64_t ipa, uint64_t size)
 		err = split_block_at(s2, ipa + size);
 	if (err)
 		return err;
-	if (unmap_range(s2, s2->root, s2->start_level, ipa, ipa + size))
+	uint64_t *empty = NULL;
+	if (unmap_range(s2, s2->root, s2->start_level, ipa, ipa + size, &empty))
 		notify_tlb(s2, ipa, size);
+	while (empty) {
+		uint64_t *table = empty;
+		empty = (uint64_t *)(uintptr_t)table[0];
+		table[0] = 0;
+		free_table(s2, table, 1);
+	}
 	return S2_OK;
 }
 

@@ -75,6 +75,8 @@ enum stage2_attr {
 	S2_ATTR_NORMAL_RWX = 0, /* guest RAM: Normal WB, inner shareable, read/write/execute */
 	S2_ATTR_NORMAL_RO,      /* read-only RAM (e.g. a ROM image): Normal WB, read/execute, writes fault */
 	S2_ATTR_DEVICE,         /* passthrough MMIO: Device-nGnRE, read/write, execute-never */
+	S2_ATTR_DEVICE_RO, /* a page of register values karasu keeps for an emulated device: Device-nGnRE,
+	                         * reads only (writes fault to karasu), execute-never */
 };
 
 enum stage2_error {
@@ -132,7 +134,7 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum
 
 /* Removes every mapping in [ipa, ipa+size) (4 KiB aligned); unmapped parts are skipped. A 2 MiB block only
  * partly inside the range is split into pages first, so the rest stays mapped. Tables that become empty are
- * freed (when free_pages is set). Calls tlb_invalidate for the range if anything was removed.
+ * freed (when free_pages is set), after tlb_invalidate, which is called for the range if anything was removed.
  * Returns S2_OK, S2_ERR_ALIGN/RANGE, or S2_ERR_NOMEM (splitting a block needed a page; nothing changed). */
 int stage2_unmap(struct stage2 *s2, uint64_t ipa, uint64_t size);
 

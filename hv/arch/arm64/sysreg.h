@@ -60,6 +60,18 @@ static inline void irq_disable(void)
 {
 	__asm__ volatile("msr daifset, #2" ::: "memory");
 }
+/* Masks IRQs and returns the previous mask state, for irq_restore. */
+static inline uint64_t irq_save(void)
+{
+	uint64_t daif;
+	__asm__ volatile("mrs %0, daif" : "=r"(daif)::"memory");
+	irq_disable();
+	return daif;
+}
+static inline void irq_restore(uint64_t daif)
+{
+	__asm__ volatile("msr daif, %0" ::"r"(daif) : "memory");
+}
 
 /* CurrentEL */
 

@@ -1,5 +1,5 @@
-/* The vGIC distributor's register window (hv/vdev/vgicd.h) on a partition's bus, at the IPA QEMU's virt
- * machine uses. */
+/* The vGIC distributor's register window on a partition's bus, at the IPA QEMU's virt machine uses: the GICv3
+ * model (hv/vdev/vgicd.h) or, on a GICv2 platform, the GICv2 one (hv/vdev/vgicd_v2.h). */
 #ifndef KARASU_HV_CORE_DEVICES_GIC_DIST_H
 #define KARASU_HV_CORE_DEVICES_GIC_DIST_H
 

@@ -2,6 +2,7 @@
 
 #include "hv/core/devices/irqchip.h"
 #include "hv/core/partition.h"
+#include "hv/core/platform.h"
 #include "hv/vdev/vgicr.h"
 
 _Static_assert(GUEST_GICR_IPA + VGICR_REGION_SIZE(PARTITION_MAX_VCPUS) <= GUEST_DEVICE_WINDOW_END,
@@ -27,6 +28,8 @@ static const struct device_ops device = {.describe = describe};
 
 bool gic_redist_attach(struct partition *p)
 {
+	if (platform.gic_version != 3)
+		return true; /* a GICv2 has no redistributors */
 	return mmio_bus_add(&p->bus, "vGICR", GUEST_GICR_IPA, VGICR_REGION_SIZE(p->nvcpus), &mmio, p) &&
 	       partition_add_device(p, "vGICR", &device, p);
 }

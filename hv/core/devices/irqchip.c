@@ -80,7 +80,11 @@ static void reset(void *ctx)
 	for (unsigned i = 0; i < p->nvcpus; i++)
 		mpidrs[i] = p->vcpus[i].vmpidr & VGIC_MPIDR_AFF_MASK;
 	struct vgic_hooks vh = {.ctx = c, .deliver = deliver, .unlocked = kick_pending};
-	vgic_init(&c->vgic, p->nvcpus, mpidrs, GUEST_SPIS, &vh);
+	/* A GICv2 guest's CPU interface numbers are the vCPU indexes (its target lists name vCPUs by them). */
+	if (platform.gic_version == 2)
+		vgic_init_v2(&c->vgic, p->nvcpus, GUEST_SPIS, &vh);
+	else
+		vgic_init(&c->vgic, p->nvcpus, mpidrs, GUEST_SPIS, &vh);
 }
 
 static const struct device_ops irqchip_ops = {.reset = reset};
@@ -162,6 +166,9 @@ void irqchip_init(void)
 		             "guest virtual timer");
 	if (platform.maint_intid)
 		irq_register(platform.maint_intid, maintenance, 0, IRQ_COMPLETE_FIRST, "GIC maintenance");
+	/* A GICv2 guest sends SGIs through GICD_SGIR (the distributor model); it has no ICC_* registers. */
+	if (platform.gic_version != 3)
+		return;
 	sysreg_trap_register(ICC_SGI1R_ID, SYSREG_ISS_ID_MASK, sgi_register, "ICC_SGI1R_EL1");
 	sysreg_trap_register(ICC_ASGI1R_ID, SYSREG_ISS_ID_MASK, sgi_register, "ICC_ASGI1R_EL1");
 	sysreg_trap_register(ICC_SGI0R_ID, SYSREG_ISS_ID_MASK, sgi_register, "ICC_SGI0R_EL1");
