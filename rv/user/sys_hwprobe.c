@@ -129,6 +129,10 @@ long rv_sys_riscv_hwprobe(struct rv_thread *t, const uint64_t *a)
 	unsigned flags = (unsigned)a[4];
 	bool which = flags & RV_HWPROBE_WHICH_CPUS;
 	uint8_t cpus[HWPROBE_MAX_CPUSET_BYTES] = {0};
+	/* Without WHICH_CPUS, Linux reads the set whenever a size is given: a NULL set of nonzero size is a
+	 * fault there, not a bad argument (with WHICH_CPUS it is EINVAL, rv_hwprobe_cpus says so). */
+	if (flags == 0 && !cpus_addr && cpusetsize)
+		return -EFAULT;
 	if (cpus_addr && cpusetsize && rv_copy_from_guest(t, cpus, cpus_addr, cpusetsize) != 0)
 		return -EFAULT;
 	long ret = rv_hwprobe_cpus(cpus, cpusetsize, cpus_addr != 0, flags, (unsigned)get_nprocs());

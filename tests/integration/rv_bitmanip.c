@@ -6,6 +6,7 @@
  *
  * `rv_bitmanip --report` instead prints what the system says about the CPU: riscv_hwprobe's answers,
  * AT_HWCAP and the isa line of /proc/cpuinfo (checked by the test against the documented values). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +264,12 @@ static void report(void)
 	struct hwprobe_pair want_v = {4, 1u << 2};
 	r = syscall(NR_RISCV_HWPROBE, &want_v, 1, sizeof(cpus), cpus, WHICH_CPUS);
 	printf("which v: %ld cpu0 %d\n", r, cpus[0] & 1);
+	/* Linux reads a CPU set whenever a size is given: a NULL one faults (EFAULT) without WHICH_CPUS and is
+	 * an invalid argument (EINVAL) with it (arch/riscv/kernel/sys_hwprobe.c). */
+	r = syscall(NR_RISCV_HWPROBE, &want_v, 1, sizeof(cpus), NULL, 0);
+	printf("null set: %ld %s\n", r, r < 0 && errno == EFAULT ? "EFAULT" : "other");
+	r = syscall(NR_RISCV_HWPROBE, &want_v, 1, sizeof(cpus), NULL, WHICH_CPUS);
+	printf("null set, which: %ld %s\n", r, r < 0 && errno == EINVAL ? "EINVAL" : "other");
 	printf("AT_HWCAP = %#lx\n", getauxval(AT_HWCAP));
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	char line[512];

@@ -103,6 +103,8 @@ hwprobe key 8 = 0x989680
 hwprobe key -1 = 0
 which zba+zbb: 0 cpu0 1
 which v: 0 cpu0 0
+null set: -1 EFAULT
+null set, which: -1 EINVAL
 AT_HWCAP = 0x112d
 cpuinfo isa		: rv64imafdc_zicntr_zicond_zicsr_zifencei_zca_zcd_zba_zbb_zbs
 EOF
