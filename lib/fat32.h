@@ -148,7 +148,8 @@ struct fat32_dir {
 int fat32_dir_open(struct fat32_volume *vol, const struct fat32_file *dir, struct fat32_dir *it);
 int fat32_dir_open_root(struct fat32_volume *vol, struct fat32_dir *it);
 /* Returns 1 with *out filled, 0 at the end, or a FAT32_ERR_* code. FAT32_ERR_BAD_DIR (an entry with an
- * impossible cluster number) still fills *out and advances: the caller may report it and go on. */
+ * impossible cluster number or a blank 8.3 name) still fills *out and advances: the caller may report it
+ * and go on. A name returned with 1 is never empty; control characters and '/' in it show as '?'. */
 int fat32_dir_next(struct fat32_volume *vol, struct fat32_dir *it, struct fat32_file *out);
 
 #endif

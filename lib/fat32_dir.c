@@ -121,8 +121,16 @@ static uint8_t short_name_checksum(const uint8_t name[11])
 	return sum;
 }
 
-/* "KERNEL  IMG" -> "KERNEL.IMG" (lower-cased as the NT case bits say). */
-static void format_short_name(const uint8_t *entry, char *out)
+/* A name character as shown and looked up: control characters and '/' (which no valid name holds: a
+ * corrupt entry) become '?', so that a name is always printable and never splits a path. */
+static char name_char(uint32_t ch)
+{
+	return ch < 0x20u || ch == '/' || ch == 0x7fu ? '?' : (char)ch;
+}
+
+/* "KERNEL  IMG" -> "KERNEL.IMG" (lower-cased as the NT case bits say). Returns false for an entry whose
+ * base name is blank (first byte a space), which the FAT specification does not allow. */
+static bool format_short_name(const uint8_t *entry, char *out)
 {
 	uint8_t nt = entry[DIRENT_NT_CASE];
 	size_t n = 0;
@@ -139,16 +147,18 @@ static void format_short_name(const uint8_t *entry, char *out)
 		if (i == 0 && entry[0] == DIRENT_KANJI_E5) {
 			c = (char)DIRENT_DELETED;
 		}
+		c = name_char((uint8_t)c);
 		out[n++] = (nt & NT_CASE_LOWER_BASE) != 0 ? (char)k_tolower(c) : c;
 	}
 	if (ext_len > 0) {
 		out[n++] = '.';
 		for (int i = 0; i < ext_len; i++) {
-			char c = (char)entry[8 + i];
+			char c = name_char(entry[8 + i]);
 			out[n++] = (nt & NT_CASE_LOWER_EXT) != 0 ? (char)k_tolower(c) : c;
 		}
 	}
 	out[n] = '\0';
+	return base_len > 0;
 }
 
 /* Long-name state while collecting the LFN entries that precede a short entry. */
@@ -185,7 +195,7 @@ static void lfn_entry(struct lfn_state *lfn, const uint8_t *e)
 		if (ch == 0x0000 || ch == 0xffff) {
 			break;
 		}
-		lfn->name[base + i] = ch < 0x80 ? (char)ch : '?';
+		lfn->name[base + i] = ch < 0x80 ? name_char(ch) : '?';
 		if (base + i + 1 > lfn->len) {
 			lfn->len = base + i + 1;
 		}
@@ -195,8 +205,9 @@ static void lfn_entry(struct lfn_state *lfn, const uint8_t *e)
 	if (!lfn->complete) {
 		return;
 	}
-	/* A hole (a part with an early terminator before the last part) makes the name unusable. */
-	if (k_strnlen(lfn->name, lfn->len) != lfn->len || lfn->len > FAT32_NAME_MAX) {
+	/* A hole (a part with an early terminator before the last part) makes the name unusable; so does an
+	 * empty one. */
+	if (lfn->len == 0 || k_strnlen(lfn->name, lfn->len) != lfn->len || lfn->len > FAT32_NAME_MAX) {
 		lfn->complete = false;
 	}
 }
@@ -237,7 +248,7 @@ static int dir_next_entry(struct fat32_volume *vol, struct fat32_dir *it, struct
 			lfn.complete = false;
 			continue; /* volume label, "." and ".." */
 		}
-		format_short_name(e, short_name);
+		bool name_ok = format_short_name(e, short_name);
 		if (lfn.complete && lfn.checksum == short_name_checksum(e)) {
 			k_memcpy(out->name, lfn.name, lfn.len + 1);
 		} else {
@@ -251,6 +262,9 @@ static int dir_next_entry(struct fat32_volume *vol, struct fat32_dir *it, struct
 		out->size = (attr & FAT32_ATTR_DIRECTORY) != 0 ? 0 : k_load_le32(e + DIRENT_SIZE_FIELD);
 		out->cursor_index = 0;
 		out->cursor_cluster = 0;
+		if (!name_ok) {
+			return FAT32_ERR_BAD_DIR;
+		}
 		/* A directory always has a cluster; a file has one exactly when it has data. */
 		if ((attr & FAT32_ATTR_DIRECTORY) != 0 || out->size != 0 || cluster != 0) {
 			if (!fat32_cluster_valid(vol, cluster)) {

@@ -221,7 +221,9 @@ struct fdt_copy_ops {
 };
 
 /* Copies src into b (which must be fresh: initialised, no node begun) through ops; the source's
- * reservation map entries are appended to any already added to b. Does not call fdt_builder_finish. */
+ * reservation map entries are appended to any already added to b. Does not call fdt_builder_finish.
+ * FDT_ERR_BADLAYOUT: the source's reservation map holds an entry of size 0 or more entries than the
+ * builder keeps (FDT_BUILDER_MAX_RESERVE in all). */
 int fdt_copy(const struct fdt *src, struct fdt_builder *b, const struct fdt_copy_ops *ops);
 
 #endif

@@ -510,11 +510,18 @@ int fdt_copy(const struct fdt *src, struct fdt_builder *b, const struct fdt_copy
 	if (count < 0) {
 		return fail(b, count);
 	}
+	/* More entries than the builder keeps is the source's layout, not a lack of buffer space: say so
+	 * before add_reserve reports FDT_ERR_NOSPACE (which a caller would answer with a bigger buffer). */
+	if ((unsigned)count > FDT_BUILDER_MAX_RESERVE - b->reserve_count) {
+		return fail(b, FDT_ERR_BADLAYOUT);
+	}
 	for (int i = 0; i < count; i++) {
 		uint64_t addr, size;
-		if (fdt_reserve_get(src, i, &addr, &size) != FDT_OK ||
-		    fdt_builder_add_reserve(b, addr, size) != FDT_OK) {
+		if (fdt_reserve_get(src, i, &addr, &size) != FDT_OK || size == 0) {
 			return fail(b, FDT_ERR_BADLAYOUT);
+		}
+		if (fdt_builder_add_reserve(b, addr, size) != FDT_OK) {
+			return b->err;
 		}
 	}
 	return copy_node(src, b, ops != NULL ? ops : &no_ops, FDT_ROOT, 0);

@@ -4,6 +4,7 @@
 #include "hv/arch/arm64/cpu.h"
 #include "hv/arch/arm64/dcache.h"
 #include "hv/base/log.h"
+#include "hv/core/arm64_image.h"
 #include "hv/core/disk.h"
 #include "hv/core/guest_dtb.h"
 #include "hv/core/guest_mem.h"
@@ -11,19 +12,8 @@
 #include "hv/core/partition.h"
 #include "lib/mem.h"
 
-/* arm64 Image header (Documentation/arch/arm64/booting.rst). */
-#define IMAGE_HEADER_SIZE     64u
-#define IMAGE_TEXT_OFFSET_OFF 8u
-#define IMAGE_SIZE_OFF        16u
-#define IMAGE_MAGIC_OFF       56u
-#define IMAGE_MAGIC           0x644d5241u /* "ARM\x64" */
-#define GUEST_DTB_MAX_SIZE    0x10000u
-#define PAGE_BYTES            4096u
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
+#define GUEST_DTB_MAX_SIZE 0x10000u
+#define PAGE_BYTES         4096u
 
 /* Reads a whole file from the boot disk into guest RAM at ipa (at most max bytes): straight into place when
  * the RAM is contiguous, else through a bounce buffer. */
@@ -94,33 +84,28 @@ static bool build_guest_dtb(struct partition *p, uint64_t dtb_ipa, uint64_t init
 
 bool image_load(struct partition *p)
 {
-	uint8_t hdr[IMAGE_HEADER_SIZE];
+	uint8_t hdr[ARM64_IMAGE_HEADER_SIZE];
 	/* The header says where the kernel wants to be: read it alone, then the whole file once, into place. */
 	if (disk_read_head(p->cfg->kernel, hdr, sizeof(hdr), &p->kernel_size) != DISK_OK)
 		return false;
-	if (p->kernel_size < IMAGE_HEADER_SIZE || k_load_le32(hdr + IMAGE_MAGIC_OFF) != IMAGE_MAGIC) {
+	/* Where the kernel, initrd and devicetree go: arm64_image.c checks every sum against the end of RAM, so
+	 * a header with a huge image_size cannot wrap around and put the devicetree on top of the kernel. */
+	struct arm64_image_layout at;
+	int err = arm64_image_layout(hdr, sizeof(hdr), p->kernel_size, p->ram_ipa, p->ram_size,
+	                             p->initrd_size, GUEST_DTB_MAX_SIZE, PARTITION_RAM_BLOCK, &at);
+	if (err == ARM64_IMAGE_NOT_IMAGE) {
 		hv_log("%s: %s is not an arm64 Image (no \"ARM\\x64\" magic)", p->name, p->cfg->kernel);
 		return false;
 	}
-	uint64_t text_offset = k_load_le64(hdr + IMAGE_TEXT_OFFSET_OFF);
-	uint64_t image_size = k_load_le64(hdr + IMAGE_SIZE_OFF);
-	if (image_size == 0) /* pre-3.17 kernels: unknown; assume the file plus room for bss */
-		image_size = align_up(p->kernel_size, PARTITION_RAM_BLOCK) + PARTITION_RAM_BLOCK;
-	if (image_size < p->kernel_size)
-		image_size = p->kernel_size;
-	uint64_t kernel_ipa = p->ram_ipa + text_offset;
-	uint64_t next = align_up(kernel_ipa + image_size, PARTITION_RAM_BLOCK);
-	uint64_t initrd_ipa = next;
-	uint64_t ram_end = p->ram_ipa + p->ram_size;
-	if (p->initrd_size)
-		next = align_up(initrd_ipa + p->initrd_size, PARTITION_RAM_BLOCK);
-	uint64_t dtb_ipa = next;
-	if (text_offset >= p->ram_size || dtb_ipa + GUEST_DTB_MAX_SIZE > ram_end) {
-		hv_log("%s: kernel (%llu KiB), initrd (%zu KiB) and DTB do not fit in %llu MiB of RAM",
-		       p->name, (unsigned long long)(image_size >> 10), p->initrd_size >> 10,
-		       (unsigned long long)(p->ram_size >> 20));
+	if (err != ARM64_IMAGE_OK) {
+		hv_log("%s: kernel (%llu KiB in its header), initrd (%zu KiB) and DTB do not fit in %llu MiB "
+		       "of RAM",
+		       p->name, (unsigned long long)(k_load_le64(hdr + ARM64_IMAGE_SIZE_OFF) >> 10),
+		       p->initrd_size >> 10, (unsigned long long)(p->ram_size >> 20));
 		return false;
 	}
+	uint64_t kernel_ipa = at.kernel_addr, initrd_ipa = at.initrd_addr, dtb_ipa = at.dtb_addr;
+	uint64_t ram_end = p->ram_ipa + p->ram_size;
 	uint64_t t0 = cpu_counter();
 	if (!load_file_at(p, p->cfg->kernel, kernel_ipa, ram_end - kernel_ipa, &p->kernel_size))
 		return false;

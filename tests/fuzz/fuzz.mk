@@ -38,7 +38,15 @@ $(RV_FUZZ_SYSTEM): $(RV_FUZZ_SYSTEM_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(HOST_CC) -o $@ $(RV_FUZZ_SYSTEM_OBJS) $(RV_FUZZ_LIB) $(LIB_HOST_OBJS) -lcapstone -lm -lpthread
 
-fuzz: fuzz-user fuzz-system
+include tests/fuzz/libfuzzer.mk
+
+# The libFuzzer harnesses first (FUZZ_SECONDS each), then the two differential fuzzers, one at a time; a
+# crash in one does not stop the others, and makes the whole target fail.
+fuzz: $(LF_BINS) $(RV_FUZZ) $(RV_FUZZ_SYSTEM)
+	$(Q)status=0; \
+	$(LF_RUN) --seconds $(FUZZ_SECONDS) $(FUZZ_HARNESSES) || status=1; \
+	$(MAKE) --no-print-directory -j1 fuzz-user fuzz-system || status=1; \
+	exit $$status
 fuzz-user: $(RV_FUZZ)
 	$(RV_FUZZ) --seconds $(FUZZ_SECONDS) --length 64 $(FUZZ_ARGS)
 fuzz-system: $(RV_FUZZ_SYSTEM)

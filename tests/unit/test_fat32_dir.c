@@ -199,12 +199,57 @@ static void test_corrupt_directories(void **state)
 	free(d.data);
 }
 
+/* Names no valid entry has (the fuzzer made them): a blank 8.3 name is a corrupt entry, reported and
+ * skipped like one with a bad cluster; control characters and '/' are shown as '?', so a listed name is
+ * never empty and never splits a path. */
+static void test_corrupt_names(void **state)
+{
+	(void)state;
+	struct memdisk d = load_disk("plain.img");
+	struct layout l = layout_of(d.data);
+	uint8_t *data = d.data + (size_t)(l.reserved + l.nfats * l.fat_size) * l.bps;
+	struct fat32_volume vol;
+	struct fat32_file f;
+	struct fat32_dir it;
+	uint8_t *e = NULL;
+	int r, bad = 0, good = 0;
+
+	for (size_t off = 0; off < 16 * 512 && e == NULL; off += 32) {
+		if (memcmp(data + off, "HV      ELF", 11) == 0) {
+			e = data + off;
+		}
+	}
+	assert_non_null(e);
+	memcpy(e, "        ELF", 11);
+	mount_ok(&vol, &d, 0);
+	assert_int_equal(fat32_dir_open_root(&vol, &it), FAT32_OK);
+	while ((r = fat32_dir_next(&vol, &it, &f)) != 0) {
+		if (r == FAT32_ERR_BAD_DIR) {
+			bad++;
+		} else {
+			assert_int_equal(r, 1);
+			assert_true(f.name[0] != '\0');
+			good++;
+		}
+	}
+	assert_int_equal(bad, 1);
+	assert_int_equal(good, 12);
+
+	memcpy(e, "H/\001V    ELF", 11);
+	e[12] = 0; /* upper case as stored */
+	mount_ok(&vol, &d, 0);
+	assert_int_equal(fat32_lookup(&vol, "/H??V.ELF", &f), FAT32_OK);
+	assert_string_equal(f.name, "H??V.ELF");
+	free(d.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lookup_names),
 	    cmocka_unit_test(test_directory_listing),
 	    cmocka_unit_test(test_corrupt_directories),
+	    cmocka_unit_test(test_corrupt_names),
 	};
 	return cmocka_run_group_tests(tests, make_images, remove_images);
 }

@@ -385,6 +385,38 @@ static void test_copy_errors(void **state)
 	free(blob);
 }
 
+/* A source whose reservation map the builder cannot keep is a layout error, not a lack of space: a bigger
+ * buffer would not help (the fuzzer found a blob whose map overlapped its structure block: 24 entries). */
+static void test_copy_reservation_limits(void **state)
+{
+	(void)state;
+	static uint8_t src_buf[4096], out[65536];
+	struct fdt_builder b;
+	struct fdt src;
+	size_t size;
+
+	fdt_builder_init(&b, src_buf, sizeof(src_buf));
+	for (unsigned i = 0; i < FDT_BUILDER_MAX_RESERVE; i++) {
+		assert_int_equal(fdt_builder_add_reserve(&b, (uint64_t)(i + 1) << 20, 0x1000), FDT_OK);
+	}
+	fdt_builder_begin_node(&b, "");
+	fdt_builder_end_node(&b);
+	assert_int_equal(fdt_builder_finish(&b, &size), FDT_OK);
+	open_ok(&src, src_buf, size);
+
+	fdt_builder_init(&b, out, sizeof(out));
+	assert_int_equal(fdt_copy(&src, &b, NULL), FDT_OK); /* all 16 fit */
+	fdt_builder_init(&b, out, sizeof(out));
+	fdt_builder_add_reserve(&b, 0x40000000, 0x1000);
+	assert_int_equal(fdt_copy(&src, &b, NULL), FDT_ERR_BADLAYOUT); /* 17 do not */
+
+	/* An entry of size 0 (not the terminator: its address is not 0) cannot be written back either. */
+	k_store_be64(src_buf + src.rsvmap_off + 8, 0);
+	open_ok(&src, src_buf, size);
+	fdt_builder_init(&b, out, sizeof(out));
+	assert_int_equal(fdt_copy(&src, &b, NULL), FDT_ERR_BADLAYOUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +428,7 @@ int main(void)
 	    cmocka_unit_test(test_copy_identity),
 	    cmocka_unit_test(test_copy_patch_guest),
 	    cmocka_unit_test(test_copy_errors),
+	    cmocka_unit_test(test_copy_reservation_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
