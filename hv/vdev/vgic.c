@@ -188,7 +188,13 @@ void vgic_inject_private_fast(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 		vgic_inject(vgic, vcpu, intid); /* the model decides, and keeps it pending if it must */
 		return;
 	}
-	__atomic_fetch_or(&vgic->cpus[vcpu].fast_inflight, 1u << intid, __ATOMIC_RELEASE);
+	/* Claim the interrupt: if it is already in flight by this path (a second edge before the guest finished
+	 * the first), the model latches the edge and delivers it again at the completion, as for a queued one. */
+	if (__atomic_fetch_or(&vgic->cpus[vcpu].fast_inflight, 1u << intid, __ATOMIC_ACQ_REL) &
+	    (1u << intid)) {
+		vgic_inject(vgic, vcpu, intid);
+		return;
+	}
 	vgic->hooks.deliver(vgic->hooks.ctx, vcpu, intid, __atomic_load_n(&irq->priority, __ATOMIC_RELAXED),
 	                    group1);
 	if (vgic->hooks.unlocked)

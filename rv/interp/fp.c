@@ -15,6 +15,16 @@
 
 #include "rv/interp/internal.h"
 
+/* GCC's noipa keeps the compiler from looking into (and moving) these computations across the MXCSR
+ * writes around their calls. clang has no noipa: noinline there, and it must be built with
+ * -ffp-model=strict (the fuzzing harnesses are), which forbids moving FP operations across the rounding-mode
+ * and flag accesses in the first place. */
+#if defined(__clang__)
+#define FP_ISOLATED __attribute__((noinline))
+#else
+#define FP_ISOLATED __attribute__((noipa))
+#endif
+
 #define F32_CANONICAL_NAN 0x7fc00000u
 #define F64_CANONICAL_NAN 0x7ff8000000000000ull
 #define F32_SIGN          0x80000000u
@@ -135,7 +145,7 @@ static uint32_t fenv_flags(void)
 	return fl;
 }
 
-__attribute__((noipa)) static double arith_d(enum kind k, double a, double b, double c)
+FP_ISOLATED static double arith_d(enum kind k, double a, double b, double c)
 {
 	switch (k) {
 	case K_ADD: return a + b;
@@ -150,7 +160,7 @@ __attribute__((noipa)) static double arith_d(enum kind k, double a, double b, do
 	}
 }
 
-__attribute__((noipa)) static float arith_s(enum kind k, float a, float b, float c)
+FP_ISOLATED static float arith_s(enum kind k, float a, float b, float c)
 {
 	switch (k) {
 	case K_ADD: return a + b;
@@ -165,7 +175,7 @@ __attribute__((noipa)) static float arith_s(enum kind k, float a, float b, float
 	}
 }
 
-__attribute__((noipa)) static long double arith_ld(enum kind k, long double a, long double b, long double c)
+FP_ISOLATED static long double arith_ld(enum kind k, long double a, long double b, long double c)
 {
 	switch (k) {
 	case K_ADD: return a + b;
@@ -184,8 +194,7 @@ __attribute__((noipa)) static long double arith_ld(enum kind k, long double a, l
  * (is_double) or float with ties away from zero, adding NX/OF/UF to *fl. Exact because every tie point
  * of the target format is representable in extended precision: x >= tie exactly when the true result
  * is (x is the true result truncated, and truncation is monotonic). Runs in FE_TOWARDZERO. */
-__attribute__((noipa)) static long double round_ld_rmm(long double x, bool is_double, bool inexact,
-                                                       uint32_t *fl)
+FP_ISOLATED static long double round_ld_rmm(long double x, bool is_double, bool inexact, uint32_t *fl)
 {
 	if (isnan(x) || isinf(x))
 		return x;
@@ -333,7 +342,7 @@ static uint64_t to_int(long double x, int rm, bool is_signed, unsigned bits, uin
 /* integer or float -> float/double conversions on the host. kinds: */
 enum conv { CV_S_W, CV_S_WU, CV_S_L, CV_S_LU, CV_D_W, CV_D_WU, CV_D_L, CV_D_LU, CV_S_D, CV_D_S };
 
-__attribute__((noipa)) static uint64_t convert_host(enum conv c, uint64_t src)
+FP_ISOLATED static uint64_t convert_host(enum conv c, uint64_t src)
 {
 	switch (c) {
 	case CV_S_W: return f32_bits((float)(int32_t)src);
@@ -349,7 +358,7 @@ __attribute__((noipa)) static uint64_t convert_host(enum conv c, uint64_t src)
 	}
 }
 
-__attribute__((noipa)) static long double convert_exact_ld(enum conv c, uint64_t src)
+FP_ISOLATED static long double convert_exact_ld(enum conv c, uint64_t src)
 {
 	switch (c) {
 	case CV_S_W:

@@ -269,7 +269,8 @@ struct rv_insn {
 	uint16_t op; /* enum rv_op */
 	uint8_t rd, rs1, rs2, rs3;
 	uint8_t len;  /* 2 (compressed) or 4 */
-	uint8_t rm;   /* FP rounding mode field (RV_OPF_RM ops; 7 = dynamic); 0 otherwise */
+	uint8_t rm;   /* FP rounding mode field (RV_OPF_RM ops; 7 = dynamic); also kept for the exact
+	               * conversions fcvt.d.s/fcvt.d.w/fcvt.d.wu, where it has no effect; 0 otherwise */
 	uint8_t aqrl; /* RV_AQRL_* (A extension) */
 	int64_t imm;  /* sign-extended immediate; shift amount; csr*i zimm; fence: fm<<8 | pred<<4 | succ;
 		       * lui/auipc: the value added (already << 12) */

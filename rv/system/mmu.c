@@ -437,12 +437,19 @@ bool rv_mmu_translate_fetch(struct rv_hart *h, uint64_t pc, uint64_t *pa, const 
 
 /* ---- debugger access: no TLB fills, no A/D updates, devices not touched ---- */
 
+/* The structure rules of walk() without its permission checks and A/D updates: the debugger may look at
+ * any page the tables map, whatever the hart's privilege, but not through a translation the hart could never
+ * make (a non-canonical address, an invalid or reserved PTE, a misaligned superpage), which would show it
+ * memory that address does not name. */
 static bool debug_translate(struct rv_hart *h, uint64_t va, uint64_t *pa_out)
 {
 	uint64_t mode = h->satp >> SATP_MODE_SHIFT;
 	uint64_t pa = va;
 	if (h->priv != RV_PRIV_M && mode != SATP_MODE_BARE) {
 		unsigned levels = mode == SATP_MODE_SV48 ? 4 : 3;
+		unsigned va_bits = PAGE_SHIFT + PTE_VPN_BITS * levels;
+		if ((uint64_t)((int64_t)(va << (64 - va_bits)) >> (64 - va_bits)) != va)
+			return false;
 		uint64_t table = (h->satp & SATP_PPN_MASK) << PAGE_SHIFT;
 		bool found = false;
 		for (int i = (int)levels - 1; i >= 0 && !found; i--) {
@@ -453,13 +460,17 @@ static bool debug_translate(struct rv_hart *h, uint64_t va, uint64_t *pa_out)
 			if (!p)
 				return false;
 			uint64_t pte = __atomic_load_n((uint64_t *)p, __ATOMIC_ACQUIRE);
-			if (!(pte & PTE_V))
+			if (!(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W) || (pte & PTE_RESERVED_MASK))
 				return false;
 			uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
 			if (!(pte & (PTE_R | PTE_X))) {
+				if (pte & (PTE_A | PTE_D | PTE_U))
+					return false;
 				table = ppn << PAGE_SHIFT;
 				continue;
 			}
+			if (i > 0 && (ppn & ((1ull << (PTE_VPN_BITS * (unsigned)i)) - 1)))
+				return false;
 			unsigned shift = PAGE_SHIFT + PTE_VPN_BITS * (unsigned)i;
 			pa = ((ppn << PAGE_SHIFT) & ~((1ull << shift) - 1)) | (va & ((1ull << shift) - 1));
 			found = true;
@@ -471,16 +482,24 @@ static bool debug_translate(struct rv_hart *h, uint64_t va, uint64_t *pa_out)
 	return true;
 }
 
+/* Both go a page at a time: one translation per page, taken before that page is touched, as a store
+ * would (a write over the very PTE that maps it must not redirect its own remaining bytes). */
 bool rv_mmu_debug_read(struct rv_hart *h, uint64_t va, void *buf, uint64_t len)
 {
 	uint8_t *out = buf;
-	for (uint64_t i = 0; i < len; i++) {
+	while (len > 0) {
+		uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
 		uint64_t pa;
 		bool writable;
 		uint8_t *p;
-		if (!debug_translate(h, va + i, &pa) || !(p = phys_host(h, pa, 1, &writable)))
+		if (!debug_translate(h, va, &pa) || !(p = phys_host(h, pa, chunk, &writable)))
 			return false;
-		out[i] = *p;
+		memcpy(out, p, chunk);
+		out += chunk;
+		va += chunk;
+		len -= chunk;
 	}
 	return true;
 }
@@ -488,14 +507,20 @@ bool rv_mmu_debug_read(struct rv_hart *h, uint64_t va, void *buf, uint64_t len)
 bool rv_mmu_debug_write(struct rv_hart *h, uint64_t va, const void *buf, uint64_t len)
 {
 	const uint8_t *in = buf;
-	for (uint64_t i = 0; i < len; i++) {
+	while (len > 0) {
+		uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
 		uint64_t pa;
 		uint8_t *p;
 		/* RAM only: the boot ROM is not written, even by a debugger */
-		if (!debug_translate(h, va + i, &pa) || !rv_bus_ram(&h->machine->bus, pa, 1, &p))
+		if (!debug_translate(h, va, &pa) || !rv_bus_ram(&h->machine->bus, pa, chunk, &p))
 			return false;
-		rv_machine_code_written(h->machine, pa, 1);
-		*p = in[i];
+		rv_machine_code_written(h->machine, pa, chunk);
+		memcpy(p, in, chunk);
+		in += chunk;
+		va += chunk;
+		len -= chunk;
 	}
 	return true;
 }

@@ -389,20 +389,32 @@ static void test_private_fast_path(void **state)
 	assert_int_equal(rec.n, 4);
 	vgic_inject_private_fast(&g, 1, 27); /* idle again: the fast path */
 	assert_int_equal(rec.n, 5);
-	vgic_irq_done(&g, 1, 27); /* nothing to finish in the model */
+	/* A second edge while the first is in flight by the fast path: latched, not delivered twice (the LR
+	 * queue would drop the duplicate and the edge would be lost), and delivered at the completion. */
+	vgic_inject_private_fast(&g, 1, 27);
 	assert_int_equal(rec.n, 5);
+	assert_int_equal(rrd(1, 0x10200, 4), 1u << 27);
+	vgic_irq_done(&g, 1, 27);
+	assert_int_equal(rec.n, 6);
+	vgic_irq_done(&g, 1, 27);
+	assert_int_equal(rec.n, 6);
+	assert_int_equal(rrd(1, 0x10200, 4), 0);
+	vgic_inject_private_fast(&g, 1, 27); /* idle again: the fast path */
+	assert_int_equal(rec.n, 7);
+	vgic_irq_done(&g, 1, 27); /* nothing to finish in the model */
+	assert_int_equal(rec.n, 7);
 	/* The group disabled in GICD_CTLR: back to the model, which holds it. */
 	wr(0x0, 4, 0x0);
 	vgic_inject_private_fast(&g, 1, 27);
-	assert_int_equal(rec.n, 5);
+	assert_int_equal(rec.n, 7);
 	wr(0x0, 4, 0x2);
-	assert_int_equal(rec.n, 6);
+	assert_int_equal(rec.n, 8);
 	/* A shared interrupt never takes the fast path. */
 	wr(0x100 + 4, 4, 1u << 0); /* enable SPI 32 */
 	wr(0x80 + 4, 4, 1u << 0);  /* group 1 */
 	vgic_inject_private_fast(&g, 0, 32);
-	assert_int_equal(rec.n, 7);
-	assert_int_equal(rec.d[6].intid, 32);
+	assert_int_equal(rec.n, 9);
+	assert_int_equal(rec.d[8].intid, 32);
 	assert_int_equal(rd(0x100 + 4, 4), 1u); /* still enabled */
 }
 
