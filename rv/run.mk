@@ -1,6 +1,6 @@
-# karasu-rv system mode: the guest payload (Debian 13 riscv64 kernel and busybox, downloaded once into
-# $(BUILD)/cache by scripts/fetch-guest-rv; the initramfs of guest/init/init) and `make run-rv`.
-#   make rv-payload                      $(BUILD)/guest-rv/{Image,initrd.gz}
+# karasu-rv system mode: the guest payload (Debian 13 riscv64 kernel, busybox and OpenSBI, downloaded once
+# into $(BUILD)/cache by scripts/fetch-guest-rv; the initramfs of guest/init/init) and `make run-rv`.
+#   make rv-payload                      $(BUILD)/guest-rv/{Image,initrd.gz,fw_dynamic.bin}
 #   make run-rv                          boot Linux on karasu-rv, 4 harts, interactive console
 #   make run-rv GUEST_CMD='nproc'        boot, run the command in the guest's shell, power off; exit status 0
 #                                        only if the command ran and exited 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # karasu-rv system mode against qemu-system-riscv64, measured side by side in one run: the same Debian
 # riscv64 kernel, benchmark initramfs, bootargs, RAM (1G) and hart count on both, booted by scripts/run-rv.
-# Three columns: karasu-rv with its built-in SBI (its default), karasu-rv with Debian's OpenSBI
+# Three columns: karasu-rv with its built-in SBI (its default), karasu-rv with Debian 13's OpenSBI
 # (-bios fw_dynamic.bin) and QEMU with its default firmware (OpenSBI), so that the firmware's share is
 # visible. Rows, for each hart count:
 #   time to shell, time to power-off   wall clock from launch to the KARASU-SHELL-READY marker and to the

@@ -34,7 +34,7 @@ fi
 KARASU_RV=${KARASU_RV:-$BUILD/rv/karasu-rv}
 HSYS=$BUILD/guest/rv/hostile-sys
 QEMU=qemu-system-riscv64
-OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+OPENSBI=$BUILD/guest-rv/fw_dynamic.bin # trixie's OpenSBI (scripts/fetch-guest-rv)
 LOGDIR=$BUILD/test-logs/rv-system-hostile
 TIMEOUT=60
 mkdir -p "$LOGDIR"

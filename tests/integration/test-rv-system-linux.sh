@@ -30,7 +30,7 @@ RUN_RV=$(dirname "$0")/../../scripts/run-rv
 GUEST=$BUILD/guest-rv
 IMAGE=$GUEST/Image
 INITRD=$GUEST/initrd.gz
-OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+OPENSBI=$GUEST/fw_dynamic.bin # trixie's OpenSBI: before v1.3 its HSM hart_start races (upstream e8e9ed37)
 LOGDIR=$BUILD/test-logs/rv-system-linux
 BOOT_TIMEOUT=150   # seconds for one boot on the translator (a boot takes ~3-5 s on this machine)
 INTERP_TIMEOUT=300 # the interpreter boots in ~20 s
@@ -126,7 +126,7 @@ fi
 
 # ---- 2. Debian's OpenSBI ----
 if [ ! -f "$OPENSBI" ]; then
-	tap_fail "OpenSBI: $OPENSBI is missing (Debian package opensbi; scripts/deps installs it)"
+	tap_fail "OpenSBI: $OPENSBI is missing (make BUILD=$BUILD rv-payload)"
 else
 	log=$LOGDIR/opensbi.console
 	run_timeout $BOOT_TIMEOUT "$LOGDIR/opensbi.out" "$RUN_RV" --no-build --quiet --karasu "$KARASU_RV" \
@@ -142,6 +142,9 @@ else
 		tap_fail "OpenSBI, 4 harts: run-rv exit status $rc" "$LOGDIR/opensbi.out"
 	fi
 	check_log "OpenSBI: its banner, with 4 harts in its domain" "$c" "^Domain0 HARTs +: 0\*,1\*,2\*,3\*"
+	# OpenSBI before v1.3 may start a hart at a stale address (SBI HSM hart_start race, fixed upstream
+	# in e8e9ed37): a rare hang of SMP boots that no run of this test would catch reliably
+	check_log "OpenSBI: version 1.3 or later" "$c" "^OpenSBI v(1\.([3-9]|[1-9][0-9])|[2-9])"
 	check_log "OpenSBI: Linux sees SBI implementation ID 1 (OpenSBI)" "$c" "SBI implementation ID=0x1 "
 	[ "$(value_of "$c" NPROC)" = 4 ] && tap_ok "OpenSBI: nproc = 4" ||
 		tap_fail "OpenSBI: nproc = '$(value_of "$c" NPROC)', expected 4" "$c"
