@@ -469,6 +469,18 @@ bool jit_follow_taken(const struct rv_jit *j, uint64_t pc)
 	}
 }
 
+bool jit_follow_add(struct rv_jit *j, uint64_t pc)
+{
+	if (j->n_follow_taken >= JIT_FOLLOW_SIZE / 2 || jit_follow_taken(j, pc))
+		return false;
+	unsigned s = follow_slot(pc);
+	while (j->follow_taken[s])
+		s = (s + 1) & (JIT_FOLLOW_SIZE - 1);
+	j->follow_taken[s] = pc;
+	j->n_follow_taken++;
+	return true;
+}
+
 static void clear_jump_cache(struct rv_jit *j);
 
 /* A side exit taken on most passes through its block: from now on blocks continue along the branch's
@@ -478,15 +490,8 @@ static void profile_side_exits(struct rv_jit *j, struct jit_block *b)
 	bool retranslate = false;
 	for (unsigned i = 0; i < b->n_exits; i++) {
 		struct jit_exit *e = b->exits[i];
-		if (e->branch_pc && e->taken > JIT_HOT_PERIOD / 4 * 3 &&
-		    j->n_follow_taken < JIT_FOLLOW_SIZE / 2 && !jit_follow_taken(j, e->branch_pc)) {
-			unsigned s = follow_slot(e->branch_pc);
-			while (j->follow_taken[s])
-				s = (s + 1) & (JIT_FOLLOW_SIZE - 1);
-			j->follow_taken[s] = e->branch_pc;
-			j->n_follow_taken++;
+		if (e->branch_pc && e->taken > JIT_HOT_PERIOD / 4 * 3 && jit_follow_add(j, e->branch_pc))
 			retranslate = true;
-		}
 		e->taken = 0;
 	}
 	if (retranslate) {
@@ -727,8 +732,10 @@ void rv_jit_print_stats(struct rv_jit *j, FILE *out)
 	fprintf(out, "jit: jump-cache misses      %llu\n", (unsigned long long)s->indirect_misses);
 	fprintf(out, "jit: loop blocks            %llu (hot branches followed: %llu)\n",
 	        (unsigned long long)s->loop_blocks, (unsigned long long)s->followed);
-	fprintf(out, "jit: inner forward branches %llu, fused pairs %llu\n",
-	        (unsigned long long)s->inner_branches, (unsigned long long)s->fused_pairs);
+	fprintf(out, "jit: inner forward branches %llu, fused pairs %llu, short forms %llu\n",
+	        (unsigned long long)s->inner_branches, (unsigned long long)s->fused_pairs,
+	        (unsigned long long)s->short_forms);
+	fprintf(out, "jit: conditional moves      %llu\n", (unsigned long long)s->selects);
 	fprintf(out, "jit: profile events         %llu, register remaps %llu (mapped now:",
 	        (unsigned long long)s->hot_events, (unsigned long long)s->remaps);
 	for (unsigned i = 0; i < JIT_MAPPED_COUNT; i++)

@@ -173,6 +173,8 @@ struct jit_stats {
 	uint64_t followed;           /* blocks retranslated to continue along a hot taken branch */
 	uint64_t inner_branches;     /* forward branches translated as jumps inside their block */
 	uint64_t fused_pairs;        /* instruction pairs translated as one host operation */
+	uint64_t selects;            /* branches over one computation translated as a conditional move */
+	uint64_t short_forms;        /* andi 0xff as movzx, srliw without the sign-extension */
 	uint64_t straddles;          /* system mode: instructions across a page end, interpreted */
 	uint64_t page_checks_failed; /* system mode: checked entries whose page was mapped otherwise */
 };
@@ -266,5 +268,7 @@ void jit_dump_block(struct rv_jit *j, const struct jit_block *b);
 
 /* jit.c: whether the block builder should continue along the taken path of the branch at pc. */
 bool jit_follow_taken(const struct rv_jit *j, uint64_t pc);
+/* Adds pc to the branches to follow; false if it is there already or the set is full. */
+bool jit_follow_add(struct rv_jit *j, uint64_t pc);
 
 #endif

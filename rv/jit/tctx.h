@@ -9,6 +9,10 @@
 #define JIT_BLOCK_MAX_SIDE_EXITS 8
 /* Worst-case bytes one block may need (checked before translating; overflow is detected anyway). */
 #define JIT_BLOCK_MAX_BYTES      (64 * 1024)
+/* A loop block's head (the target of its back edges) starts a 32-byte fetch window: the loop's
+ * speed then does not depend on where earlier blocks happened to end (which moved it by up to 30 %
+ * when an unrelated block changed size). */
+#define JIT_LOOP_ALIGN           32
 #define JIT_MAX_COLD             (JIT_BLOCK_MAX_INSNS * 5 + 4)
 #define JIT_BLOCK_MAX_HELPERS    (JIT_BLOCK_MAX_INSNS * 4)
 
@@ -161,6 +165,16 @@ void jit_emit_page_check(struct jit_tctx *t, uint64_t va, const uint8_t *page_ho
 void jit_translate_branch(struct jit_tctx *t, const struct rv_insn *in);
 void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in);
 void jit_translate_jalr(struct jit_tctx *t, const struct rv_insn *in);
+/* The x86 condition under which a RISC-V conditional branch is taken (after cmp rs1, rs2). */
+enum x86_cc jit_branch_cc(unsigned op);
+
+/* translate.c: instructions i and i + 1 as one host operation (see there); false: not a fused pair. */
+bool jit_translate_pair(struct jit_tctx *t, unsigned i);
+/* translate_select.c: the branch at index i that only skips one or two instructions computing one
+ * register, as a conditional move; returns how many instructions it translated (0: not that shape). */
+unsigned jit_translate_select(struct jit_tctx *t, unsigned i);
+/* Decoding: whether the branch at pc has that shape (then it is not followed, see there). */
+bool jit_select_candidate(struct jit_tctx *t, uint64_t pc, const struct rv_insn *br);
 
 /* translate_int.c: integer computational instructions (RV64I/M without memory or control flow).
  * Returns false if the op is not one of them. */

@@ -407,7 +407,7 @@ static bool pair_ok(const struct jit_tctx *t, unsigned i)
  *   lui rd, hi + addi(w) rd, rd, lo     a 32-bit constant:       one mov
  *   auipc rd, hi + addi rd, rd, lo      a pc-relative address:   one mov
  * Returns true if instructions i and i + 1 were translated. */
-static bool translate_pair(struct jit_tctx *t, unsigned i)
+bool jit_translate_pair(struct jit_tctx *t, unsigned i)
 {
 	if (!pair_ok(t, i))
 		return false;
@@ -531,7 +531,8 @@ static bool decode_block(struct jit_tctx *t, uint64_t pc)
 		if (sys && t->j->sys_page2_host)
 			ends = true; /* an instruction crossing pages is a block of its own */
 		if (!ends && (rv_op_flags(in->op) & RV_OPF_BRANCH) && jit_follow_taken(t->j, pc) &&
-		    !(sys && ((pc + (uint64_t)in->imm) ^ pc) & ~(uint64_t)(RV_PAGE_SIZE - 1))) {
+		    !(sys && ((pc + (uint64_t)in->imm) ^ pc) & ~(uint64_t)(RV_PAGE_SIZE - 1)) &&
+		    !jit_select_candidate(t, pc, in)) {
 			t->follow[t->n_insns] = true; /* the profile says the taken path is the usual one */
 			pc += (uint64_t)in->imm;
 		} else {
@@ -663,6 +664,7 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 	}
 	jit_view_enter(t);
 	if (t->loop) {
+		x86_align(&t->buf, JIT_LOOP_ALIGN);
 		t->loop_head = x86_here(&t->buf);
 		x86_alu_mi(&t->buf, X86_CMP, false, x86_mem_bd(JIT_REG_CPU, JIT_CPU_OFF(interrupt_request)),
 		           0);
@@ -681,12 +683,15 @@ static struct jit_block *translate_block(struct rv_jit *j, struct rv_cpu *cpu, u
 		t->in = in;
 		uint32_t start = (uint32_t)(t->buf.p - blk->host_rw);
 		t->insn_host[i] = x86_here(&t->buf);
-		unsigned n = 1;
-		if (translate_pair(t, i)) {
+		unsigned n = jit_translate_select(t, i); /* a branch with what it skips, or 0 */
+		if (!n && jit_translate_pair(t, i)) {
 			n = 2; /* the second one's code is empty (for --dump-jit) */
 			j->stats.fused_pairs++;
-		} else
+		}
+		if (!n) {
+			n = 1;
 			ended = translate_insn(t, in, i + 1 == t->n_insns);
+		}
 		for (unsigned k = 0; k < n; k++) {
 			if (blk->spans) {
 				struct jit_insn_span *s = &blk->spans[blk->n_insns];

@@ -46,7 +46,7 @@ void jit_emit_direct_exit(struct jit_tctx *t, int cc, uint64_t target_pc)
 		jit_emit_exit_record(t, cc, target_pc, e);
 }
 
-static enum x86_cc branch_cc(unsigned op)
+enum x86_cc jit_branch_cc(unsigned op)
 {
 	switch (op) {
 	case RV_OP_BEQ: return X86_CC_E;
@@ -85,12 +85,12 @@ void jit_translate_branch(struct jit_tctx *t, const struct rv_insn *in)
 		jit_alu_opnd(t, X86_CMP, true, ra, c);
 	if (t->loop) {
 		/* the back edge stays inside the block, in the block's register view */
-		x86_jcc32(b, branch_cc(in->op), t->loop_head);
+		x86_jcc32(b, jit_branch_cc(in->op), t->loop_head);
 		jit_view_leave(t);
 		jit_emit_direct_exit(t, -1, t->pc + in->len);
 		return;
 	}
-	jit_emit_direct_exit(t, branch_cc(in->op), t->pc + (uint64_t)in->imm);
+	jit_emit_direct_exit(t, jit_branch_cc(in->op), t->pc + (uint64_t)in->imm);
 	jit_emit_direct_exit(t, -1, t->pc + in->len);
 }
 
@@ -127,7 +127,7 @@ void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 	if (skip_to >= 0) {
 		/* the target is a later instruction of this block: jump there, staying in the view */
 		unsigned skipped = (unsigned)skip_to - index - 1;
-		uint8_t *field = x86_jcc32(b, branch_cc(in->op), x86_here(b));
+		uint8_t *field = x86_jcc32(b, jit_branch_cc(in->op), x86_here(b));
 		t->j->stats.inner_branches++;
 		if ((t->j->opt.stats || t->j->sys) && skipped) {
 			struct jit_cold *c = jit_add_cold(t, COLD_SKIP, field);
@@ -143,7 +143,7 @@ void jit_translate_side_branch(struct jit_tctx *t, const struct rv_insn *in)
 		return;
 	}
 	bool follow = t->follow[index];
-	enum x86_cc cc = follow ? x86_cc_invert(branch_cc(in->op)) : branch_cc(in->op);
+	enum x86_cc cc = follow ? x86_cc_invert(jit_branch_cc(in->op)) : jit_branch_cc(in->op);
 	struct jit_cold *side = jit_add_cold(t, COLD_SIDE_EXIT, x86_jcc32(b, cc, x86_here(b)));
 	side->pc = follow ? t->pc + in->len : t->pc + (uint64_t)in->imm;
 	side->branch_pc = follow ? 0 : t->pc; /* a followed branch is not profiled again */

@@ -74,6 +74,22 @@ static void binop(struct jit_tctx *t, enum x86_alu op, bool w64, unsigned rd, st
 	jit_store_gpr(t, rd, d);
 }
 
+/* andi rd, rs, 0xff (zext.b, the byte of a bytecode or a string): one movzx, from the host register or
+ * straight from *cpu, instead of a move and an and. */
+static bool zext_byte(struct jit_tctx *t, const struct rv_insn *in, struct jit_opnd a)
+{
+	if (in->imm != 0xff || in->rd == 0 || a.kind == OPND_IMM)
+		return false; /* x0 & 0xff: binop folds it */
+	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
+	if (a.kind == OPND_REG)
+		x86_movzx_rr(&t->buf, 1, d, a.reg);
+	else
+		x86_load(&t->buf, 1, false, d, a.mem); /* little-endian: the low byte of x[rs] */
+	jit_store_gpr(t, in->rd, d);
+	t->j->stats.short_forms++;
+	return true;
+}
+
 static void shift_imm(struct jit_tctx *t, enum x86_shift op, bool w64, const struct rv_insn *in)
 {
 	if (in->rd == 0)
@@ -83,7 +99,10 @@ static void shift_imm(struct jit_tctx *t, enum x86_shift op, bool w64, const str
 	unsigned count = (unsigned)in->imm & (w64 ? 63 : 31);
 	if (count)
 		x86_shift_ri(&t->buf, op, w64, d, (uint8_t)count);
-	if (!w64)
+	/* srliw by 1..31: bit 31 is 0, so the 32-bit shift's zero-extension is already the sign-extension */
+	if (!w64 && op == X86_SHR && count)
+		t->j->stats.short_forms++;
+	else if (!w64)
 		x86_movsx_rr(&t->buf, 4, d, d);
 	jit_store_gpr(t, in->rd, d);
 }
@@ -220,7 +239,10 @@ bool jit_translate_int(struct jit_tctx *t, const struct rv_insn *in)
 	case RV_OP_ADDI: binop(t, X86_ADD, true, in->rd, a, imm, true); break;
 	case RV_OP_XORI: binop(t, X86_XOR, true, in->rd, a, imm, true); break;
 	case RV_OP_ORI: binop(t, X86_OR, true, in->rd, a, imm, true); break;
-	case RV_OP_ANDI: binop(t, X86_AND, true, in->rd, a, imm, true); break;
+	case RV_OP_ANDI:
+		if (!zext_byte(t, in, a))
+			binop(t, X86_AND, true, in->rd, a, imm, true);
+		break;
 	case RV_OP_ADDIW: binop(t, X86_ADD, false, in->rd, a, imm, true); break;
 	case RV_OP_SLTI: set_less(t, X86_CC_L, in->rd, a, imm); break;
 	case RV_OP_SLTIU: set_less(t, X86_CC_B, in->rd, a, imm); break;

@@ -503,6 +503,28 @@ void x86_ud2(struct x86_buf *b)
 	x86_byte(b, 0x0b);
 }
 
+void x86_align(struct x86_buf *b, unsigned align)
+{
+	/* the recommended multi-byte NOPs (nopw/nopl with a modrm/sib/disp), at most 8 bytes each */
+	static const uint8_t nops[8][8] = {
+	    {0x90},
+	    {0x66, 0x90},
+	    {0x0f, 0x1f, 0x00},
+	    {0x0f, 0x1f, 0x40, 0x00},
+	    {0x0f, 0x1f, 0x44, 0x00, 0x00},
+	    {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+	    {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+	    {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+	};
+	unsigned pad = (unsigned)(-(uintptr_t)(b->p + b->exec_delta) & (align - 1));
+	while (pad) {
+		unsigned n = pad < 8 ? pad : 8;
+		for (unsigned i = 0; i < n; i++)
+			x86_byte(b, nops[n - 1][i]);
+		pad -= n;
+	}
+}
+
 void x86_mfence(struct x86_buf *b)
 {
 	x86_byte(b, ESCAPE_0F);

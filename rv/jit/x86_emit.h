@@ -215,6 +215,8 @@ void x86_call_r(struct x86_buf *b, enum x86_gpr r);
 void x86_ret(struct x86_buf *b);
 void x86_ud2(struct x86_buf *b);
 void x86_mfence(struct x86_buf *b);
+/* NOPs up to the next multiple of align (a power of two) of the executable address. */
+void x86_align(struct x86_buf *b, unsigned align);
 /* Sets the rel32 field at (writable) address field so that the instruction ending right after it jumps
  * to target (executable address). Returns false if the target is out of rel32 range. */
 bool x86_patch_rel32(intptr_t exec_delta, uint8_t *field, uintptr_t target);

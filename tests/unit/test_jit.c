@@ -519,7 +519,7 @@ static void test_follow_taken_branch(void **state)
 	unsigned loop = a.n;
 	asm_i(&a, RVA_ADDI, 6, 6, 1);
 	asm_i(&a, RVA_ANDI, 7, 6, 7);
-	asm_b(&a, RVA_BNE, 7, 0, 8); /* taken 7 times in 8 */
+	asm_b(&a, RVA_BNE, 7, 0, 12); /* taken 7 times in 8 (over two registers: no conditional move) */
 	asm_i(&a, RVA_ADDI, 28, 28, 5);
 	asm_r(&a, RVA_ADD, 29, 29, 6);
 	asm_i(&a, RVA_ADDI, 5, 5, -1);

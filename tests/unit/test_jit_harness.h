@@ -194,4 +194,20 @@ static inline void check_program(const struct rv_asm *a, uint64_t seed, const ch
 		*out = *j;
 }
 
+/* The value of "jit: NAME N" in the jit's statistics. */
+static inline unsigned long stat_value(const char *name)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rv_jit_print_stats(jit, f);
+	fclose(f);
+	const char *p = strstr(text, name);
+	assert_non_null(p);
+	unsigned long v = strtoul(p + strlen(name), NULL, 10);
+	free(text);
+	return v;
+}
+
 #endif

@@ -2,26 +2,16 @@
  * inner forward branches (a forward branch to a later instruction of its block jumps there inside the
  * block), fused pairs (slli/srli zero-extension, lui/addi(w), auipc/addi) and positive offsets folded
  * into the access (with the guard gap after mem_limit, the helper for a base at or above the limit, and
- * addresses that wrap around). Each test also checks, from the jit's statistics, that the optimisation
- * it is about was used, so that it cannot pass by testing the plain translation only. The jit runs
- * without the profile (KARASU_RV_JIT_FIXED_MAP): inner branches are made only after profiling. */
+ * addresses that wrap around), short forms (andi 0xff as movzx, srliw without the sign-extension),
+ * conditional moves (a branch over one computation), and the NOPs that align loop heads.
+ * Each test of the translator also checks, from the jit's statistics, that the optimisation it is about
+ * was used, so that it cannot pass by testing the plain translation only. The jit runs without the profile
+ * (KARASU_RV_JIT_FIXED_MAP): inner branches are made only after profiling. */
 #include "tests/unit/test_jit_harness.h"
 
-/* The value of "jit: NAME N" in the jit's statistics. */
-static unsigned long stat_value(const char *name)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	rv_jit_print_stats(jit, f);
-	fclose(f);
-	const char *p = strstr(text, name);
-	assert_non_null(p);
-	unsigned long v = strtoul(p + strlen(name), NULL, 10);
-	free(text);
-	return v;
-}
+#include <capstone/capstone.h>
+
+#include "rv/jit/jit_internal.h" /* jit_follow_add, x86_align */
 
 /* Guest registers: some in host registers (a0..a5, s0, s1, sp), some in *cpu (t0, t1, s2..). */
 static const unsigned regs[] = {10, 5, 11, 18, 13, 20, 8, 31, 14, 6};
@@ -63,6 +53,143 @@ static void test_fused_pairs(void **state)
 	for (uint64_t seed = 1; seed <= 4; seed++)
 		check_program(&a, seed, "fused pairs", NULL);
 	assert_true(stat_value("fused pairs ") > before);
+}
+
+/* Short forms: andi rd, rs, 0xff as one movzx (from a host register, from *cpu, in place, x0) and srliw
+ * by 1..31 without the sign-extension (its bit 31 is 0); srliw by 0 (sext.w), sraiw and other andi
+ * masks keep the general translation. The registers start random, so bits 7 and 31 are set in some. */
+static void test_short_forms(void **state)
+{
+	(void)state;
+	unsigned long before = stat_value("short forms ");
+	struct rv_asm a = {0};
+	for (unsigned k = 0; k < N_REGS; k++) {
+		unsigned d = regs[k], s = regs[(k + 3) % N_REGS], u = regs[(k + 6) % N_REGS];
+		asm_i(&a, RVA_ANDI, d, s, 0xff);
+		asm_r(&a, RVA_ADD, u, u, d);
+		asm_i(&a, RVA_ANDI, s, s, 0xff); /* in place */
+		asm_i(&a, RVA_ANDI, d, u, 0x7f); /* another mask */
+		asm_i(&a, RVA_ANDI, u, 0, 0xff); /* from x0 */
+		asm_i(&a, RVA_ANDI, 0, d, 0xff); /* to x0: nothing written */
+		asm_r(&a, RVA_MUL, s, s, 10 + k % 6);
+		asm_shift(&a, RVA_SRLIW, d, s, 1);
+		asm_shift(&a, RVA_SRLIW, u, d, 31);
+		asm_shift(&a, RVA_SRLIW, s, s, 0); /* sext.w: sign-extends */
+		asm_r(&a, RVA_SUB, d, d, s);
+		asm_shift(&a, RVA_SRLIW, d, d, 7); /* in place */
+		asm_shift(&a, RVA_SRAIW, u, s, 3);
+		asm_r(&a, RVA_XOR, s, s, u);
+	}
+	asm_ebreak(&a);
+	for (uint64_t seed = 1; seed <= 8; seed++)
+		check_program(&a, seed, "short forms", NULL);
+	assert_true(stat_value("short forms ") > before);
+}
+
+/* If-conversion: a branch over one or two instructions computing one register becomes a conditional
+ * move (in a host register or in *cpu; rd read by the skipped code or by the branch; a fused pair;
+ * every condition, taken or not depending on the random registers); a skip over an instruction that is
+ * not a pure register operation, over two writing different registers, or with another branch landing
+ * in the skipped part stays a jump. */
+static void test_selects(void **state)
+{
+	(void)state;
+	unsigned long before = stat_value("conditional moves ");
+	static const uint32_t conds[] = {RVA_BEQ, RVA_BNE, RVA_BLT, RVA_BGE, RVA_BLTU, RVA_BGEU};
+	struct rv_asm a = {0};
+	for (unsigned k = 0; k < N_REGS; k++) {
+		unsigned d = regs[k], s = regs[(k + 3) % N_REGS], u = regs[(k + 6) % N_REGS];
+		uint32_t cond = conds[k % 6];
+		asm_i(&a, RVA_ANDI, u, s, 1); /* CRC-style: if the low bit is set */
+		asm_b(&a, RVA_BEQ, u, 0, 8);
+		asm_r(&a, RVA_XOR, d, d, s);
+		asm_b(&a, cond, d, s, 12); /* a fused pair: zext.h */
+		asm_shift(&a, RVA_SLLI, d, u, 48);
+		asm_shift(&a, RVA_SRLI, d, d, 48);
+		asm_b(&a, cond, s, d, 12); /* two instructions, not a pair */
+		asm_i(&a, RVA_ADDI, d, d, 5);
+		asm_i(&a, RVA_XORI, d, d, -3);
+		asm_b(&a, cond, d, 0, 8); /* the branch reads rd */
+		asm_r(&a, RVA_SUB, d, s, d);
+		asm_b(&a, cond, u, d, 8);
+		asm_u(&a, RVA_AUIPC, u, 0x1000);
+		asm_b(&a, cond, s, u, 8);
+		asm_u(&a, RVA_LUI, s, 0x80000000u);
+		asm_b(&a, cond, d, u, 8); /* not pure: a multiplication */
+		asm_r(&a, RVA_MUL, d, d, u);
+		asm_b(&a, cond, u, s, 12); /* two registers written */
+		asm_i(&a, RVA_ADDI, d, d, 1);
+		asm_i(&a, RVA_ADDI, u, u, 1);
+		asm_b(&a, cond, u, 0, 12); /* lands on the second instruction the next one skips */
+		asm_b(&a, cond, d, s, 12);
+		asm_i(&a, RVA_ADDI, s, s, 7);
+		asm_i(&a, RVA_ADDI, s, s, 1);
+		asm_r(&a, RVA_ADD, u, u, d);
+	}
+	asm_ebreak(&a);
+	for (uint64_t seed = 1; seed <= 12; seed++)
+		check_program(&a, seed, "conditional moves", NULL);
+	assert_true(stat_value("conditional moves ") > before);
+}
+
+/* A branch over one computation that the profile says is mostly taken is not followed (the block would
+ * leave through a side exit whenever it is not taken) but becomes a conditional move: the same loop as
+ * test_follow_taken_branch in test_jit.c, with its branch put in the follow set by hand (this jit does
+ * not profile). */
+static void test_select_instead_of_follow(void **state)
+{
+	(void)state;
+	unsigned long before = stat_value("conditional moves ");
+	struct rv_asm a = {0};
+	asm_u(&a, RVA_LUI, 5, 0x1000); /* 4096 iterations */
+	unsigned loop = a.n;
+	asm_i(&a, RVA_ADDI, 6, 6, 1);
+	asm_i(&a, RVA_ANDI, 7, 6, 7);
+	unsigned branch = asm_b(&a, RVA_BNE, 7, 0, 8); /* taken 7 times in 8 */
+	asm_i(&a, RVA_ADDI, 28, 28, 5);
+	asm_r(&a, RVA_ADD, 29, 29, 6);
+	asm_i(&a, RVA_ADDI, 5, 5, -1);
+	asm_b(&a, RVA_BNE, 5, 0, (int)(loop - a.n) * 4);
+	asm_ebreak(&a);
+	jit_follow_add(jit, CODE_ADDR + 4 * (uint64_t)branch);
+	struct outcome o;
+	check_program(&a, 5, "branch over one computation", &o);
+	struct rv_cpu start;
+	init_cpu(&start, 5);
+	assert_int_equal(o.cpu.x[28], start.x[28] + 5 * (0x1000 / 8));
+	assert_true(stat_value("conditional moves ") > before);
+}
+
+/* Loop heads are aligned with NOPs (x86_align): from every offset, the padding ends at the alignment and
+ * capstone decodes it as NOPs only, which end exactly there (no instruction runs into the aligned code). */
+static void test_loop_head_padding(void **state)
+{
+	(void)state;
+	csh cs;
+	assert_int_equal(cs_open(CS_ARCH_X86, CS_MODE_64, &cs), CS_ERR_OK);
+	static uint8_t code[256] __attribute__((aligned(64)));
+	for (unsigned off = 0; off < 64; off++) {
+		struct x86_buf b;
+		x86_buf_init(&b, code, sizeof(code), 0);
+		for (unsigned k = 0; k < off; k++)
+			x86_byte(&b, 0xcc);
+		x86_align(&b, 32);
+		size_t len = (size_t)(b.p - code);
+		assert_false(b.overflow);
+		assert_int_equal(len % 32, 0);
+		assert_true(len - off < 32);
+		size_t pos = off;
+		while (pos < len) {
+			cs_insn *insn;
+			size_t n = cs_disasm(cs, code + pos, len - pos, (uint64_t)pos, 1, &insn);
+			assert_int_equal(n, 1);
+			assert_true(strncmp(insn[0].mnemonic, "nop", 3) == 0);
+			pos += insn[0].size;
+			cs_free(insn, n);
+		}
+		assert_int_equal(pos, len);
+	}
+	cs_close(&cs);
 }
 
 /* A pair whose second instruction is the target of an inner branch is not fused: the branch lands on
@@ -213,9 +340,11 @@ int main(void)
 {
 	setenv("KARASU_RV_JIT_FIXED_MAP", "1", 1); /* no profile: inner branches from the first translation */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fused_pairs),    cmocka_unit_test(test_pair_split_by_branch),
-	    cmocka_unit_test(test_inner_branches), cmocka_unit_test(test_inner_branch_over_fault),
-	    cmocka_unit_test(test_folded_offsets),
+	    cmocka_unit_test(test_fused_pairs),       cmocka_unit_test(test_pair_split_by_branch),
+	    cmocka_unit_test(test_inner_branches),    cmocka_unit_test(test_inner_branch_over_fault),
+	    cmocka_unit_test(test_folded_offsets),    cmocka_unit_test(test_short_forms),
+	    cmocka_unit_test(test_selects),           cmocka_unit_test(test_select_instead_of_follow),
+	    cmocka_unit_test(test_loop_head_padding),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
