@@ -223,6 +223,30 @@ void vgic_irq_done(struct vgic *vgic, unsigned vcpu, uint32_t intid)
 	vgic_unlock(vgic);
 }
 
+/* The distributor's bit-per-INTID register families sit at the same offsets in GICv2 and GICv3. */
+#define DIST_BITS_RANGE 0x80u /* one bit per INTID: 1024 INTIDs */
+
+bool vgic_dist_bit_reg(uint64_t offset, enum vgic_bit_reg *reg, uint32_t *base)
+{
+	static const struct {
+		uint32_t base;
+		enum vgic_bit_reg reg;
+	} map[] = {
+	    {GICD_IGROUPR, VGIC_BITS_GROUP},          {GICD_ISENABLER, VGIC_BITS_SET_ENABLE},
+	    {GICD_ICENABLER, VGIC_BITS_CLEAR_ENABLE}, {GICD_ISPENDR, VGIC_BITS_SET_PENDING},
+	    {GICD_ICPENDR, VGIC_BITS_CLEAR_PENDING},  {GICD_ISACTIVER, VGIC_BITS_SET_ACTIVE},
+	    {GICD_ICACTIVER, VGIC_BITS_CLEAR_ACTIVE},
+	};
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (offset >= map[i].base && offset < (uint64_t)map[i].base + DIST_BITS_RANGE) {
+			*reg = map[i].reg;
+			*base = map[i].base;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ICC_SGI1R_EL1 fields (GICv3 spec 12.2.22). */
 #define SGI1R_TARGETS_MASK 0xffffull
 #define SGI1R_AFF1_SHIFT   16u

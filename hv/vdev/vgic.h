@@ -163,6 +163,9 @@ enum vgic_bit_reg {
 	VGIC_BITS_CLEAR_ACTIVE,
 };
 
+/* Which bit register family a distributor offset belongs to (the same offsets in GICv2 and GICv3), with the
+ * family's first offset in *base; false for any other offset. */
+bool vgic_dist_bit_reg(uint64_t offset, enum vgic_bit_reg *reg, uint32_t *base);
 /* The state of intid as seen from vcpu, or NULL if the model has no such INTID (or vcpu is out of range for a
  * private one). */
 struct vgic_irq *vgic_irq_locked(struct vgic *vgic, unsigned vcpu, uint32_t intid);

@@ -2,7 +2,6 @@
 #include "hv/vdev/vgicd.h"
 
 /* Ranges of the bit-per-INTID register families: 0x80 bytes each = 1024 INTIDs. */
-#define BITS_RANGE       0x80u
 #define PRIO_RANGE       0x400u /* one byte per INTID */
 #define CFG_RANGE        0x100u /* two bits per INTID */
 #define ROUTER_FIRST     (GICD_IROUTER + 8u * VGIC_NR_PRIVATE)
@@ -13,28 +12,6 @@
 static bool in_range(uint64_t offset, uint32_t base, uint32_t len)
 {
 	return offset >= base && offset < (uint64_t)base + len;
-}
-
-/* Which bit register family an offset belongs to, or false. */
-static bool bit_reg(uint64_t offset, enum vgic_bit_reg *reg, uint32_t *base)
-{
-	static const struct {
-		uint32_t base;
-		enum vgic_bit_reg reg;
-	} map[] = {
-	    {GICD_IGROUPR, VGIC_BITS_GROUP},          {GICD_ISENABLER, VGIC_BITS_SET_ENABLE},
-	    {GICD_ICENABLER, VGIC_BITS_CLEAR_ENABLE}, {GICD_ISPENDR, VGIC_BITS_SET_PENDING},
-	    {GICD_ICPENDR, VGIC_BITS_CLEAR_PENDING},  {GICD_ISACTIVER, VGIC_BITS_SET_ACTIVE},
-	    {GICD_ICACTIVER, VGIC_BITS_CLEAR_ACTIVE},
-	};
-	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (in_range(offset, map[i].base, BITS_RANGE)) {
-			*reg = map[i].reg;
-			*base = map[i].base;
-			return true;
-		}
-	}
-	return false;
 }
 
 static bool access_ok(uint64_t offset, unsigned size)
@@ -70,7 +47,7 @@ bool vgicd_mmio_read(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned
 		v = (offset & 4u) ? route >> 32 : route;
 		if (size == 4)
 			v &= 0xffffffffu;
-	} else if (bit_reg(offset, &reg, &base)) {
+	} else if (vgic_dist_bit_reg(offset, &reg, &base)) {
 		uint32_t first = (uint32_t)(offset - base) * 8u;
 		/* INTIDs 0-31 are banked in the redistributors (ARE = 1): RAZ here. */
 		if (first >= VGIC_NR_PRIVATE)
@@ -118,7 +95,7 @@ bool vgicd_mmio_write(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigne
 			irq->route = route & IROUTER_WRITABLE;
 			vgic_update_locked(vgic, vcpu, intid);
 		}
-	} else if (bit_reg(offset, &reg, &base)) {
+	} else if (vgic_dist_bit_reg(offset, &reg, &base)) {
 		uint32_t first = (uint32_t)(offset - base) * 8u;
 		if (first >= VGIC_NR_PRIVATE)
 			vgic_bits_write_locked(vgic, vcpu, first, reg, (uint32_t)val);

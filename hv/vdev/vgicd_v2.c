@@ -4,7 +4,6 @@
 #include "hv/vdev/vgicd.h"
 
 /* Ranges of the register families. */
-#define BITS_RANGE    0x80u  /* one bit per INTID: 1024 INTIDs */
 #define BYTES_RANGE   0x400u /* one byte per INTID (IPRIORITYR, ITARGETSR) */
 #define CFG_RANGE     0x100u /* two bits per INTID */
 #define SGI_BYTES     0x10u  /* CPENDSGIR/SPENDSGIR: one byte per SGI */
@@ -14,27 +13,6 @@
 static bool in_range(uint64_t offset, uint32_t base, uint32_t len)
 {
 	return offset >= base && offset < (uint64_t)base + len;
-}
-
-static bool bit_reg(uint64_t offset, enum vgic_bit_reg *reg, uint32_t *base)
-{
-	static const struct {
-		uint32_t base;
-		enum vgic_bit_reg reg;
-	} map[] = {
-	    {VGICD2_IGROUPR, VGIC_BITS_GROUP},          {VGICD2_ISENABLER, VGIC_BITS_SET_ENABLE},
-	    {VGICD2_ICENABLER, VGIC_BITS_CLEAR_ENABLE}, {VGICD2_ISPENDR, VGIC_BITS_SET_PENDING},
-	    {VGICD2_ICPENDR, VGIC_BITS_CLEAR_PENDING},  {VGICD2_ISACTIVER, VGIC_BITS_SET_ACTIVE},
-	    {VGICD2_ICACTIVER, VGIC_BITS_CLEAR_ACTIVE},
-	};
-	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (in_range(offset, map[i].base, BITS_RANGE)) {
-			*reg = map[i].reg;
-			*base = map[i].base;
-			return true;
-		}
-	}
-	return false;
 }
 
 static bool byte_access_allowed(uint64_t offset)
@@ -101,7 +79,7 @@ bool vgicd_v2_mmio_read(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsig
 	uint32_t base;
 	uint32_t v = 0;
 	vgic_lock(vgic);
-	if (bit_reg(offset, &reg, &base)) {
+	if (vgic_dist_bit_reg(offset, &reg, &base)) {
 		v = vgic_bits_read_locked(vgic, vcpu, (uint32_t)(offset - base) * 8u, reg);
 	} else if (in_range(offset, VGICD2_IPRIORITYR, BYTES_RANGE)) {
 		v = vgic_prio_read_locked(vgic, vcpu, (uint32_t)(offset - VGICD2_IPRIORITYR), size);
@@ -140,7 +118,7 @@ bool vgicd_v2_mmio_write(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsi
 	enum vgic_bit_reg reg;
 	uint32_t base;
 	vgic_lock(vgic);
-	if (bit_reg(offset, &reg, &base)) {
+	if (vgic_dist_bit_reg(offset, &reg, &base)) {
 		uint32_t first = (uint32_t)(offset - base) * 8u;
 		/* SGIs become pending or stop being so through SGIR/SPENDSGIR/CPENDSGIR only. */
 		if (first == 0 && (reg == VGIC_BITS_SET_PENDING || reg == VGIC_BITS_CLEAR_PENDING))
