@@ -142,6 +142,9 @@ uint64_t hypercall(uint64_t input, uint64_t in_gpa, uint64_t out_gpa);
 /* Fast form: regs[0..HVTEST_FAST_REGS-1] = the register block (arm64 X2..X17, RISC-V a1..a5) in and out.
  * Returns the result value. */
 uint64_t hypercall_fast(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX]);
+/* The hypercall instruction with the input value as given (the fast bit too, or not) and the whole register
+ * block in and out: what hypercall_fast is made of, for callers that choose every bit themselves. */
+uint64_t hypercall_raw(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX]);
 
 /* Page-aligned parameter pages (two each, so a block can be placed across a page boundary). */
 extern uint8_t page_in[2 * HVTEST_PAGE], page_out[2 * HVTEST_PAGE];

@@ -224,7 +224,7 @@ static void one_call(uint64_t n)
 	}
 	k_memcpy(before, c.regs, sizeof(before));
 	random_memory_before(lo, hi);
-	uint64_t result = random_arch_call(c.input, c.regs);
+	uint64_t result = hypercall_raw(c.input, c.regs);
 	uint64_t page = 0;
 	unsigned pages = random_memory_after(&page);
 

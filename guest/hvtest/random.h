@@ -84,9 +84,6 @@ void random_arch_other_call(const struct random_targets *t, struct random_other_
 
 /* ---- Architecture (<arch>/random_arch.c) ---- */
 
-/* The hypercall instruction with the input value as given (the fast bit too) and the whole register block
- * in and out (arm64 X2..X17, RISC-V a1..a5); returns the result register (X0 / a0). */
-uint64_t random_arch_call(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX]);
 /* The guest's device windows (UART, interrupt controller, virtio, ...); returns how many (<= max). */
 unsigned random_arch_devices(struct random_window *w, unsigned max);
 

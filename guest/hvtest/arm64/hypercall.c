@@ -20,15 +20,20 @@ uint64_t hypercall(uint64_t input, uint64_t in_gpa, uint64_t out_gpa)
 	return r.x[0];
 }
 
-uint64_t hypercall_fast(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
+uint64_t hypercall_raw(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
 {
 	struct hvc_regs r = {0};
 	r.x[0] = HV_SMCCC_FUNC_HYPERCALL;
-	r.x[1] = input | HV_HYPERCALL_FAST_BIT;
+	r.x[1] = input;
 	for (unsigned i = 0; i < HVTEST_FAST_REGS; i++)
 		r.x[HVTEST_FAST_FIRST_REG + i] = regs[i];
 	hvtest_hvc(&r);
 	for (unsigned i = 0; i < HVTEST_FAST_REGS; i++)
 		regs[i] = r.x[HVTEST_FAST_FIRST_REG + i];
 	return r.x[0];
+}
+
+uint64_t hypercall_fast(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
+{
+	return hypercall_raw(input | HV_HYPERCALL_FAST_BIT, regs);
 }

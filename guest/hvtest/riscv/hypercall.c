@@ -22,7 +22,7 @@ struct sbiret sbi_call(uint64_t eid, uint64_t fid, uint64_t a0, uint64_t a1, uin
 }
 
 /* The block in a1..a5 in and out; a0 = the input value in, the result value out. */
-static uint64_t karasu_ecall(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
+uint64_t hypercall_raw(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
 {
 	register uint64_t r0 __asm__("a0") = input;
 	register uint64_t r1 __asm__("a1") = regs[0];
@@ -47,10 +47,10 @@ static uint64_t karasu_ecall(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX]
 uint64_t hypercall(uint64_t input, uint64_t in_gpa, uint64_t out_gpa)
 {
 	uint64_t regs[HVTEST_FAST_REGS_MAX] = {in_gpa, out_gpa};
-	return karasu_ecall(input, regs);
+	return hypercall_raw(input, regs);
 }
 
 uint64_t hypercall_fast(uint64_t input, uint64_t regs[HVTEST_FAST_REGS_MAX])
 {
-	return karasu_ecall(input | HV_HYPERCALL_FAST_BIT, regs);
+	return hypercall_raw(input | HV_HYPERCALL_FAST_BIT, regs);
 }
