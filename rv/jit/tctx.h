@@ -114,6 +114,19 @@ struct jit_opnd {
 struct jit_opnd jit_gpr(const struct jit_tctx *t, unsigned g);
 struct jit_opnd jit_imm(int64_t v);
 void jit_load_opnd(struct jit_tctx *t, enum x86_gpr dst, struct jit_opnd o);
+/* Whether o lives in host register r. */
+static inline bool jit_opnd_is_reg(struct jit_opnd o, enum x86_gpr r)
+{
+	return o.kind == OPND_REG && o.reg == r;
+}
+/* o in a host register: its mapped register, else loaded into tmp. */
+static inline enum x86_gpr jit_opnd_in_reg(struct jit_tctx *t, struct jit_opnd o, enum x86_gpr tmp)
+{
+	if (o.kind == OPND_REG)
+		return o.reg;
+	jit_load_opnd(t, tmp, o);
+	return tmp;
+}
 /* Writes host register src to guest register g (x0: nothing). */
 void jit_store_gpr(struct jit_tctx *t, unsigned g, enum x86_gpr src);
 /* Writes a constant to guest register g. */

@@ -12,20 +12,6 @@
 
 #include "rv/jit/host_isa.h"
 
-static bool is_reg(struct jit_opnd o, enum x86_gpr r)
-{
-	return o.kind == OPND_REG && o.reg == r;
-}
-
-/* A source operand in a host register: its mapped register, else loaded into tmp. */
-static enum x86_gpr src_reg(struct jit_tctx *t, struct jit_opnd o, enum x86_gpr tmp)
-{
-	if (o.kind == OPND_REG)
-		return o.reg;
-	jit_load_opnd(t, tmp, o);
-	return tmp;
-}
-
 /* dst = the low 32 bits of o, zero-extended (a 32-bit mov clears the upper half). */
 static void load_zext32(struct jit_tctx *t, enum x86_gpr dst, struct jit_opnd o)
 {
@@ -69,8 +55,8 @@ static void shift_add(struct jit_tctx *t, const struct rv_insn *in, unsigned shi
 	if (uw)
 		load_zext32(t, ra, a);
 	else
-		ra = src_reg(t, a, JIT_TMP1);
-	enum x86_gpr rc = src_reg(t, c, JIT_TMP2);
+		ra = jit_opnd_in_reg(t, a, JIT_TMP1);
+	enum x86_gpr rc = jit_opnd_in_reg(t, c, JIT_TMP2);
 	x86_lea(b, true, d, x86_mem_bis(rc, ra, 1u << shift, 0));
 	jit_store_gpr(t, in->rd, d);
 }
@@ -94,11 +80,11 @@ static void logic_not(struct jit_tctx *t, const struct rv_insn *in, enum x86_alu
 	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
 	if (op == X86_AND && jit_host_isa()->bmi1) {
-		enum x86_gpr rc = src_reg(t, c, JIT_TMP1);
-		enum x86_gpr ra = src_reg(t, a, JIT_TMP0);
+		enum x86_gpr rc = jit_opnd_in_reg(t, c, JIT_TMP1);
+		enum x86_gpr ra = jit_opnd_in_reg(t, a, JIT_TMP0);
 		x86_andn(b, true, d, rc, ra);
 	} else {
-		if (is_reg(a, d)) /* ~rs2 is built first: not in rs1's register */
+		if (jit_opnd_is_reg(a, d)) /* ~rs2 is built first: not in rs1's register */
 			d = JIT_TMP0;
 		jit_load_opnd(t, d, c);
 		x86_unary(b, X86_NOT, true, d);
@@ -111,7 +97,7 @@ static void xnor(struct jit_tctx *t, const struct rv_insn *in)
 {
 	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
-	if (is_reg(c, d) && !is_reg(a, d)) { /* commutative: compute in place */
+	if (jit_opnd_is_reg(c, d) && !jit_opnd_is_reg(a, d)) { /* commutative: compute in place */
 		struct jit_opnd tmp = a;
 		a = c;
 		c = tmp;
@@ -164,7 +150,7 @@ static void count_bits(struct jit_tctx *t, const struct rv_insn *in, enum x86_bi
 	bool native = op == X86_POPCNT ? isa->popcnt : op == X86_LZCNT ? isa->lzcnt : isa->bmi1;
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
 	if (native) {
-		enum x86_gpr ra = src_reg(t, a, d);
+		enum x86_gpr ra = jit_opnd_in_reg(t, a, d);
 		if (ra != d) /* several CPUs wait for the old destination of these: cut that dependency */
 			x86_alu_rr(b, X86_XOR, false, d, d);
 		x86_bitcount(b, op, w64, d, ra);
@@ -184,7 +170,7 @@ static void count_bits(struct jit_tctx *t, const struct rv_insn *in, enum x86_bi
 	 * that the last step turns into the width. clz = (width - 1) - index = index ^ (width - 1) and
 	 * (2 * width - 1) ^ (width - 1) = width; ctz = index, or width. mov imm keeps the flags. */
 	bool leading = op == X86_LZCNT;
-	x86_bitscan(b, leading, w64, X86_RAX, src_reg(t, a, X86_RAX));
+	x86_bitscan(b, leading, w64, X86_RAX, jit_opnd_in_reg(t, a, X86_RAX));
 	x86_mov_ri(b, X86_RCX, leading ? 2 * width - 1 : width);
 	x86_cmov(b, X86_CC_E, w64, X86_RAX, X86_RCX);
 	if (leading)
@@ -201,12 +187,12 @@ static void min_max(struct jit_tctx *t, const struct rv_insn *in, enum x86_cc ta
 	struct x86_buf *b = &t->buf;
 	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
-	if (is_reg(c, d) && !is_reg(a, d)) {
+	if (jit_opnd_is_reg(c, d) && !jit_opnd_is_reg(a, d)) {
 		struct jit_opnd tmp = a;
 		a = c;
 		c = tmp;
 	}
-	enum x86_gpr rc = src_reg(t, c, JIT_TMP1);
+	enum x86_gpr rc = jit_opnd_in_reg(t, c, JIT_TMP1);
 	jit_load_opnd(t, d, a);
 	x86_alu_rr(b, X86_CMP, true, d, rc);
 	x86_cmov(b, take_rs2, true, d, rc);
@@ -256,7 +242,7 @@ static void rotate_imm(struct jit_tctx *t, const struct rv_insn *in, bool w64)
 		else
 			load_sext32(t, d, a);
 	} else if (jit_host_isa()->bmi2) {
-		x86_rorx(b, w64, d, src_reg(t, a, d), (uint8_t)count);
+		x86_rorx(b, w64, d, jit_opnd_in_reg(t, a, d), (uint8_t)count);
 		if (!w64)
 			x86_movsx_rr(b, 4, d, d);
 	} else {
@@ -304,8 +290,8 @@ static void single_bit_reg(struct jit_tctx *t, const struct rv_insn *in, enum x8
 {
 	struct jit_opnd a = jit_gpr(t, in->rs1);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
-	enum x86_gpr rc = src_reg(t, jit_gpr(t, in->rs2), JIT_TMP1);
-	if (rc == d && !is_reg(a, d)) { /* rd is rs2: keep the index before rs1 is copied over it */
+	enum x86_gpr rc = jit_opnd_in_reg(t, jit_gpr(t, in->rs2), JIT_TMP1);
+	if (rc == d && !jit_opnd_is_reg(a, d)) { /* rd is rs2: keep the index before rs1 is copied over it */
 		x86_mov_rr(&t->buf, true, JIT_TMP1, rc);
 		rc = JIT_TMP1;
 	}
@@ -337,8 +323,8 @@ static void single_bit_imm(struct jit_tctx *t, const struct rv_insn *in, enum x8
 static void bit_extract_reg(struct jit_tctx *t, const struct rv_insn *in)
 {
 	struct x86_buf *b = &t->buf;
-	enum x86_gpr rc = src_reg(t, jit_gpr(t, in->rs2), JIT_TMP1);
-	enum x86_gpr ra = src_reg(t, jit_gpr(t, in->rs1), JIT_TMP2);
+	enum x86_gpr rc = jit_opnd_in_reg(t, jit_gpr(t, in->rs2), JIT_TMP1);
+	enum x86_gpr ra = jit_opnd_in_reg(t, jit_gpr(t, in->rs1), JIT_TMP2);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
 	if (d == ra || d == rc)
 		d = JIT_TMP0;

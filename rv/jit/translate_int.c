@@ -6,11 +6,6 @@
 #include "rv/jit/tctx.h"
 #include "rv/jit/translate_bitmanip.h"
 
-static bool is_reg(struct jit_opnd o, enum x86_gpr r)
-{
-	return o.kind == OPND_REG && o.reg == r;
-}
-
 static uint64_t sext32(uint64_t v)
 {
 	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
@@ -50,7 +45,7 @@ static void binop(struct jit_tctx *t, enum x86_alu op, bool w64, unsigned rd, st
 		c = tmp;
 	}
 	enum x86_gpr d = jit_dest_reg(t, rd, JIT_TMP0);
-	if (is_reg(c, d) && !is_reg(a, d)) {
+	if (jit_opnd_is_reg(c, d) && !jit_opnd_is_reg(a, d)) {
 		if (commutative) {
 			struct jit_opnd tmp = a;
 			a = c;
@@ -143,27 +138,18 @@ static void set_less(struct jit_tctx *t, enum x86_cc cc, unsigned rd, struct jit
 	jit_store_gpr(t, rd, X86_RCX);
 }
 
-/* A register operand for one-operand mul/div and imul: mapped register or loaded into tmp. */
-static enum x86_gpr in_reg(struct jit_tctx *t, struct jit_opnd o, enum x86_gpr tmp)
-{
-	if (o.kind == OPND_REG)
-		return o.reg;
-	jit_load_opnd(t, tmp, o);
-	return tmp;
-}
-
 static void mul_low(struct jit_tctx *t, bool w64, const struct rv_insn *in)
 {
 	if (in->rd == 0)
 		return;
 	struct jit_opnd a = jit_gpr(t, in->rs1), c = jit_gpr(t, in->rs2);
 	enum x86_gpr d = jit_dest_reg(t, in->rd, JIT_TMP0);
-	if (is_reg(c, d) && !is_reg(a, d)) {
+	if (jit_opnd_is_reg(c, d) && !jit_opnd_is_reg(a, d)) {
 		struct jit_opnd tmp = a;
 		a = c;
 		c = tmp;
 	}
-	enum x86_gpr cr = in_reg(t, c, X86_RCX);
+	enum x86_gpr cr = jit_opnd_in_reg(t, c, X86_RCX);
 	jit_load_opnd(t, d, a);
 	x86_imul_rr(&t->buf, w64, d, cr);
 	if (!w64)
@@ -176,7 +162,7 @@ static void mul_high(struct jit_tctx *t, const struct rv_insn *in)
 	if (in->rd == 0)
 		return;
 	struct x86_buf *b = &t->buf;
-	enum x86_gpr cr = in_reg(t, jit_gpr(t, in->rs2), X86_RCX);
+	enum x86_gpr cr = jit_opnd_in_reg(t, jit_gpr(t, in->rs2), X86_RCX);
 	jit_load_opnd(t, X86_RAX, jit_gpr(t, in->rs1));
 	if (in->op == RV_OP_MULH) {
 		x86_unary(b, X86_IMUL1, true, cr);
