@@ -48,21 +48,43 @@ static bool starts_with(const char *s, const char *prefix)
 	return k_strncmp(s, prefix, k_strlen(prefix)) == 0;
 }
 
-/* Copies the value of "key=" from the bootargs [args, args+len) into dst (cap bytes with the NUL). */
-static void take_arg(const char *args, uint32_t len, const char *key, char *dst, size_t cap)
+/* The value of "key=" in the bootargs [args, args+len): *value and its length, or false. */
+static bool find_arg(const char *args, uint32_t len, const char *key, const char **value, size_t *n)
 {
 	size_t kl = k_strlen(key);
 	for (uint32_t i = 0; i + kl < len; i++) {
 		if ((i == 0 || args[i - 1] == ' ') && k_strncmp(args + i, key, kl) == 0) {
 			const char *v = args + i + kl;
-			size_t n = 0;
-			while (n < cap - 1 && v + n < args + len && v[n] && v[n] != ' ')
-				n++;
-			k_memcpy(dst, v, n);
-			dst[n] = 0;
-			return;
+			size_t m = 0;
+			while (v + m < args + len && v[m] && v[m] != ' ')
+				m++;
+			*value = v;
+			*n = m;
+			return true;
 		}
 	}
+	return false;
+}
+
+/* Copies the value of "key=" from the bootargs [args, args+len) into dst (cap bytes with the NUL). */
+static void take_arg(const char *args, uint32_t len, const char *key, char *dst, size_t cap)
+{
+	const char *v;
+	size_t n;
+	if (!find_arg(args, len, key, &v, &n))
+		return;
+	if (n > cap - 1)
+		n = cap - 1;
+	k_memcpy(dst, v, n);
+	dst[n] = 0;
+}
+
+bool bootarg_u64(const char *key, uint64_t *out)
+{
+	const char *v;
+	size_t n;
+	return plat.bootargs && find_arg(plat.bootargs, plat.bootargs_len, key, &v, &n) &&
+	       k_parse_u64(v, n, 0, out);
 }
 
 /* The arch table entry whose compatible the node lists (-1: none). */
@@ -168,6 +190,8 @@ bool fdt_scan(const void *dtb)
 					plat.cpu_id[ncpus++] = cells(val, ac);
 			} else if (!k_strcmp(pname, "bootargs") && depth == 1 &&
 			           starts_with(node, "chosen")) {
+				plat.bootargs = (const char *)val;
+				plat.bootargs_len = len;
 				take_arg((const char *)val, len, "karasu.name=", plat.name,
 				         sizeof(plat.name));
 				take_arg((const char *)val, len, "hvtest.mode=", plat.mode,

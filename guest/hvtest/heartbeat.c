@@ -32,11 +32,11 @@ static uint64_t own_id(uint64_t *result)
 	return regs[0];
 }
 
-void heartbeat(const void *dtb)
+void heartbeat(void)
 {
 	uint64_t beat_ms = DEFAULT_BEAT_MS, beats = 0, failures = 0, r;
-	(void)bootarg_u64(dtb, "hvtest.beat_ms=", &beat_ms);
-	(void)bootarg_u64(dtb, "hvtest.beats=", &beats);
+	(void)bootarg_u64("hvtest.beat_ms=", &beat_ms);
+	(void)bootarg_u64("hvtest.beats=", &beats);
 	case_group("heartbeat", SCOPE_SHARED);
 	uint64_t id = own_id(&r), hash = image_hash();
 	check(r == HV_STATUS_SUCCESS && id != 0, "heartbeat: GetPartitionId (fast) answers",

@@ -88,6 +88,10 @@ struct hvtest_platform {
 	 * standard and the hostile run (no hypercalls: they also run without karasu, e.g. on QEMU, as the
 	 * reference for the architecture's expected values). */
 	char mode[32];
+	/* /chosen/bootargs itself, inside the DTB (NULL if absent): modes read their numeric parameters from it
+	 * (bootarg_u64) before they do anything that may write guest RAM. */
+	const char *bootargs;
+	uint32_t bootargs_len;
 	HVTEST_ARCH_PLATFORM_FIELDS
 };
 extern struct hvtest_platform plat;
@@ -128,9 +132,10 @@ void bench_hypercalls(void);
 void random_hypercalls(const void *dtb);
 /* hvtest.mode=heartbeat: a numbered line every hvtest.beat_ms (250) with a hypercall and a check of the
  * guest's own image, hvtest.beats times (0: for ever) -- the witness next to a hostile guest (heartbeat.c). */
-void heartbeat(const void *dtb);
-/* The number of "KEY" (e.g. "hvtest.calls=") in /chosen/bootargs: false if absent or malformed (bootarg.c). */
-bool bootarg_u64(const void *dtb, const char *key, uint64_t *out);
+void heartbeat(void);
+/* The number of "KEY" (e.g. "hvtest.calls=") in /chosen/bootargs (plat.bootargs): false if absent or
+ * malformed (fdt_scan.c). */
+bool bootarg_u64(const char *key, uint64_t *out);
 void check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_eq(const char *what, uint64_t got, uint64_t want);
 unsigned cases_failed(void);

@@ -74,7 +74,7 @@ void hvtest_main(const void *dtb, uintptr_t running_at)
 	} else if (!k_strcmp(plat.mode, "random")) {
 		random_hypercalls(dtb); /* random.c; reads hvtest.calls=, hvtest.seed= from the DTB */
 	} else if (!k_strcmp(plat.mode, "heartbeat")) {
-		heartbeat(dtb); /* the witness of a random run: heartbeat.c */
+		heartbeat(); /* the witness of a random run: heartbeat.c */
 	} else {
 		standard_cases(dtb);
 	}

@@ -296,10 +296,10 @@ static void wait_ms(uint64_t ms)
 void random_hypercalls(const void *dtb)
 {
 	uint64_t calls = DEFAULT_CALLS, seed = 0, linger = 0;
-	(void)bootarg_u64(dtb, "hvtest.calls=", &calls);
-	if (!bootarg_u64(dtb, "hvtest.seed=", &seed))
+	(void)bootarg_u64("hvtest.calls=", &calls);
+	if (!bootarg_u64("hvtest.seed=", &seed))
 		seed = now_ticks() ^ ((uint64_t)plat.ram_base << 16);
-	(void)bootarg_u64(dtb, "hvtest.linger_ms=", &linger);
+	(void)bootarg_u64("hvtest.linger_ms=", &linger);
 	case_group("random", SCOPE_SHARED);
 
 	uint64_t r = hypercall(hv_input_value(HVCALL_GET_PARTITION_ID, false, 0, 0), 0, (uintptr_t)page_out);
